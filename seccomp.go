@@ -1,0 +1,337 @@
+package seccomp
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// Action is the 32-bit value a seccomp filter returns: an action in the high
+// 16 bits (SECCOMP_RET_ACTION_FULL) and data in the low 16 bits
+// (SECCOMP_RET_DATA).
+type Action uint32
+
+// The actions the kernel knows, most restrictive first. Their values are the
+// kernel's SECCOMP_RET_* constants with zero data; use the constructors
+// (Errno, Trap, Trace) to attach data.
+const (
+	ActKillProcess Action = 0x80000000 // SECCOMP_RET_KILL_PROCESS (4.14)
+	ActKillThread  Action = 0x00000000 // SECCOMP_RET_KILL_THREAD, formerly SECCOMP_RET_KILL
+	ActTrap        Action = 0x00030000 // SECCOMP_RET_TRAP: SIGSYS with si_errno = data
+	ActErrno       Action = 0x00050000 // SECCOMP_RET_ERRNO: the call fails with errno = data
+	ActUserNotif   Action = 0x7fc00000 // SECCOMP_RET_USER_NOTIF (5.0)
+	ActTrace       Action = 0x7ff00000 // SECCOMP_RET_TRACE: ptrace event with message = data
+	ActLog         Action = 0x7ffc0000 // SECCOMP_RET_LOG (4.14)
+	ActAllow       Action = 0x7fff0000 // SECCOMP_RET_ALLOW
+)
+
+// Masks of an Action value.
+const (
+	RetActionFull Action = 0xffff0000 // SECCOMP_RET_ACTION_FULL
+	RetData       Action = 0x0000ffff // SECCOMP_RET_DATA
+)
+
+// MaxErrno is the largest errno the kernel returns for an ERRNO action;
+// larger data is clamped to it.
+const MaxErrno = 4095
+
+// Errno returns the ERRNO action with data n (the low 16 bits of n are kept).
+func Errno(n uint16) Action { return ActErrno | Action(n) }
+
+// Trap returns the TRAP action with data n, delivered as si_errno of SIGSYS.
+func Trap(n uint16) Action { return ActTrap | Action(n) }
+
+// Trace returns the TRACE action with data n, delivered to the tracer as the
+// PTRACE_EVENT_SECCOMP message.
+func Trace(n uint16) Action { return ActTrace | Action(n) }
+
+// Kind returns the action part (SECCOMP_RET_ACTION_FULL) of a.
+func (a Action) Kind() Action { return a & RetActionFull }
+
+// Data returns the 16-bit data part (SECCOMP_RET_DATA) of a.
+func (a Action) Data() uint16 { return uint16(a & RetData) }
+
+// Known reports whether the action part of a is one of the eight actions
+// the kernel knows.
+func (a Action) Known() bool {
+	switch a.Kind() {
+	case ActKillProcess, ActKillThread, ActTrap, ActErrno, ActUserNotif, ActTrace, ActLog, ActAllow:
+		return true
+	}
+	return false
+}
+
+// Effective returns the action as the kernel carries it out. An action part
+// the kernel does not know is treated as KILL_PROCESS (since Linux 4.14), and
+// so Effective returns ActKillProcess for it; known actions are returned
+// unchanged, data included.
+func (a Action) Effective() Action {
+	if !a.Known() {
+		return ActKillProcess
+	}
+	return a
+}
+
+// Precedes reports whether a takes precedence over b when several filters
+// return a value for one system call: the kernel keeps the value whose action
+// part is lowest as a signed 32-bit number (KILL_PROCESS first, ALLOW last).
+// Values with equal action parts do not precede each other.
+func (a Action) Precedes(b Action) bool {
+	return int32(a&RetActionFull) < int32(b&RetActionFull)
+}
+
+// String prints the action as KILL_PROCESS, KILL_THREAD, TRAP(n), ERRNO(n),
+// USER_NOTIF, TRACE(n), LOG or ALLOW, with n the 16-bit data in decimal.
+// Data that the kernel ignores (for KILL_*, USER_NOTIF, LOG and ALLOW) is not
+// printed. An action part the kernel does not know prints as what the kernel
+// does with it: KILL_PROCESS. Use RawString to see such a value.
+func (a Action) String() string {
+	switch a.Kind() {
+	case ActKillProcess:
+		return "KILL_PROCESS"
+	case ActKillThread:
+		return "KILL_THREAD"
+	case ActTrap:
+		return "TRAP(" + strconv.Itoa(int(a.Data())) + ")"
+	case ActErrno:
+		return "ERRNO(" + strconv.Itoa(int(a.Data())) + ")"
+	case ActUserNotif:
+		return "USER_NOTIF"
+	case ActTrace:
+		return "TRACE(" + strconv.Itoa(int(a.Data())) + ")"
+	case ActLog:
+		return "LOG"
+	case ActAllow:
+		return "ALLOW"
+	}
+	return "KILL_PROCESS"
+}
+
+// RawString is like String, but keeps what String drops: an unknown action
+// prints as its hexadecimal value, and ignored data bits are shown, e.g.
+// "ALLOW|0x5" or "0x10000000".
+func (a Action) RawString() string {
+	if !a.Known() {
+		return fmt.Sprintf("%#x", uint32(a))
+	}
+	switch a.Kind() {
+	case ActTrap, ActErrno, ActTrace:
+		return a.String()
+	}
+	if a.Data() != 0 {
+		return fmt.Sprintf("%s|%#x", a.String(), a.Data())
+	}
+	return a.String()
+}
+
+// AuditArch is an AUDIT_ARCH_* token: the calling convention of a system
+// call, as seccomp_data.arch holds it.
+type AuditArch uint32
+
+// Audit arch tokens (include/uapi/linux/audit.h).
+const (
+	AuditArchX86_64      AuditArch = 0xc000003e
+	AuditArchI386        AuditArch = 0x40000003
+	AuditArchAArch64     AuditArch = 0xc00000b7
+	AuditArchARM         AuditArch = 0x40000028
+	AuditArchARMEB       AuditArch = 0x00000028
+	AuditArchRISCV64     AuditArch = 0xc00000f3
+	AuditArchRISCV32     AuditArch = 0x400000f3
+	AuditArchLoongArch64 AuditArch = 0xc0000102
+	AuditArchPPC64LE     AuditArch = 0xc0000015
+	AuditArchPPC64       AuditArch = 0x80000015
+	AuditArchPPC         AuditArch = 0x00000014
+	AuditArchS390X       AuditArch = 0x80000016
+	AuditArchS390        AuditArch = 0x00000016
+	AuditArchMIPS        AuditArch = 0x00000008
+	AuditArchMIPSEL      AuditArch = 0x40000008
+	AuditArchMIPS64      AuditArch = 0x80000008
+	AuditArchMIPSEL64    AuditArch = 0xc0000008
+	AuditArchMIPS64N32   AuditArch = 0xa0000008
+	AuditArchMIPSEL64N32 AuditArch = 0xe0000008
+	AuditArchPARISC      AuditArch = 0x0000000f
+	AuditArchPARISC64    AuditArch = 0x8000000f
+	AuditArchSPARC64     AuditArch = 0x8000002b
+	AuditArchCSKY        AuditArch = 0x400000fc
+	AuditArchM68K        AuditArch = 0x00000004
+)
+
+// Bits of an AuditArch token.
+const (
+	auditArch64Bit AuditArch = 0x80000000 // __AUDIT_ARCH_64BIT
+	auditArchLE    AuditArch = 0x40000000 // __AUDIT_ARCH_LE
+)
+
+var auditArchNames = []struct {
+	arch AuditArch
+	name string
+}{
+	{AuditArchX86_64, "X86_64"},
+	{AuditArchI386, "I386"},
+	{AuditArchAArch64, "AARCH64"},
+	{AuditArchARM, "ARM"},
+	{AuditArchARMEB, "ARMEB"},
+	{AuditArchRISCV64, "RISCV64"},
+	{AuditArchRISCV32, "RISCV32"},
+	{AuditArchLoongArch64, "LOONGARCH64"},
+	{AuditArchPPC64LE, "PPC64LE"},
+	{AuditArchPPC64, "PPC64"},
+	{AuditArchPPC, "PPC"},
+	{AuditArchS390X, "S390X"},
+	{AuditArchS390, "S390"},
+	{AuditArchMIPS, "MIPS"},
+	{AuditArchMIPSEL, "MIPSEL"},
+	{AuditArchMIPS64, "MIPS64"},
+	{AuditArchMIPSEL64, "MIPSEL64"},
+	{AuditArchMIPS64N32, "MIPS64N32"},
+	{AuditArchMIPSEL64N32, "MIPSEL64N32"},
+	{AuditArchPARISC, "PARISC"},
+	{AuditArchPARISC64, "PARISC64"},
+	{AuditArchSPARC64, "SPARC64"},
+	{AuditArchCSKY, "CSKY"},
+	{AuditArchM68K, "M68K"},
+}
+
+// Name returns the token's name without the AUDIT_ARCH_ prefix (X86_64,
+// AARCH64, ...), and false for a value that is not a known token.
+func (a AuditArch) Name() (string, bool) {
+	for _, n := range auditArchNames {
+		if n.arch == a {
+			return n.name, true
+		}
+	}
+	return "", false
+}
+
+// AuditArchByName returns the token named name, with or without the
+// AUDIT_ARCH_ prefix, in any case (x86_64, AUDIT_ARCH_AARCH64).
+func AuditArchByName(name string) (AuditArch, bool) {
+	for _, n := range auditArchNames {
+		if equalFoldPrefix(name, n.name) {
+			return n.arch, true
+		}
+	}
+	return 0, false
+}
+
+func equalFoldPrefix(s, name string) bool {
+	const prefix = "AUDIT_ARCH_"
+	if len(s) > len(prefix) && upper(s[:len(prefix)]) == prefix {
+		s = s[len(prefix):]
+	}
+	return upper(s) == name
+}
+
+func upper(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'a' <= c && c <= 'z' {
+			b[i] = c - 'a' + 'A'
+		}
+	}
+	return string(b)
+}
+
+// String returns "AUDIT_ARCH_X86_64" and so on, or the hexadecimal value of
+// an unknown token.
+func (a AuditArch) String() string {
+	if n, ok := a.Name(); ok {
+		return "AUDIT_ARCH_" + n
+	}
+	return fmt.Sprintf("%#x", uint32(a))
+}
+
+// LittleEndian reports whether the token says its calling convention is
+// little-endian (the __AUDIT_ARCH_LE bit). The kernel fills seccomp_data in
+// the CPU's byte order, which this bit describes for every arch but a
+// big-endian arm64 kernel (whose token still says little-endian).
+func (a AuditArch) LittleEndian() bool { return a&auditArchLE != 0 }
+
+// Is64Bit reports whether the token has the __AUDIT_ARCH_64BIT bit.
+func (a AuditArch) Is64Bit() bool { return a&auditArch64Bit != 0 }
+
+// X32SyscallBit is __X32_SYSCALL_BIT: x32 system calls reach seccomp under
+// AUDIT_ARCH_X86_64 with this bit set in the number.
+const X32SyscallBit = 0x40000000
+
+// Data is struct seccomp_data: the only input a filter sees.
+type Data struct {
+	Nr                 int32     // system call number (seccomp_data.nr)
+	Arch               AuditArch // calling convention (seccomp_data.arch)
+	InstructionPointer uint64    // user PC at the system call
+	Args               [6]uint64 // the six argument registers
+}
+
+// Offsets of the fields of struct seccomp_data, the valid operands of a
+// 32-bit absolute load. OffsetArgLow and OffsetArgHigh give the halves of a
+// 64-bit field for a byte order.
+const (
+	OffsetNr                 = 0
+	OffsetArch               = 4
+	OffsetInstructionPointer = 8
+	OffsetArgs               = 16
+	SizeofData               = 64
+)
+
+// OffsetArg returns the offset of args[i] in seccomp_data.
+func OffsetArg(i int) uint32 { return uint32(OffsetArgs + 8*i) }
+
+// OffsetArgLow returns the offset of the low 32 bits of args[i] for a
+// little-endian (le) or big-endian target.
+func OffsetArgLow(i int, le bool) uint32 {
+	if le {
+		return OffsetArg(i)
+	}
+	return OffsetArg(i) + 4
+}
+
+// OffsetArgHigh returns the offset of the high 32 bits of args[i] for a
+// little-endian (le) or big-endian target.
+func OffsetArgHigh(i int, le bool) uint32 {
+	if le {
+		return OffsetArg(i) + 4
+	}
+	return OffsetArg(i)
+}
+
+// Word returns the 32-bit word at byte offset off (a multiple of 4 below 64)
+// of the data laid out in memory with the given byte order (le for little
+// endian), as a BPF_LD|BPF_W|BPF_ABS load reads it. It reports false for an
+// offset the kernel does not allow.
+func (d *Data) Word(off uint32, le bool) (uint32, bool) {
+	if off >= SizeofData || off%4 != 0 {
+		return 0, false
+	}
+	return d.word(off, le), true
+}
+
+func (d *Data) word(off uint32, le bool) uint32 {
+	var v uint64
+	switch {
+	case off == OffsetNr:
+		return uint32(d.Nr)
+	case off == OffsetArch:
+		return uint32(d.Arch)
+	case off < OffsetArgs:
+		v = d.InstructionPointer
+	default:
+		v = d.Args[(off-OffsetArgs)/8]
+	}
+	if (off%8 == 0) == le {
+		return uint32(v)
+	}
+	return uint32(v >> 32)
+}
+
+// Bytes returns the 64-byte struct seccomp_data in the given byte order.
+func (d *Data) Bytes(le bool) []byte {
+	b := make([]byte, SizeofData)
+	for off := uint32(0); off < SizeofData; off += 4 {
+		w := d.word(off, le)
+		if le {
+			b[off], b[off+1], b[off+2], b[off+3] = byte(w), byte(w>>8), byte(w>>16), byte(w>>24)
+		} else {
+			b[off], b[off+1], b[off+2], b[off+3] = byte(w>>24), byte(w>>16), byte(w>>8), byte(w)
+		}
+	}
+	return b
+}

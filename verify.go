@@ -1,0 +1,233 @@
+package seccomp
+
+import (
+	"fmt"
+
+	"golang.org/x/net/bpf"
+)
+
+// Rule names one of the kernel's load-time checks of a seccomp filter.
+type Rule int
+
+// The checks, in the order the kernel applies them (bpf_check_classic and
+// check_load_and_stores in net/core/filter.c, then seccomp_check_filter in
+// kernel/seccomp.c). Every one of them makes seccomp(2) fail with EINVAL.
+const (
+	RuleLength         Rule = iota + 1 // 1..4096 instructions
+	RuleOpcode                         // opcode unknown to classic BPF
+	RuleDivisionByZero                 // DIV or MOD by the constant 0
+	RuleShift                          // LSH or RSH by a constant of 32 or more
+	RuleScratchIndex                   // scratch memory index of 16 or more
+	RuleJumpRange                      // jump target beyond the last instruction
+	RuleAncillary                      // unknown ancillary load (k >= SKF_AD_OFF)
+	RuleNoReturn                       // last instruction is not a return
+	RuleScratchRead                    // scratch slot read before it is written
+	RuleSeccompOpcode                  // opcode classic BPF knows but seccomp refuses
+	RuleLoadOffset                     // 32-bit load outside seccomp_data or unaligned
+)
+
+var ruleText = map[Rule]string{
+	RuleLength:         "program length must be 1 to 4096 instructions",
+	RuleOpcode:         "opcode is not classic BPF",
+	RuleDivisionByZero: "division by constant zero",
+	RuleShift:          "shift by a constant of 32 or more",
+	RuleScratchIndex:   "scratch memory index must be below 16",
+	RuleJumpRange:      "jump target past the last instruction",
+	RuleAncillary:      "unknown ancillary load",
+	RuleNoReturn:       "last instruction must be a return (RET K or RET A)",
+	RuleScratchRead:    "scratch memory slot read before it is written on every path",
+	RuleSeccompOpcode:  "opcode not allowed in seccomp filters",
+	RuleLoadOffset:     "load must be a 4-byte aligned offset inside seccomp_data (0..60)",
+}
+
+// String describes the rule in a few words.
+func (r Rule) String() string {
+	if s, ok := ruleText[r]; ok {
+		return s
+	}
+	return fmt.Sprintf("Rule(%d)", int(r))
+}
+
+// VerifyError is a program the kernel would refuse, with the first check it
+// fails in the kernel's order. The kernel answers every one of them with
+// EINVAL.
+type VerifyError struct {
+	Index int                // instruction index (0-based), -1 for the program as a whole
+	Insn  bpf.RawInstruction // the instruction, when Index >= 0
+	Rule  Rule               // the check that failed
+	Len   int                // program length
+}
+
+func (e *VerifyError) Error() string {
+	if e.Index < 0 {
+		return fmt.Sprintf("invalid filter: %s (has %d)", e.Rule, e.Len)
+	}
+	return fmt.Sprintf("invalid filter: instruction %d (%s): %s%s", e.Index, insnString(e.Insn), e.Rule, e.detail())
+}
+
+func (e *VerifyError) detail() string {
+	in := e.Insn
+	switch e.Rule {
+	case RuleScratchIndex, RuleScratchRead:
+		return fmt.Sprintf(" (M[%d])", in.K)
+	case RuleJumpRange:
+		if in.Op == opJa {
+			return fmt.Sprintf(" (target %d, program has %d instructions)", uint64(e.Index)+1+uint64(in.K), e.Len)
+		}
+		return fmt.Sprintf(" (targets %d and %d, program has %d instructions)", e.Index+1+int(in.Jt), e.Index+1+int(in.Jf), e.Len)
+	case RuleLoadOffset:
+		return fmt.Sprintf(" (offset %d)", in.K)
+	}
+	return ""
+}
+
+// insnString is a short form of an instruction for error messages.
+func insnString(in bpf.RawInstruction) string {
+	return fmt.Sprintf("code=%#04x jt=%d jf=%d k=%#x", in.Op, in.Jt, in.Jf, in.K)
+}
+
+// Verify applies every check the kernel applies when a seccomp filter is
+// attached, in the kernel's order, and returns a *VerifyError for the first
+// that fails, or nil when the kernel would accept the program. The attach-time
+// limit on the total length of a thread's filters is separate: see
+// CheckStackLimit.
+func Verify(p Program) error {
+	n := len(p)
+	if n == 0 || n > MaxInstructions {
+		return &VerifyError{Index: -1, Rule: RuleLength, Len: n}
+	}
+	fail := func(pc int, r Rule) error {
+		return &VerifyError{Index: pc, Insn: p[pc], Rule: r, Len: n}
+	}
+	// bpf_check_classic: per-instruction checks.
+	for pc, in := range p {
+		if in.Op >= numOpcode || !genericAllowed[in.Op] {
+			return fail(pc, RuleOpcode)
+		}
+		switch in.Op {
+		case opDivK, opModK:
+			if in.K == 0 {
+				return fail(pc, RuleDivisionByZero)
+			}
+		case opLshK, opRshK:
+			if in.K >= 32 {
+				return fail(pc, RuleShift)
+			}
+		case opLdMem, opLdxMem, opSt, opStx:
+			if in.K >= memWords {
+				return fail(pc, RuleScratchIndex)
+			}
+		case opJa:
+			if in.K >= uint32(n-pc-1) {
+				return fail(pc, RuleJumpRange)
+			}
+		case opJeqK, opJeqX, opJgeK, opJgeX, opJgtK, opJgtX, opJsetK, opJsetX:
+			if pc+int(in.Jt)+1 >= n || pc+int(in.Jf)+1 >= n {
+				return fail(pc, RuleJumpRange)
+			}
+		case opLdWAbs, opLdHAbs, opLdBAbs:
+			if in.K >= skfAdOff && !knownAncillary(in.K) {
+				return fail(pc, RuleAncillary)
+			}
+		}
+	}
+	if last := p[n-1].Op; last != opRetK && last != opRetA {
+		return fail(n-1, RuleNoReturn)
+	}
+	if pc := checkLoadAndStores(p); pc >= 0 {
+		return fail(pc, RuleScratchRead)
+	}
+	// seccomp_check_filter: the seccomp allowlist.
+	for pc, in := range p {
+		if !seccompAllowed[in.Op] {
+			return fail(pc, RuleSeccompOpcode)
+		}
+		if in.Op == opLdWAbs && (in.K >= SizeofData || in.K&3 != 0) {
+			return fail(pc, RuleLoadOffset)
+		}
+	}
+	return nil
+}
+
+// knownAncillary reports whether k names an ancillary load the kernel knows
+// (bpf_anc_helper): SKF_AD_OFF plus SKF_AD_PROTOCOL .. SKF_AD_VLAN_TPID.
+func knownAncillary(k uint32) bool {
+	off := k - skfAdOff
+	return off < skfAdMax && off%4 == 0
+}
+
+// checkLoadAndStores mirrors check_load_and_stores in net/core/filter.c
+// literally, quirks included: a single forward pass in which each
+// instruction's set of written scratch slots is the set along the
+// fall-through ANDed with those of the jumps that target it, and every
+// instruction right after a jump starts from "all written". It returns the
+// index of the first read of a slot not known to be written, or -1.
+func checkLoadAndStores(p Program) int {
+	masks := make([]uint16, len(p))
+	for i := range masks {
+		masks[i] = 0xffff
+	}
+	valid := uint16(0)
+	for pc, in := range p {
+		valid &= masks[pc]
+		switch in.Op {
+		case opSt, opStx:
+			valid |= 1 << in.K
+		case opLdMem, opLdxMem:
+			if valid&(1<<in.K) == 0 {
+				return pc
+			}
+		case opJa:
+			masks[pc+1+int(in.K)] &= valid
+			valid = 0xffff
+		case opJeqK, opJeqX, opJgeK, opJgeX, opJgtK, opJgtX, opJsetK, opJsetX:
+			masks[pc+1+int(in.Jt)] &= valid
+			masks[pc+1+int(in.Jf)] &= valid
+			valid = 0xffff
+		}
+	}
+	return -1
+}
+
+// Stacking limits (kernel/seccomp.c, seccomp_attach_filter).
+const (
+	// MaxStackInstructions is MAX_INSNS_PER_PATH: the most instructions all
+	// filters of a thread may have together, penalties included.
+	MaxStackInstructions = 32768
+	// StackPenalty is the number of instructions each already attached
+	// filter counts for beyond its own length.
+	StackPenalty = 4
+)
+
+// StackLimitError is a filter that would exceed the limit on the total
+// length of a thread's filters. The kernel answers it with ENOMEM.
+type StackLimitError struct {
+	Total int // instructions counted, penalties included
+	New   int // length of the new filter
+}
+
+func (e *StackLimitError) Error() string {
+	return fmt.Sprintf("filter of %d instructions does not fit: the thread's filters would count %d instructions, more than the kernel's limit of %d (each attached filter counts its length plus %d)",
+		e.New, e.Total, MaxStackInstructions, StackPenalty)
+}
+
+// StackTotal returns what the kernel counts when a filter of newLen
+// instructions is attached on top of filters of the given lengths: newLen
+// plus, for each attached filter, its length plus StackPenalty.
+func StackTotal(attached []int, newLen int) int {
+	total := newLen
+	for _, l := range attached {
+		total += l + StackPenalty
+	}
+	return total
+}
+
+// CheckStackLimit reports whether a filter of newLen instructions can still
+// be attached on top of filters of the given lengths (inherited ones
+// included), and returns a *StackLimitError when it cannot.
+func CheckStackLimit(attached []int, newLen int) error {
+	if t := StackTotal(attached, newLen); t > MaxStackInstructions {
+		return &StackLimitError{Total: t, New: newLen}
+	}
+	return nil
+}
