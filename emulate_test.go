@@ -1,0 +1,222 @@
+package seccomp
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/net/bpf"
+)
+
+// retAcc ends a test program by returning the accumulator.
+var retAcc = r(opRetA, 0, 0, 0)
+
+func TestEmulatorInstructions(t *testing.T) {
+	d := Data{
+		Nr:                 -2,
+		Arch:               AuditArchX86_64,
+		InstructionPointer: 0x1122334455667788,
+		Args:               [6]uint64{0xaaaaaaaa_bbbbbbbb, 1, 2, 3, 4, 0xffffffff_00000005},
+	}
+	tests := []struct {
+		name string
+		prog Program
+		want uint32
+		n    int
+	}{
+		{"registers start at zero", Program{retAcc}, 0, 1},
+		{"X starts at zero", Program{r(opTxa, 0, 0, 0), retAcc}, 0, 2},
+		{"ld nr", Program{r(opLdWAbs, 0, 0, 0), retAcc}, 0xfffffffe, 2},
+		{"ld arch", Program{r(opLdWAbs, 0, 0, 4), retAcc}, uint32(AuditArchX86_64), 2},
+		{"ld ip low (LE)", Program{r(opLdWAbs, 0, 0, 8), retAcc}, 0x55667788, 2},
+		{"ld ip high (LE)", Program{r(opLdWAbs, 0, 0, 12), retAcc}, 0x11223344, 2},
+		{"ld args[0] low", Program{r(opLdWAbs, 0, 0, 16), retAcc}, 0xbbbbbbbb, 2},
+		{"ld args[0] high", Program{r(opLdWAbs, 0, 0, 20), retAcc}, 0xaaaaaaaa, 2},
+		{"ld args[5] low", Program{r(opLdWAbs, 0, 0, 56), retAcc}, 5, 2},
+		{"ld args[5] high", Program{r(opLdWAbs, 0, 0, 60), retAcc}, 0xffffffff, 2},
+		{"ld len", Program{r(opLdLen, 0, 0, 0), retAcc}, 64, 2},
+		{"ldx len", Program{r(opLdxLen, 0, 0, 0), r(opTxa, 0, 0, 0), retAcc}, 64, 3},
+		{"ld imm", Program{r(opLdImm, 0, 0, 7), retAcc}, 7, 2},
+		{"ldx imm, txa", Program{r(opLdxImm, 0, 0, 9), r(opTxa, 0, 0, 0), retAcc}, 9, 3},
+		{"tax", Program{r(opLdImm, 0, 0, 5), r(opTax, 0, 0, 0), r(opLdImm, 0, 0, 0), r(opTxa, 0, 0, 0), retAcc}, 5, 5},
+		{"st, ld mem", Program{r(opLdImm, 0, 0, 3), r(opSt, 0, 0, 15), r(opLdImm, 0, 0, 0), r(opLdMem, 0, 0, 15), retAcc}, 3, 5},
+		{"stx, ldx mem", Program{r(opLdxImm, 0, 0, 4), r(opStx, 0, 0, 0), r(opLdxImm, 0, 0, 0), r(opLdxMem, 0, 0, 0), r(opTxa, 0, 0, 0), retAcc}, 4, 6},
+		{"add wraps", Program{r(opLdImm, 0, 0, 0xffffffff), r(opAddK, 0, 0, 2), retAcc}, 1, 3},
+		{"sub wraps", Program{r(opSubK, 0, 0, 1), retAcc}, 0xffffffff, 2},
+		{"mul wraps", Program{r(opLdImm, 0, 0, 0x80000001), r(opMulK, 0, 0, 4), retAcc}, 4, 3},
+		{"div is unsigned", Program{r(opLdImm, 0, 0, 0xfffffffe), r(opDivK, 0, 0, 2), retAcc}, 0x7fffffff, 3},
+		{"div by X", Program{r(opLdImm, 0, 0, 100), r(opLdxImm, 0, 0, 7), r(opDivX, 0, 0, 0), retAcc}, 14, 4},
+		{"div by X = 0 returns 0 at once", Program{r(opLdImm, 0, 0, 100), r(opDivX, 0, 0, 0), r(opRetK, 0, 0, uint32(ActAllow))}, 0, 2},
+		{"and or xor", Program{r(opLdImm, 0, 0, 0xf0f0), r(opAndK, 0, 0, 0xff00), r(opOrK, 0, 0, 1), r(opXorK, 0, 0, 0x3), retAcc}, 0xf002, 5},
+		{"and/or/xor X", Program{r(opLdxImm, 0, 0, 0xff), r(opLdImm, 0, 0, 0xf0f), r(opAndX, 0, 0, 0), r(opOrX, 0, 0, 0), r(opXorX, 0, 0, 0), retAcc}, 0, 6},
+		{"add/sub/mul X", Program{r(opLdxImm, 0, 0, 3), r(opLdImm, 0, 0, 10), r(opAddX, 0, 0, 0), r(opMulX, 0, 0, 0), r(opSubX, 0, 0, 0), retAcc}, 36, 6},
+		{"lsh k", Program{r(opLdImm, 0, 0, 1), r(opLshK, 0, 0, 31), retAcc}, 0x80000000, 3},
+		{"rsh k", Program{r(opLdImm, 0, 0, 0x80000000), r(opRshK, 0, 0, 31), retAcc}, 1, 3},
+		{"lsh X masks to 5 bits", Program{r(opLdImm, 0, 0, 1), r(opLdxImm, 0, 0, 33), r(opLshX, 0, 0, 0), retAcc}, 2, 4},
+		{"rsh X masks to 5 bits", Program{r(opLdImm, 0, 0, 0x80), r(opLdxImm, 0, 0, 32+3), r(opRshX, 0, 0, 0), retAcc}, 0x10, 4},
+		{"neg", Program{r(opLdImm, 0, 0, 1), r(opNeg, 0, 0, 0), retAcc}, 0xffffffff, 3},
+		{"ja", Program{r(opJa, 0, 0, 1), r(opRetK, 0, 0, 1), r(opRetK, 0, 0, 2)}, 2, 2},
+		{"jeq true", Program{r(opLdImm, 0, 0, 5), r(opJeqK, 1, 0, 5), r(opRetK, 0, 0, 1), r(opRetK, 0, 0, 2)}, 2, 3},
+		{"jeq false", Program{r(opLdImm, 0, 0, 5), r(opJeqK, 1, 0, 6), r(opRetK, 0, 0, 1), r(opRetK, 0, 0, 2)}, 1, 3},
+		{"jgt is unsigned", Program{r(opLdImm, 0, 0, 0x80000000), r(opJgtK, 1, 0, 1), r(opRetK, 0, 0, 1), r(opRetK, 0, 0, 2)}, 2, 3},
+		{"jge equal", Program{r(opLdImm, 0, 0, 7), r(opJgeK, 1, 0, 7), r(opRetK, 0, 0, 1), r(opRetK, 0, 0, 2)}, 2, 3},
+		{"jset", Program{r(opLdImm, 0, 0, 6), r(opJsetK, 1, 0, 1), r(opRetK, 0, 0, 1), r(opRetK, 0, 0, 2)}, 1, 3},
+		{"jeq X", Program{r(opLdImm, 0, 0, 3), r(opLdxImm, 0, 0, 3), r(opJeqX, 1, 0, 0), r(opRetK, 0, 0, 1), r(opRetK, 0, 0, 2)}, 2, 4},
+		{"jgt X", Program{r(opLdImm, 0, 0, 3), r(opLdxImm, 0, 0, 3), r(opJgtX, 1, 0, 0), r(opRetK, 0, 0, 1), r(opRetK, 0, 0, 2)}, 1, 4},
+		{"jge X", Program{r(opLdImm, 0, 0, 3), r(opLdxImm, 0, 0, 3), r(opJgeX, 1, 0, 0), r(opRetK, 0, 0, 1), r(opRetK, 0, 0, 2)}, 2, 4},
+		{"jset X", Program{r(opLdImm, 0, 0, 3), r(opLdxImm, 0, 0, 4), r(opJsetX, 1, 0, 0), r(opRetK, 0, 0, 1), r(opRetK, 0, 0, 2)}, 1, 4},
+		{"ret k full 32 bits", Program{r(opRetK, 0, 0, 0xdeadbeef)}, 0xdeadbeef, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e, err := NewEmulator(tc.prog)
+			require.NoError(t, err)
+			res := e.Run(d)
+			assert.Equal(t, Action(tc.want), res.Action, "got %#x", uint32(res.Action))
+			assert.Equal(t, tc.n, res.Executed)
+		})
+	}
+}
+
+func TestEmulatorByteOrder(t *testing.T) {
+	d := Data{Arch: AuditArchPPC64, InstructionPointer: 0x1111111122222222, Args: [6]uint64{0x33333333_44444444}}
+	low := MustEmulator(Program{r(opLdWAbs, 0, 0, OffsetArgLow(0, false)), retAcc})
+	high := MustEmulator(Program{r(opLdWAbs, 0, 0, OffsetArgHigh(0, false)), retAcc})
+	assert.Equal(t, Action(0x44444444), low.Run(d).Action, "big-endian token: args[0] low word at offset 20")
+	assert.Equal(t, Action(0x33333333), high.Run(d).Action)
+	// RunOrder overrides the token.
+	assert.Equal(t, Action(0x33333333), low.RunOrder(d, true).Action)
+	ip := MustEmulator(Program{r(opLdWAbs, 0, 0, 8), retAcc})
+	assert.Equal(t, Action(0x11111111), ip.Run(d).Action)
+	assert.Equal(t, Action(0x22222222), ip.RunOrder(d, true).Action)
+}
+
+func TestDataBytes(t *testing.T) {
+	d := Data{Nr: 1, Arch: AuditArchX86_64, InstructionPointer: 0x0102030405060708, Args: [6]uint64{0x1112131415161718}}
+	le := d.Bytes(true)
+	assert.Equal(t, []byte{1, 0, 0, 0, 0x3e, 0, 0, 0xc0, 8, 7, 6, 5, 4, 3, 2, 1, 0x18, 0x17, 0x16, 0x15, 0x14, 0x13, 0x12, 0x11}, le[:24])
+	be := d.Bytes(false)
+	assert.Equal(t, []byte{0, 0, 0, 1, 0xc0, 0, 0, 0x3e, 1, 2, 3, 4, 5, 6, 7, 8, 0x11, 0x12}, be[:18])
+	_, ok := d.Word(64, true)
+	assert.False(t, ok)
+	_, ok = d.Word(2, true)
+	assert.False(t, ok)
+	w, ok := d.Word(20, true)
+	assert.True(t, ok)
+	assert.Equal(t, uint32(0x11121314), w)
+}
+
+func TestNewEmulatorRejectsInvalid(t *testing.T) {
+	_, err := NewEmulator(Program{r(opLdWAbs, 0, 0, 64), retAllow})
+	var ve *VerifyError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, RuleLoadOffset, ve.Rule)
+	assert.Panics(t, func() { MustEmulator(nil) })
+}
+
+func TestEmulatorCopiesProgram(t *testing.T) {
+	p := Program{retAllow}
+	e := MustEmulator(p)
+	p[0] = retKill
+	assert.Equal(t, ActAllow, e.Action(Data{}))
+	q := e.Program()
+	q[0] = retKill
+	assert.Equal(t, ActAllow, e.Action(Data{}))
+}
+
+// ret returns a one-instruction emulator returning v.
+func ret(v Action) *Emulator { return MustEmulator(Program{r(opRetK, 0, 0, uint32(v))}) }
+
+// Cases from the kernel's selftests (tools/testing/selftests/seccomp).
+func TestStackPrecedence(t *testing.T) {
+	all := []Action{ActAllow, ActLog, Trace(1), Errno(2), Trap(3), ActKillThread, ActKillProcess}
+	// precedence.*_in_any_order: the most restrictive wins whatever the order.
+	for i := range all {
+		for j := range all {
+			want := all[i]
+			if j > i {
+				want = all[j]
+			}
+			res := Stack{ret(all[i]), ret(all[j])}.Run(Data{})
+			assert.Equal(t, want, res.Action, "%v then %v", all[i], all[j])
+			res = Stack{ret(all[j]), ret(all[i])}.Run(Data{})
+			assert.Equal(t, want, res.Action, "%v then %v", all[j], all[i])
+		}
+	}
+	// ERRNO_order: equal actions, the newest filter's data wins.
+	res := Stack{ret(Errno(11)), ret(Errno(13)), ret(Errno(12))}.Run(Data{})
+	assert.Equal(t, Errno(12), res.Action)
+	assert.Equal(t, 2, res.Filter)
+	assert.Equal(t, 3, res.Executed)
+	// ALLOW with data is the plain ALLOW and no filter is recorded.
+	res = Stack{ret(ActAllow | 5)}.Run(Data{})
+	assert.Equal(t, ActAllow, res.Action)
+	assert.Equal(t, -1, res.Filter)
+	// Unknown actions keep their signed position: 0x10000000 sits between
+	// ERRNO and USER_NOTIF; 0x90000000 right after KILL_PROCESS.
+	res = Stack{ret(ActUserNotif), ret(0x10000000)}.Run(Data{})
+	assert.Equal(t, Action(0x10000000), res.Action)
+	assert.Equal(t, ActKillProcess, res.Action.Effective())
+	res = Stack{ret(Errno(1)), ret(0x10000000)}.Run(Data{})
+	assert.Equal(t, Errno(1), res.Action)
+	res = Stack{ret(0x90000000), ret(ActKillProcess)}.Run(Data{})
+	assert.Equal(t, ActKillProcess, res.Action)
+	res = Stack{ret(ActKillThread), ret(0x90000000)}.Run(Data{})
+	assert.Equal(t, Action(0x90000000), res.Action)
+	assert.Equal(t, 1, res.Filter)
+	// An empty stack allows.
+	assert.Equal(t, ActAllow, Stack{}.Run(Data{}).Action)
+}
+
+func TestActionStrings(t *testing.T) {
+	tests := []struct {
+		a        Action
+		str, raw string
+	}{
+		{ActKillProcess, "KILL_PROCESS", "KILL_PROCESS"},
+		{ActKillThread, "KILL_THREAD", "KILL_THREAD"},
+		{Trap(7), "TRAP(7)", "TRAP(7)"},
+		{Errno(1), "ERRNO(1)", "ERRNO(1)"},
+		{ActErrno | 5000, "ERRNO(5000)", "ERRNO(5000)"},
+		{ActUserNotif, "USER_NOTIF", "USER_NOTIF"},
+		{Trace(65535), "TRACE(65535)", "TRACE(65535)"},
+		{ActLog, "LOG", "LOG"},
+		{ActAllow, "ALLOW", "ALLOW"},
+		{ActAllow | 5, "ALLOW", "ALLOW|0x5"},
+		{ActKillThread | 9, "KILL_THREAD", "KILL_THREAD|0x9"},
+		{0x10000000, "KILL_PROCESS", "0x10000000"},
+		{0x00040000, "KILL_PROCESS", "0x40000"},
+		{0xaaaaaaaa, "KILL_PROCESS", "0xaaaaaaaa"},
+	}
+	for _, tc := range tests {
+		assert.Equal(t, tc.str, tc.a.String(), "%#x", uint32(tc.a))
+		assert.Equal(t, tc.raw, tc.a.RawString(), "%#x", uint32(tc.a))
+	}
+	assert.Equal(t, uint16(5000), (ActErrno | 5000).Data())
+	assert.True(t, ActKillProcess.Precedes(ActKillThread))
+	assert.False(t, Errno(1).Precedes(Errno(2)))
+	assert.Equal(t, ActKillProcess, Action(0x00040000).Effective())
+	assert.Equal(t, Errno(3), Errno(3).Effective())
+}
+
+func TestAuditArchNames(t *testing.T) {
+	for _, n := range auditArchNames {
+		got, ok := AuditArchByName(n.name)
+		assert.True(t, ok)
+		assert.Equal(t, n.arch, got)
+		got, ok = AuditArchByName("audit_arch_" + n.name)
+		assert.True(t, ok)
+		assert.Equal(t, n.arch, got)
+		assert.Equal(t, "AUDIT_ARCH_"+n.name, n.arch.String())
+	}
+	_, ok := AuditArchByName("vax")
+	assert.False(t, ok)
+	assert.Equal(t, "0x1234", AuditArch(0x1234).String())
+	assert.True(t, AuditArchX86_64.LittleEndian())
+	assert.True(t, AuditArchX86_64.Is64Bit())
+	assert.False(t, AuditArchI386.Is64Bit())
+	assert.False(t, AuditArchS390X.LittleEndian())
+}
+
+// Compile-time check that the x/net/bpf types we accept are instructions.
+var _ bpf.Instruction = bpf.RawInstruction{}
