@@ -1,0 +1,56 @@
+// Package seccomp builds, checks, tests and installs seccomp-BPF filters, in
+// pure Go.
+//
+// # The model
+//
+// A seccomp filter is a classic BPF program the kernel runs on every system
+// call of a thread. Its only input is struct seccomp_data (Data): the
+// syscall number, the AUDIT_ARCH_* token of the calling convention, the
+// instruction pointer and the six argument registers, in the CPU's byte
+// order. It can load 32-bit words of that struct (a 64-bit argument is two
+// loads: OffsetArgLow, OffsetArgHigh), compute in two 32-bit registers A
+// and X and sixteen scratch words, jump forward only, and must end in a
+// return whose 32-bit value is an Action: an action in the high 16 bits,
+// data (an errno, a signal's si_errno, a tracer's message) in the low 16.
+//
+// # The layers
+//
+//   - Program is the form the kernel takes, []bpf.RawInstruction; ParseRaw
+//     and MarshalBinary read and write it as raw bytes (the format of
+//     libseccomp's seccomp_export_bpf).
+//   - Source writes programs with symbolic labels; Assemble resolves them,
+//     routing conditional jumps farther than 255 instructions through long
+//     jumps, so programs of any length assemble.
+//   - Verify applies every check the kernel applies when a filter is
+//     attached, in the kernel's order, and names the instruction and rule a
+//     program breaks. CheckStackLimit answers whether a filter still fits
+//     on top of those a thread already has.
+//   - Emulator runs a verified program exactly as the kernel would, and
+//     Stack combines several filters with the kernel's precedence rule, so
+//     a unit test can ask what a filter decides without installing it.
+//   - Disassemble and AssembleText are the text form.
+//
+// # Precedence of actions
+//
+// When several filters are attached, all run, and the value whose action
+// part is lowest as a signed 32-bit number wins: KILL_PROCESS, then any
+// unknown action, KILL_THREAD, TRAP, ERRNO, USER_NOTIF, TRACE, LOG, ALLOW.
+// Between equal action parts the most recently installed filter's value
+// (with its data) wins. The kernel treats an action part it does not know as
+// KILL_PROCESS, and so does Action.Effective.
+//
+// # Security considerations
+//
+// The emulator and the verifier are checked against the running kernel on
+// hundreds of thousands of random programs (see BENCHMARKS.md), but they
+// model the kernel, they are not it. Known differences:
+//   - The emulator lays out seccomp_data in the byte order the audit arch
+//     token names. A big-endian arm64 kernel still reports the
+//     little-endian AUDIT_ARCH_AARCH64; use Emulator.RunOrder for it.
+//   - Kernels since 6.14 let x86_64's uretprobe system call (and, later,
+//     uprobe) through every filter via the action cache; Stack.Run runs the
+//     filters regardless.
+//   - The instruction pointer the kernel reports is the address after the
+//     system call instruction; an emulated input has whatever the caller
+//     puts there.
+package seccomp

@@ -1,0 +1,91 @@
+package seccomp_test
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/seccomp-go/seccomp"
+	"golang.org/x/net/bpf"
+)
+
+// A filter written with labels: allow write(2) to stdout and stderr only,
+// deny other writes with EPERM, and kill calls from any other arch.
+func ExampleSource_Assemble() {
+	var s seccomp.Source
+	s.Add(bpf.LoadAbsolute{Off: seccomp.OffsetArch, Size: 4})
+	s.JumpIf(bpf.JumpNotEqual, uint32(seccomp.AuditArchX86_64), "kill", "")
+	s.Add(bpf.LoadAbsolute{Off: seccomp.OffsetNr, Size: 4})
+	s.JumpIf(bpf.JumpNotEqual, 1, "allow", "") // write
+	s.Add(bpf.LoadAbsolute{Off: seccomp.OffsetArgHigh(0, true), Size: 4})
+	s.JumpIf(bpf.JumpNotEqual, 0, "eperm", "")
+	s.Add(bpf.LoadAbsolute{Off: seccomp.OffsetArgLow(0, true), Size: 4})
+	s.JumpIf(bpf.JumpEqual, 1, "allow", "")
+	s.JumpIf(bpf.JumpEqual, 2, "allow", "eperm")
+	s.Label("allow")
+	s.Add(bpf.RetConstant{Val: uint32(seccomp.ActAllow)})
+	s.Label("eperm")
+	s.Add(bpf.RetConstant{Val: uint32(seccomp.Errno(1))})
+	s.Label("kill")
+	s.Add(bpf.RetConstant{Val: uint32(seccomp.ActKillProcess)})
+	prog, err := s.Assemble()
+	if err != nil {
+		panic(err)
+	}
+	emu, err := seccomp.NewEmulator(prog) // verifies the program
+	if err != nil {
+		panic(err)
+	}
+	write := func(fd uint64) seccomp.Data {
+		return seccomp.Data{Nr: 1, Arch: seccomp.AuditArchX86_64, Args: [6]uint64{fd}}
+	}
+	fmt.Println(len(prog), "instructions")
+	fmt.Println("write(1):", emu.Action(write(1)))
+	fmt.Println("write(3):", emu.Action(write(3)))
+	fmt.Println("write(1<<32 | 1):", emu.Action(write(1<<32|1)))
+	fmt.Println("read:", emu.Action(seccomp.Data{Nr: 0, Arch: seccomp.AuditArchX86_64}))
+	fmt.Println("i386 write:", emu.Action(seccomp.Data{Nr: 4, Arch: seccomp.AuditArchI386}))
+	// Output:
+	// 12 instructions
+	// write(1): ALLOW
+	// write(3): ERRNO(1)
+	// write(1<<32 | 1): ERRNO(1)
+	// read: ALLOW
+	// i386 write: KILL_PROCESS
+}
+
+// Verify says which instruction breaks which of the kernel's rules.
+func ExampleVerify() {
+	prog := seccomp.Program{
+		{Op: 0x20, K: 64}, // ld [64]: past the end of seccomp_data
+		{Op: 0x06, K: uint32(seccomp.ActAllow)},
+	}
+	err := seccomp.Verify(prog)
+	var ve *seccomp.VerifyError
+	if errors.As(err, &ve) {
+		fmt.Println("instruction", ve.Index, "breaks:", ve.Rule)
+	}
+	// Output:
+	// instruction 0 breaks: load must be a 4-byte aligned offset inside seccomp_data (0..60)
+}
+
+// Stacked filters combine as in the kernel: the most restrictive action
+// wins whatever the order the filters were installed in.
+func ExampleStack_Run() {
+	allowAll := seccomp.MustEmulator(seccomp.Program{{Op: 0x06, K: uint32(seccomp.ActAllow)}})
+	enosys := seccomp.MustEmulator(seccomp.Program{{Op: 0x06, K: uint32(seccomp.Errno(38))}})
+	res := seccomp.Stack{enosys, allowAll}.Run(seccomp.Data{Nr: 0, Arch: seccomp.AuditArchX86_64})
+	fmt.Println(res.Action, "from filter", res.Filter)
+	// Output:
+	// ERRNO(38) from filter 0
+}
+
+// The stacking limit: will a 3000-instruction filter still fit on top of
+// the filters a thread already has?
+func ExampleCheckStackLimit() {
+	attached := []int{4096, 4096, 4096, 4096, 4096, 4096, 4096}
+	fmt.Println(seccomp.CheckStackLimit(attached, 3000))
+	fmt.Println(seccomp.CheckStackLimit(attached, 4096) != nil)
+	// Output:
+	// <nil>
+	// true
+}
