@@ -3,25 +3,44 @@ package seccomp
 import (
 	"errors"
 	"fmt"
+	"strings"
+
+	"github.com/seccomp-go/seccomp/internal/sysnum"
 )
 
 // Arch is a system call ABI a filter can cover: its audit arch token and its
 // syscall table. x32 is an ABI of its own: it shares AuditArchX86_64 with
 // x86_64, and its numbers carry X32SyscallBit.
+//
+// The tables are generated from pinned sources (see internal/sysnum) and are
+// usable on every GOOS and GOARCH: a filter for arm64 can be built and
+// emulated on amd64.
 type Arch struct {
-	Name      string    // kernel name: x86_64, i386, x32, aarch64, arm, riscv64
-	AuditArch AuditArch // seccomp_data.arch of its calls
-	table     syscallTable
+	// Name is the kernel's name: x86_64, i386, x32, aarch64, arm, riscv64.
+	Name string
+	// AuditArch is seccomp_data.arch for calls of this ABI.
+	AuditArch AuditArch
+	// GoArch is the GOARCH whose programs use this ABI natively, or "" (x32).
+	GoArch string
+
+	table *sysnum.Table
 }
 
-type syscallTable interface {
-	Number(name string) (int32, bool)
-	Name(nr int32) (string, bool)
-}
+// The arches with syscall tables.
+var (
+	ArchX86_64  = &Arch{Name: "x86_64", AuditArch: AuditArchX86_64, GoArch: "amd64", table: sysnum.X86_64}
+	ArchI386    = &Arch{Name: "i386", AuditArch: AuditArchI386, GoArch: "386", table: sysnum.I386}
+	ArchX32     = &Arch{Name: "x32", AuditArch: AuditArchX86_64, table: sysnum.X32}
+	ArchAArch64 = &Arch{Name: "aarch64", AuditArch: AuditArchAArch64, GoArch: "arm64", table: sysnum.AArch64}
+	ArchARM     = &Arch{Name: "arm", AuditArch: AuditArchARM, GoArch: "arm", table: sysnum.ARM}
+	ArchRISCV64 = &Arch{Name: "riscv64", AuditArch: AuditArchRISCV64, GoArch: "riscv64", table: sysnum.RISCV64}
+)
+
+var arches = []*Arch{ArchX86_64, ArchI386, ArchX32, ArchAArch64, ArchARM, ArchRISCV64}
 
 // ErrNoNativeArch is returned by NativeArch on a GOARCH that has no syscall
 // table here.
-var ErrNoNativeArch = errors.New("seccomp: no native arch for this GOARCH")
+var ErrNoNativeArch = errors.New("seccomp: no syscall table for this GOARCH: name an arch explicitly")
 
 // Syscall returns the number of the named system call on a, as seccomp
 // sees it (with X32SyscallBit for x32).
@@ -30,21 +49,49 @@ func (a *Arch) Syscall(name string) (int32, bool) { return a.table.Number(name) 
 // SyscallName returns the name of system call nr on a.
 func (a *Arch) SyscallName(nr int32) (string, bool) { return a.table.Name(nr) }
 
+// Syscalls returns the names of every system call a's table knows, sorted
+// by number.
+func (a *Arch) Syscalls() []string { return a.table.Names() }
+
+// MaxSyscall returns the highest system call number a's table knows (with
+// X32SyscallBit for x32).
+func (a *Arch) MaxSyscall() int32 { return a.table.Max() }
+
+// String returns a.Name.
 func (a *Arch) String() string { return a.Name }
 
 // LookupArch returns the arch with the given kernel name (x86_64, i386, x32,
-// aarch64, arm, riscv64) or Go name (amd64, 386, arm64).
+// aarch64, arm, riscv64) or GOARCH (amd64, 386, arm64, riscv64), in any
+// case.
 func LookupArch(name string) (*Arch, error) {
-	for _, a := range Arches() {
-		if a.Name == name {
+	l := strings.ToLower(name)
+	for _, a := range arches {
+		if a.Name == l || (a.GoArch != "" && a.GoArch == l) {
 			return a, nil
 		}
 	}
-	return nil, fmt.Errorf("seccomp: unknown arch %q", name)
+	names := make([]string, len(arches))
+	for i, a := range arches {
+		names[i] = a.Name
+	}
+	return nil, fmt.Errorf("seccomp: unknown arch %q (known: %s)", name, strings.Join(names, ", "))
 }
 
-// Arches returns every arch with a syscall table.
-func Arches() []*Arch { return nil } // TODO(tables): being written.
+// Arches returns every arch with a syscall table, in a fixed order.
+func Arches() []*Arch { return append([]*Arch(nil), arches...) }
+
+// ArchesOf returns the arches whose calls carry the audit arch token t:
+// x86_64 and x32 for AuditArchX86_64, one arch for the others, none for a
+// token without a table.
+func ArchesOf(t AuditArch) []*Arch {
+	var out []*Arch
+	for _, a := range arches {
+		if a.AuditArch == t {
+			out = append(out, a)
+		}
+	}
+	return out
+}
 
 // NativeArch returns the arch of the running program, or ErrNoNativeArch.
 func NativeArch() (*Arch, error) {
@@ -53,5 +100,3 @@ func NativeArch() (*Arch, error) {
 	}
 	return nativeArch, nil
 }
-
-var nativeArch *Arch

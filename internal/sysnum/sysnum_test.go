@@ -1,0 +1,209 @@
+package sysnum_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/seccomp-go/seccomp/internal/sysnum"
+)
+
+const x32Bit = 0x40000000
+
+// Spot checks against well-known numbers taken from the kernel's own tables
+// and man pages (syscall(2), seccomp(2)), not from our generated output.
+func TestKnownNumbers(t *testing.T) {
+	tests := []struct {
+		table *sysnum.Table
+		name  string
+		nr    int32
+	}{
+		{sysnum.X86_64, "read", 0},
+		{sysnum.X86_64, "write", 1},
+		{sysnum.X86_64, "open", 2},
+		{sysnum.X86_64, "execve", 59},
+		{sysnum.X86_64, "ptrace", 101},
+		{sysnum.X86_64, "_sysctl", 156},
+		{sysnum.X86_64, "newfstatat", 262},
+		{sysnum.X86_64, "seccomp", 317},
+
+		{sysnum.I386, "restart_syscall", 0},
+		{sysnum.I386, "read", 3},
+		{sysnum.I386, "write", 4},
+		{sysnum.I386, "execve", 11},
+		{sysnum.I386, "socketcall", 102},
+		{sysnum.I386, "_llseek", 140},
+		{sysnum.I386, "_newselect", 142},
+		{sysnum.I386, "seccomp", 354},
+
+		{sysnum.X32, "read", x32Bit},
+		{sysnum.X32, "write", x32Bit | 1},
+		{sysnum.X32, "execve", x32Bit | 520},
+		{sysnum.X32, "ptrace", x32Bit | 521},
+		{sysnum.X32, "seccomp", x32Bit | 317},
+
+		{sysnum.AArch64, "openat", 56},
+		{sysnum.AArch64, "read", 63},
+		{sysnum.AArch64, "write", 64},
+		{sysnum.AArch64, "seccomp", 277},
+
+		{sysnum.ARM, "restart_syscall", 0},
+		{sysnum.ARM, "read", 3},
+		{sysnum.ARM, "write", 4},
+		{sysnum.ARM, "arm_fadvise64_64", 270},
+		{sysnum.ARM, "arm_sync_file_range", 341},
+		{sysnum.ARM, "seccomp", 383},
+
+		{sysnum.RISCV64, "seccomp", 277},
+	}
+	for _, tt := range tests {
+		got, ok := tt.table.Number(tt.name)
+		if !ok || got != tt.nr {
+			t.Errorf("%s.Number(%q) = %#x, %v; want %#x, true", tt.table.Arch(), tt.name, got, ok, tt.nr)
+		}
+		name, ok := tt.table.Name(tt.nr)
+		if !ok || name != tt.name {
+			t.Errorf("%s.Name(%#x) = %q, %v; want %q, true", tt.table.Arch(), tt.nr, name, ok, tt.name)
+		}
+	}
+}
+
+func TestAbsent(t *testing.T) {
+	tests := []struct {
+		table *sysnum.Table
+		name  string
+	}{
+		{sysnum.AArch64, "open"},     // asm-generic has only openat
+		{sysnum.RISCV64, "open"},     //
+		{sysnum.RISCV64, "renameat"}, // riscv64 has only renameat2
+		{sysnum.X86_64, "socketcall"},
+		{sysnum.AArch64, "arch_specific_syscall"}, // x/sys constant, not a syscall
+		{sysnum.RISCV64, "arch_specific_syscall"},
+		{sysnum.ARM, "syscall_mask"}, // x/sys constant, not a syscall
+		{sysnum.X86_64, ""},
+	}
+	for _, tt := range tests {
+		if nr, ok := tt.table.Number(tt.name); ok {
+			t.Errorf("%s.Number(%q) = %d, true; want absent", tt.table.Arch(), tt.name, nr)
+		}
+	}
+
+	// On x32, the "64" rows of syscall_64.tbl do not exist: execve is 520, not 59.
+	if name, ok := sysnum.X32.Name(x32Bit | 59); ok {
+		t.Errorf("X32.Name(x32Bit|59) = %q, true; want absent", name)
+	}
+	// x32 numbers need the bit.
+	if name, ok := sysnum.X32.Name(0); ok {
+		t.Errorf("X32.Name(0) = %q, true; want absent", name)
+	}
+	for _, nr := range []int32{-1, 1 << 20, 0x7fffffff} {
+		for _, tab := range sysnum.All() {
+			if name, ok := tab.Name(nr); ok {
+				t.Errorf("%s.Name(%d) = %q, true; want absent", tab.Arch(), nr, name)
+			}
+		}
+	}
+}
+
+func TestTableInvariants(t *testing.T) {
+	for _, tab := range sysnum.All() {
+		names := tab.Names()
+		if len(names) != tab.Len() || tab.Len() < 300 {
+			t.Errorf("%s: Len() = %d, len(Names()) = %d", tab.Arch(), tab.Len(), len(names))
+		}
+		seen := make(map[string]bool)
+		prev := int32(-1)
+		for i, name := range names {
+			if seen[name] {
+				t.Errorf("%s: duplicate name %q", tab.Arch(), name)
+			}
+			seen[name] = true
+			nr, ok := tab.Number(name)
+			if !ok {
+				t.Errorf("%s: Number(%q) not found", tab.Arch(), name)
+				continue
+			}
+			if nr <= prev {
+				t.Errorf("%s: Names()[%d] = %q (%#x) is not after %#x", tab.Arch(), i, name, nr, prev)
+			}
+			prev = nr
+			if back, ok := tab.Name(nr); !ok || back != name {
+				t.Errorf("%s: Name(Number(%q)) = %q, %v", tab.Arch(), name, back, ok)
+			}
+			if x32 := nr&x32Bit != 0; x32 != (tab == sysnum.X32) {
+				t.Errorf("%s: %q = %#x: x32 bit set = %v", tab.Arch(), name, nr, x32)
+			}
+		}
+		if tab.Max() != prev {
+			t.Errorf("%s: Max() = %#x, want %#x", tab.Arch(), tab.Max(), prev)
+		}
+	}
+	if got := sysnum.X32.Max(); got != x32Bit|547 {
+		t.Errorf("X32.Max() = %#x, want %#x", got, x32Bit|547)
+	}
+}
+
+func TestNamesIsACopy(t *testing.T) {
+	a := sysnum.X86_64.Names()
+	a[0] = "changed"
+	if b := sysnum.X86_64.Names(); b[0] != "read" {
+		t.Errorf("Names()[0] = %q after changing a previous result; want read", b[0])
+	}
+}
+
+func TestByArchAndAll(t *testing.T) {
+	want := []string{"x86_64", "i386", "x32", "aarch64", "arm", "riscv64"}
+	var got []string
+	for _, tab := range sysnum.All() {
+		got = append(got, tab.Arch())
+		byArch, ok := sysnum.ByArch(tab.Arch())
+		if !ok || byArch != tab {
+			t.Errorf("ByArch(%q) = %p, %v; want %p", tab.Arch(), byArch, ok, tab)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("All() arches = %q, want %q", got, want)
+	}
+	all := sysnum.All()
+	all[0] = nil
+	if sysnum.All()[0] != sysnum.X86_64 {
+		t.Error("All() returned a shared slice")
+	}
+	for _, name := range []string{"amd64", "arm64", "386", "", "X86_64"} {
+		if tab, ok := sysnum.ByArch(name); ok {
+			t.Errorf("ByArch(%q) = %s, true; want false", name, tab.Arch())
+		}
+	}
+}
+
+func TestLookupsDoNotAllocate(t *testing.T) {
+	sysnum.X86_64.Number("read") // build the index outside the measurement
+	allocs := testing.AllocsPerRun(100, func() {
+		if _, ok := sysnum.X86_64.Number("seccomp"); !ok {
+			t.Fatal("seccomp not found")
+		}
+		if _, ok := sysnum.X86_64.Number("no such syscall"); ok {
+			t.Fatal("found a syscall that does not exist")
+		}
+		if _, ok := sysnum.X32.Name(x32Bit | 520); !ok {
+			t.Fatal("x32 execve not found")
+		}
+		if _, ok := sysnum.AArch64.Name(1 << 20); ok {
+			t.Fatal("found a number that does not exist")
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("Number/Name allocate %v times per run, want 0", allocs)
+	}
+}
+
+func BenchmarkNumber(b *testing.B) {
+	for b.Loop() {
+		sysnum.X86_64.Number("seccomp")
+	}
+}
+
+func BenchmarkName(b *testing.B) {
+	for b.Loop() {
+		sysnum.X86_64.Name(317)
+	}
+}
