@@ -6,27 +6,27 @@ import (
 	"golang.org/x/net/bpf"
 )
 
-// Rule names one of the kernel's load-time checks of a seccomp filter.
-type Rule int
+// VerifyRule names one of the kernel's load-time checks of a seccomp filter.
+type VerifyRule int
 
 // The checks, in the order the kernel applies them (bpf_check_classic and
 // check_load_and_stores in net/core/filter.c, then seccomp_check_filter in
 // kernel/seccomp.c). Every one of them makes seccomp(2) fail with EINVAL.
 const (
-	RuleLength         Rule = iota + 1 // 1..4096 instructions
-	RuleOpcode                         // opcode unknown to classic BPF
-	RuleDivisionByZero                 // DIV or MOD by the constant 0
-	RuleShift                          // LSH or RSH by a constant of 32 or more
-	RuleScratchIndex                   // scratch memory index of 16 or more
-	RuleJumpRange                      // jump target beyond the last instruction
-	RuleAncillary                      // unknown ancillary load (k >= SKF_AD_OFF)
-	RuleNoReturn                       // last instruction is not a return
-	RuleScratchRead                    // scratch slot read before it is written
-	RuleSeccompOpcode                  // opcode classic BPF knows but seccomp refuses
-	RuleLoadOffset                     // 32-bit load outside seccomp_data or unaligned
+	RuleLength         VerifyRule = iota + 1 // 1..4096 instructions
+	RuleOpcode                               // opcode unknown to classic BPF
+	RuleDivisionByZero                       // DIV or MOD by the constant 0
+	RuleShift                                // LSH or RSH by a constant of 32 or more
+	RuleScratchIndex                         // scratch memory index of 16 or more
+	RuleJumpRange                            // jump target beyond the last instruction
+	RuleAncillary                            // unknown ancillary load (k >= SKF_AD_OFF)
+	RuleNoReturn                             // last instruction is not a return
+	RuleScratchRead                          // scratch slot read before it is written
+	RuleSeccompOpcode                        // opcode classic BPF knows but seccomp refuses
+	RuleLoadOffset                           // 32-bit load outside seccomp_data or unaligned
 )
 
-var ruleText = map[Rule]string{
+var ruleText = map[VerifyRule]string{
 	RuleLength:         "program length must be 1 to 4096 instructions",
 	RuleOpcode:         "opcode is not classic BPF",
 	RuleDivisionByZero: "division by constant zero",
@@ -41,11 +41,11 @@ var ruleText = map[Rule]string{
 }
 
 // String describes the rule in a few words.
-func (r Rule) String() string {
+func (r VerifyRule) String() string {
 	if s, ok := ruleText[r]; ok {
 		return s
 	}
-	return fmt.Sprintf("Rule(%d)", int(r))
+	return fmt.Sprintf("VerifyRule(%d)", int(r))
 }
 
 // VerifyError is a program the kernel would refuse, with the first check it
@@ -54,7 +54,7 @@ func (r Rule) String() string {
 type VerifyError struct {
 	Index int                // instruction index (0-based), -1 for the program as a whole
 	Insn  bpf.RawInstruction // the instruction, when Index >= 0
-	Rule  Rule               // the check that failed
+	Rule  VerifyRule         // the check that failed
 	Len   int                // program length
 }
 
@@ -96,7 +96,7 @@ func Verify(p Program) error {
 	if n == 0 || n > MaxInstructions {
 		return &VerifyError{Index: -1, Rule: RuleLength, Len: n}
 	}
-	fail := func(pc int, r Rule) error {
+	fail := func(pc int, r VerifyRule) error {
 		return &VerifyError{Index: pc, Insn: p[pc], Rule: r, Len: n}
 	}
 	// bpf_check_classic: per-instruction checks.

@@ -29,7 +29,7 @@ func TestVerifyRules(t *testing.T) {
 	tests := []struct {
 		name  string
 		prog  Program
-		rule  Rule // 0 = accepted
+		rule  VerifyRule // 0 = accepted
 		index int
 	}{
 		{"empty", Program{}, RuleLength, -1},
@@ -142,7 +142,7 @@ func TestRuleNames(t *testing.T) {
 	for r := RuleLength; r <= RuleLoadOffset; r++ {
 		assert.NotContains(t, r.String(), "Rule(", "rule %d has no description", int(r))
 	}
-	assert.Equal(t, "Rule(99)", Rule(99).String())
+	assert.Equal(t, "VerifyRule(99)", VerifyRule(99).String())
 }
 
 func TestStackLimit(t *testing.T) {
