@@ -1,0 +1,456 @@
+package seccomp
+
+import (
+	"fmt"
+	"strconv"
+
+	"golang.org/x/net/bpf"
+)
+
+// CompileError is a valid filter whose program cannot be built, because it
+// would be longer than the kernel accepts.
+type CompileError struct {
+	Instructions int // length of the program that was built
+}
+
+func (e *CompileError) Error() string {
+	return fmt.Sprintf("seccomp filter: compiled program has %d instructions, more than the kernel's limit of %d", e.Instructions, MaxInstructions)
+}
+
+// Compile returns the filter as a verified program, or every error in the
+// filter at once (errors.Join of *Problem; see Validate), or a
+// *CompileError when the program would be too long for the kernel.
+//
+// The program checks the audit arch first, then dispatches on the syscall
+// number with a balanced decision tree over ranges of numbers that share a
+// decision, so the path grows with the log of the number of rules.
+// System calls whose decision does not depend on arguments are decided
+// without loading an argument, in the shape the kernel's action cache
+// recognises, so that allowed ones cost nothing at run time. The output is
+// deterministic: the same filter gives the same bytes.
+func (f *Filter) Compile() (Program, error) {
+	plans, probs := f.plan()
+	if err := problemsError(probs, SeverityError); err != nil {
+		return nil, err
+	}
+	c := &compiler{f: f, rets: map[Action]string{}}
+	c.program(plans)
+	p, err := c.src.Assemble()
+	if err != nil {
+		return nil, fmt.Errorf("seccomp filter: internal error: %w", err)
+	}
+	if len(p) > MaxInstructions {
+		return nil, &CompileError{Instructions: len(p)}
+	}
+	if err := Verify(p); err != nil {
+		return nil, fmt.Errorf("seccomp filter: internal error: compiled program does not verify: %w", err)
+	}
+	return p, nil
+}
+
+type compiler struct {
+	f      *Filter
+	src    Source
+	n      int               // label counter
+	rets   map[Action]string // return label of each action
+	order  []Action          // actions in the order their labels were made
+	blocks []block           // argument-checking blocks, emitted after the trees
+}
+
+// block is the argument checks of one system call on one arch.
+type block struct {
+	label string
+	plan  *archPlan
+	nr    int32
+}
+
+func (c *compiler) label(prefix string) string {
+	c.n++
+	return prefix + strconv.Itoa(c.n)
+}
+
+// ret returns the label of the shared return of action a.
+func (c *compiler) ret(a Action) string {
+	if l, ok := c.rets[a]; ok {
+		return l
+	}
+	l := "ret_" + strconv.FormatUint(uint64(uint32(a)), 16)
+	c.rets[a] = l
+	c.order = append(c.order, a)
+	return l
+}
+
+func (c *compiler) program(plans []*archPlan) {
+	s := &c.src
+	s.Add(bpf.LoadAbsolute{Off: OffsetArch, Size: 4})
+	// One entry per audit arch token; x86_64 and x32 share one.
+	type group struct {
+		token    AuditArch
+		native   *archPlan // numbers below X32SyscallBit (or all, off x86)
+		x32      *archPlan
+		entryLbl string
+	}
+	var groups []*group
+	find := func(t AuditArch) *group {
+		for _, g := range groups {
+			if g.token == t {
+				return g
+			}
+		}
+		g := &group{token: t, entryLbl: c.label("arch")}
+		groups = append(groups, g)
+		return g
+	}
+	for _, p := range plans {
+		g := find(p.arch.AuditArch)
+		if p.arch == ArchX32 {
+			g.x32 = p
+		} else {
+			g.native = p
+		}
+	}
+	for _, g := range groups {
+		s.JumpIf(bpf.JumpEqual, uint32(g.token), g.entryLbl, "")
+	}
+	s.Add(bpf.RetConstant{Val: uint32(c.f.badArch)})
+	for _, g := range groups {
+		s.Label(g.entryLbl)
+		s.Add(bpf.LoadAbsolute{Off: OffsetNr, Size: 4})
+		switch {
+		case g.token != AuditArchX86_64:
+			c.tree(g.native, 0, 0xffffffff)
+		case g.x32 == nil:
+			s.JumpIf(bpf.JumpGreaterOrEqual, X32SyscallBit, c.ret(c.f.badArch), "")
+			c.tree(g.native, 0, X32SyscallBit-1)
+		case g.native == nil:
+			s.JumpIf(bpf.JumpLessThan, X32SyscallBit, c.ret(c.f.badArch), "")
+			c.tree(g.x32, X32SyscallBit, 0xffffffff)
+		default:
+			x32 := c.label("x32_")
+			s.JumpIf(bpf.JumpGreaterOrEqual, X32SyscallBit, x32, "")
+			c.tree(g.native, 0, X32SyscallBit-1)
+			s.Label(x32)
+			c.tree(g.x32, X32SyscallBit, 0xffffffff)
+		}
+	}
+	for _, b := range c.blocks {
+		s.Label(b.label)
+		c.argBlock(b.plan, b.nr)
+	}
+	for _, a := range c.order {
+		s.Label(c.rets[a])
+		s.Add(bpf.RetConstant{Val: uint32(a)})
+	}
+}
+
+// interval is a range of syscall numbers [lo, hi] with one decision: a
+// constant action, or the argument block of one system call.
+type interval struct {
+	lo, hi uint32
+	action Action
+	block  string // label of the argument block, "" for a constant action
+}
+
+// fallback is what a call on plan p with number nr gets when no rule
+// matches.
+func (c *compiler) fallback(p *archPlan, nr uint32) Action {
+	if c.f.enosys && p.unknownAbove(int32(nr)) {
+		return Errno(ENOSYS)
+	}
+	return c.f.defaultAction
+}
+
+// constDecision returns the action of system call nr on p when it does not
+// depend on the arguments.
+func (c *compiler) constDecision(p *archPlan, nr int32) (Action, bool) {
+	rs := sortedRules(p.bySys[nr])
+	if len(rs[0].conds) == 0 {
+		return rs[0].action, true
+	}
+	return 0, false
+}
+
+// tree emits the dispatch on the number (in A) for numbers lo..hi of p.
+func (c *compiler) tree(p *archPlan, lo, hi uint32) {
+	var ivs []interval
+	push := func(iv interval) {
+		if n := len(ivs); n > 0 && iv.block == "" && ivs[n-1].block == "" && ivs[n-1].action == iv.action && ivs[n-1].hi+1 == iv.lo {
+			ivs[n-1].hi = iv.hi
+			return
+		}
+		ivs = append(ivs, iv)
+	}
+	// Gaps take the fallback, which changes at most once: above the table.
+	gap := func(from, to uint64) {
+		if from > to {
+			return
+		}
+		max := uint64(uint32(p.arch.MaxSyscall()))
+		if c.f.enosys && from <= max && to > max {
+			push(interval{lo: uint32(from), hi: uint32(max), action: c.f.defaultAction})
+			from = max + 1
+		}
+		push(interval{lo: uint32(from), hi: uint32(to), action: c.fallback(p, uint32(from))})
+	}
+	next := uint64(lo)
+	for _, nr := range sortedKeys(p.bySys) {
+		u := uint32(nr)
+		if u < lo || u > hi {
+			continue
+		}
+		if uint64(u) > next {
+			gap(next, uint64(u)-1)
+		}
+		if a, ok := c.constDecision(p, nr); ok {
+			push(interval{lo: u, hi: u, action: a})
+		} else {
+			l := c.label("sys")
+			c.blocks = append(c.blocks, block{label: l, plan: p, nr: nr})
+			push(interval{lo: u, hi: u, block: l})
+		}
+		next = uint64(u) + 1
+	}
+	gap(next, uint64(hi))
+	c.node(ivs)
+}
+
+// target returns the label a single interval decides at.
+func (c *compiler) target(iv interval) string {
+	if iv.block != "" {
+		return iv.block
+	}
+	return c.ret(iv.action)
+}
+
+// node emits a balanced binary search over the intervals, which cover a
+// contiguous range of numbers in order.
+func (c *compiler) node(ivs []interval) {
+	if len(ivs) == 1 {
+		if ivs[0].block != "" {
+			c.src.Jump(ivs[0].block)
+		} else {
+			c.src.Add(bpf.RetConstant{Val: uint32(ivs[0].action)})
+		}
+		return
+	}
+	mid := len(ivs) / 2
+	left, right := ivs[:mid], ivs[mid:]
+	var lt, rt string
+	if len(right) == 1 {
+		rt = c.target(right[0])
+	} else {
+		rt = c.label("ge")
+	}
+	if len(left) == 1 {
+		lt = c.target(left[0])
+	}
+	c.src.JumpIf(bpf.JumpGreaterOrEqual, right[0].lo, rt, lt)
+	if len(left) > 1 {
+		c.node(left)
+	}
+	if len(right) > 1 {
+		c.src.Label(rt)
+		c.node(right)
+	}
+}
+
+// argBlock emits the rules of system call nr on p, most important action
+// first; each rule's conditions jump to the next rule when one fails.
+func (c *compiler) argBlock(p *archPlan, nr int32) {
+	le := p.arch.AuditArch.LittleEndian()
+	final := c.fallback(p, uint32(nr))
+	for _, r := range sortedRules(p.bySys[nr]) {
+		if len(r.conds) == 0 {
+			final = r.action
+			break
+		}
+		fail := c.label("next")
+		c.conds(r.conds, le, fail)
+		c.src.Add(bpf.RetConstant{Val: uint32(r.action)})
+		c.src.Label(fail)
+	}
+	c.src.Add(bpf.RetConstant{Val: uint32(final)})
+}
+
+// word says which 32-bit word of seccomp_data A holds.
+type word struct {
+	valid bool
+	off   uint32
+}
+
+// conds emits the conditions of one rule: fall through when all hold, jump
+// to fail when one does not. Conditions on the same argument are kept
+// together so each half is loaded once where possible.
+func (c *compiler) conds(conds []Cond, le bool, fail string) {
+	s := &c.src
+	var acc word
+	load := func(off uint32) {
+		if acc.valid && acc.off == off {
+			return
+		}
+		s.Add(bpf.LoadAbsolute{Off: off, Size: 4})
+		acc = word{valid: true, off: off}
+	}
+	ordered := make([]Cond, len(conds))
+	copy(ordered, conds)
+	sortConds(ordered)
+	for _, cd := range ordered {
+		loOff, hiOff := OffsetArgLow(cd.Arg, le), OffsetArgHigh(cd.Arg, le)
+		vlo, vhi := uint32(cd.Value), uint32(cd.Value>>32)
+		mlo, mhi := uint32(cd.Mask), uint32(cd.Mask>>32)
+		if cd.Width32 {
+			load(loOff)
+			if c.cmp32(cd.Op, vlo, mlo, fail, "") {
+				acc.valid = false
+			}
+			continue
+		}
+		switch cd.Op {
+		case OpEq:
+			load(hiOff)
+			s.JumpIf(bpf.JumpNotEqual, vhi, fail, "")
+			load(loOff)
+			s.JumpIf(bpf.JumpNotEqual, vlo, fail, "")
+		case OpNe:
+			pass := c.label("pass")
+			load(hiOff)
+			s.JumpIf(bpf.JumpNotEqual, vhi, pass, "")
+			load(loOff)
+			s.JumpIf(bpf.JumpEqual, vlo, fail, "")
+			s.Label(pass)
+			acc.valid = false
+		case OpGt, OpGe, OpLt, OpLe:
+			// Decide on the high words; only when they are equal do the low
+			// words decide.
+			pass := c.label("pass")
+			above, below := pass, fail // where hi > vhi and hi < vhi lead
+			if cd.Op == OpLt || cd.Op == OpLe {
+				above, below = fail, pass
+			}
+			load(hiOff)
+			switch vhi {
+			case 0:
+				s.JumpIf(bpf.JumpNotEqual, 0, above, "")
+			case 0xffffffff:
+				s.JumpIf(bpf.JumpNotEqual, vhi, below, "")
+			default:
+				s.JumpIf(bpf.JumpGreaterThan, vhi, above, "")
+				s.JumpIf(bpf.JumpNotEqual, vhi, below, "")
+			}
+			load(loOff)
+			c.cmp32(cd.Op, vlo, 0, fail, "")
+			s.Label(pass)
+			acc.valid = false
+		case OpMaskedEq:
+			if mhi != 0 {
+				load(hiOff)
+				if c.cmp32(OpMaskedEq, vhi, mhi, fail, "") {
+					acc.valid = false
+				}
+			}
+			if mlo != 0 {
+				load(loOff)
+				if c.cmp32(OpMaskedEq, vlo, mlo, fail, "") {
+					acc.valid = false
+				}
+			}
+		case OpMaskedNe:
+			switch {
+			case mhi == 0 && vhi != 0:
+				// The high half always differs: the condition always holds.
+			case mlo == 0 && vlo != 0:
+			case mhi == 0:
+				load(loOff)
+				if c.cmp32(OpMaskedNe, vlo, mlo, fail, "") {
+					acc.valid = false
+				}
+			case mlo == 0:
+				load(hiOff)
+				if c.cmp32(OpMaskedNe, vhi, mhi, fail, "") {
+					acc.valid = false
+				}
+			default:
+				pass := c.label("pass")
+				load(hiOff)
+				c.cmp32(OpMaskedNe, vhi, mhi, "", pass) // differs: holds
+				load(loOff)
+				c.cmp32(OpMaskedNe, vlo, mlo, fail, "")
+				s.Label(pass)
+				acc.valid = false
+			}
+		}
+	}
+}
+
+// cmp32 emits a 32-bit comparison of A with v (and mask m for the masked
+// operators): jump to fail when the condition does not hold, else continue.
+// For OpMaskedNe with a non-empty pass label, jump to pass when it holds
+// and continue when it does not. It reports whether it changed A.
+func (c *compiler) cmp32(op Op, v, m uint32, fail, pass string) bool {
+	s := &c.src
+	switch op {
+	case OpEq:
+		s.JumpIf(bpf.JumpNotEqual, v, fail, "")
+	case OpNe:
+		s.JumpIf(bpf.JumpEqual, v, fail, "")
+	case OpLt:
+		s.JumpIf(bpf.JumpGreaterOrEqual, v, fail, "")
+	case OpLe:
+		s.JumpIf(bpf.JumpGreaterThan, v, fail, "")
+	case OpGt:
+		s.JumpIf(bpf.JumpLessOrEqual, v, fail, "")
+	case OpGe:
+		s.JumpIf(bpf.JumpLessThan, v, fail, "")
+	case OpMaskedEq, OpMaskedNe:
+		eq := op == OpMaskedEq
+		if pass != "" { // MaskedNe, jumping on success
+			if v == 0 {
+				s.JumpIf(bpf.JumpBitsSet, m, pass, "")
+				return false
+			}
+			c.and(m)
+			s.JumpIf(bpf.JumpNotEqual, v, pass, "")
+			return m != 0xffffffff
+		}
+		if v == 0 {
+			if eq {
+				s.JumpIf(bpf.JumpBitsSet, m, fail, "")
+			} else {
+				s.JumpIf(bpf.JumpBitsNotSet, m, fail, "")
+			}
+			return false
+		}
+		c.and(m)
+		if eq {
+			s.JumpIf(bpf.JumpNotEqual, v, fail, "")
+		} else {
+			s.JumpIf(bpf.JumpEqual, v, fail, "")
+		}
+		return m != 0xffffffff
+	}
+	return false
+}
+
+func (c *compiler) and(m uint32) {
+	if m != 0xffffffff {
+		c.src.Add(bpf.ALUOpConstant{Op: bpf.ALUOpAnd, Val: m})
+	}
+}
+
+// sortConds orders conditions by argument, 64-bit ones before 32-bit ones
+// (a 64-bit condition ends with the low word loaded, which a following
+// 32-bit condition can use), keeping the given order otherwise.
+func sortConds(cs []Cond) {
+	key := func(c Cond) int {
+		k := c.Arg * 2
+		if c.Width32 {
+			k++
+		}
+		return k
+	}
+	for i := 1; i < len(cs); i++ {
+		for j := i; j > 0 && key(cs[j-1]) > key(cs[j]); j-- {
+			cs[j-1], cs[j] = cs[j], cs[j-1]
+		}
+	}
+}

@@ -1,0 +1,696 @@
+package seccomp
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Op is the comparison of a condition on a system call argument.
+type Op int
+
+// The comparisons. All compare unsigned values.
+const (
+	OpEq       Op = iota + 1 // arg == Value
+	OpNe                     // arg != Value
+	OpLt                     // arg < Value
+	OpLe                     // arg <= Value
+	OpGt                     // arg > Value
+	OpGe                     // arg >= Value
+	OpMaskedEq               // arg & Mask == Value
+	OpMaskedNe               // arg & Mask != Value
+)
+
+var opNames = map[Op]string{
+	OpEq: "==", OpNe: "!=", OpLt: "<", OpLe: "<=", OpGt: ">", OpGe: ">=",
+	OpMaskedEq: "&==", OpMaskedNe: "&!=",
+}
+
+// String returns the operator as ==, !=, <, <=, >, >=, &== or &!=.
+func (o Op) String() string {
+	if s, ok := opNames[o]; ok {
+		return s
+	}
+	return fmt.Sprintf("Op(%d)", int(o))
+}
+
+// Cond is a condition on one system call argument.
+//
+// By default it looks at the full 64-bit register, so a value that differs
+// from Value only in its high 32 bits does not match an OpEq. With Width32
+// set, only the low 32 bits of the argument are compared, with Value and
+// Mask truncated to 32 bits: use it for arguments the kernel reads as int
+// or unsigned int, whose high half the caller may fill with anything. On
+// 32-bit ABIs (i386, arm) every condition is a 32-bit condition.
+type Cond struct {
+	Arg     int    // argument index, 0 to 5
+	Op      Op     // comparison
+	Value   uint64 // operand
+	Mask    uint64 // for OpMaskedEq and OpMaskedNe
+	Width32 bool   // compare only the low 32 bits
+}
+
+// ArgRef names an argument, to build conditions on it: Arg(0).Eq(1).
+type ArgRef struct {
+	index   int
+	width32 bool
+}
+
+// Arg refers to the full 64-bit argument i (0 to 5).
+func Arg(i int) ArgRef { return ArgRef{index: i} }
+
+// Arg32 refers to the low 32 bits of argument i (0 to 5): for arguments of
+// type int or unsigned int, whose high half the kernel ignores.
+func Arg32(i int) ArgRef { return ArgRef{index: i, width32: true} }
+
+func (a ArgRef) cond(op Op, v, m uint64) Cond {
+	return Cond{Arg: a.index, Op: op, Value: v, Mask: m, Width32: a.width32}
+}
+
+// Eq is the condition arg == v.
+func (a ArgRef) Eq(v uint64) Cond { return a.cond(OpEq, v, 0) }
+
+// Ne is the condition arg != v.
+func (a ArgRef) Ne(v uint64) Cond { return a.cond(OpNe, v, 0) }
+
+// Lt is the condition arg < v (unsigned).
+func (a ArgRef) Lt(v uint64) Cond { return a.cond(OpLt, v, 0) }
+
+// Le is the condition arg <= v (unsigned).
+func (a ArgRef) Le(v uint64) Cond { return a.cond(OpLe, v, 0) }
+
+// Gt is the condition arg > v (unsigned).
+func (a ArgRef) Gt(v uint64) Cond { return a.cond(OpGt, v, 0) }
+
+// Ge is the condition arg >= v (unsigned).
+func (a ArgRef) Ge(v uint64) Cond { return a.cond(OpGe, v, 0) }
+
+// MaskedEq is the condition arg & mask == v.
+func (a ArgRef) MaskedEq(mask, v uint64) Cond { return a.cond(OpMaskedEq, v, mask) }
+
+// MaskedNe is the condition arg & mask != v.
+func (a ArgRef) MaskedNe(mask, v uint64) Cond { return a.cond(OpMaskedNe, v, mask) }
+
+// String prints the condition, e.g. "arg0 == 0x1", "arg1 & 0x3 == 0x1",
+// "arg2.lo32 < 0x10".
+func (c Cond) String() string {
+	arg := fmt.Sprintf("arg%d", c.Arg)
+	if c.Width32 {
+		arg += ".lo32"
+	}
+	switch c.Op {
+	case OpMaskedEq:
+		return fmt.Sprintf("%s & %#x == %#x", arg, c.Mask, c.Value)
+	case OpMaskedNe:
+		return fmt.Sprintf("%s & %#x != %#x", arg, c.Mask, c.Value)
+	}
+	return fmt.Sprintf("%s %s %#x", arg, c.Op, c.Value)
+}
+
+// normalized returns the condition as it is evaluated: on 32 bits, Value and
+// Mask truncated; Mask zero for the operators that do not use it.
+func (c Cond) normalized(w32 bool) Cond {
+	if w32 {
+		c.Width32 = true
+	}
+	if c.Op != OpMaskedEq && c.Op != OpMaskedNe {
+		c.Mask = 0
+	}
+	if c.Width32 {
+		c.Value &= 0xffffffff
+		c.Mask &= 0xffffffff
+	}
+	return c
+}
+
+// holds evaluates a normalized condition on the argument registers.
+func (c Cond) holds(args *[6]uint64) bool {
+	v := args[c.Arg]
+	if c.Width32 {
+		v &= 0xffffffff
+	}
+	switch c.Op {
+	case OpEq:
+		return v == c.Value
+	case OpNe:
+		return v != c.Value
+	case OpLt:
+		return v < c.Value
+	case OpLe:
+		return v <= c.Value
+	case OpGt:
+		return v > c.Value
+	case OpGe:
+		return v >= c.Value
+	case OpMaskedEq:
+		return v&c.Mask == c.Value
+	case OpMaskedNe:
+		return v&c.Mask != c.Value
+	}
+	return false
+}
+
+// Rule says what happens to a system call, optionally only when conditions
+// on its arguments hold. Several conditions in one rule must all hold (AND);
+// several rules for one system call are alternatives (OR), and when more
+// than one matches, the action with the kernel's precedence wins (see
+// Filter).
+type Rule struct {
+	// Syscall is the system call's name, resolved on each arch the filter
+	// covers (on Arch only, when Arch is set). A name that some of the
+	// filter's arches lack is skipped for them; unknown on all of them is an
+	// error.
+	Syscall string
+	// Number is used when Syscall is empty: a system call number on Arch
+	// (with X32SyscallBit for x32).
+	Number int32
+	// Arch restricts the rule to one of the filter's arches. It is required
+	// with Number.
+	Arch *Arch
+	// Action is what the kernel does when the rule decides.
+	Action Action
+	// Conds must all hold for the rule to match.
+	Conds []Cond
+}
+
+// Filter is a seccomp policy: a default action, the arches it covers and
+// rules for system calls. Build it with NewFilter and Add, then Compile it
+// into a Program, or Evaluate it directly.
+//
+// What a Filter decides for a call (its meaning, which the compiled
+// program reproduces exactly):
+//  1. A call from an arch the filter does not cover gets the bad-arch
+//     action (KILL_PROCESS unless set with SetBadArchAction). On x86_64,
+//     calls whose number has X32SyscallBit are x32 calls: they reach only
+//     x32 rules, and get the bad-arch action when x32 is not covered;
+//     likewise numbers without the bit when only x32 is covered.
+//  2. Among the rules for the call's system call on that arch whose
+//     conditions all hold, the action that the kernel would rank first
+//     between stacked filters wins: the lowest action part as a signed
+//     32-bit number (KILL_PROCESS, KILL_THREAD, TRAP, ERRNO, USER_NOTIF,
+//     TRACE, LOG, ALLOW). Between equal action parts (ERRNO(1) and
+//     ERRNO(13)) the lowest full value wins. So the result never depends on
+//     the order rules were added. libseccomp differs: it keeps the first
+//     rule added for identical conditions, and rejects some overlaps.
+//  3. When no rule matches: the default action, or ERRNO(ENOSYS) for a
+//     number above the highest one the arch's table knows when
+//     SetUnknownSyscallENOSYS is on (glibc and the Go runtime fall back to
+//     older calls only on ENOSYS).
+//
+// On 32-bit ABIs (i386, arm) conditions compare only the low 32 bits of
+// arguments, as the kernel uses only those.
+type Filter struct {
+	defaultAction Action
+	badArch       Action
+	arches        []*Arch
+	enosys        bool
+	rules         []Rule
+}
+
+// ENOSYS is the errno a call gets from a kernel that does not know it.
+const ENOSYS = 38
+
+// NewFilter returns a filter with the given default action, covering the
+// given arches (the native arch when none is given; NativeArch reports if
+// there is none).
+func NewFilter(defaultAction Action, arches ...*Arch) *Filter {
+	if len(arches) == 0 {
+		if a, err := NativeArch(); err == nil {
+			arches = []*Arch{a}
+		}
+	}
+	return &Filter{defaultAction: defaultAction, badArch: ActKillProcess, arches: slices.Clone(arches)}
+}
+
+// SetBadArchAction sets what calls from arches the filter does not cover
+// get. The default is ActKillProcess.
+func (f *Filter) SetBadArchAction(a Action) *Filter { f.badArch = a; return f }
+
+// SetUnknownSyscallENOSYS makes calls whose number is above the highest the
+// arch's syscall table knows get ERRNO(ENOSYS) instead of the default
+// action, so that programs newer than the tables fall back gracefully.
+func (f *Filter) SetUnknownSyscallENOSYS(on bool) *Filter { f.enosys = on; return f }
+
+// Add appends rules.
+func (f *Filter) Add(rules ...Rule) *Filter {
+	for _, r := range rules {
+		r.Conds = slices.Clone(r.Conds)
+		f.rules = append(f.rules, r)
+	}
+	return f
+}
+
+// AddSyscalls adds one unconditional rule with action a for each named
+// system call.
+func (f *Filter) AddSyscalls(a Action, names ...string) *Filter {
+	for _, n := range names {
+		f.rules = append(f.rules, Rule{Syscall: n, Action: a})
+	}
+	return f
+}
+
+// DefaultAction returns the filter's default action.
+func (f *Filter) DefaultAction() Action { return f.defaultAction }
+
+// BadArchAction returns the action for calls from arches the filter does
+// not cover.
+func (f *Filter) BadArchAction() Action { return f.badArch }
+
+// Arches returns the arches the filter covers.
+func (f *Filter) Arches() []*Arch { return slices.Clone(f.arches) }
+
+// Rules returns a copy of the filter's rules.
+func (f *Filter) Rules() []Rule {
+	out := make([]Rule, len(f.rules))
+	for i, r := range f.rules {
+		r.Conds = slices.Clone(r.Conds)
+		out[i] = r
+	}
+	return out
+}
+
+// Problem is one thing wrong with a filter, naming the rule and system
+// call it concerns.
+type Problem struct {
+	Rule     int    // index of the rule in the order added, -1 for the filter as a whole
+	Syscall  string // the system call concerned, if any (name, or number as text)
+	Arch     string // the arch concerned, if any
+	Severity Severity
+	Reason   string
+}
+
+// Severity says whether a Problem stops compilation.
+type Severity int
+
+const (
+	// SeverityError stops Compile.
+	SeverityError Severity = iota + 1
+	// SeverityWarning does not: a rule that can never decide anything, a
+	// duplicate. Lint reports them.
+	SeverityWarning
+)
+
+func (s Severity) String() string {
+	switch s {
+	case SeverityError:
+		return "error"
+	case SeverityWarning:
+		return "warning"
+	}
+	return fmt.Sprintf("Severity(%d)", int(s))
+}
+
+func (p *Problem) Error() string {
+	var b strings.Builder
+	b.WriteString("seccomp filter: ")
+	if p.Rule >= 0 {
+		fmt.Fprintf(&b, "rule %d", p.Rule)
+		if p.Syscall != "" {
+			fmt.Fprintf(&b, " (%s)", p.Syscall)
+		}
+		if p.Arch != "" {
+			fmt.Fprintf(&b, " on %s", p.Arch)
+		}
+		b.WriteString(": ")
+	}
+	b.WriteString(p.Reason)
+	return b.String()
+}
+
+// resolved is a rule bound to one arch and number, conditions normalized.
+type resolved struct {
+	rule   int // index in f.rules
+	nr     int32
+	action Action
+	conds  []Cond
+}
+
+// archPlan is what the filter decides on one arch: rules grouped by number.
+type archPlan struct {
+	arch  *Arch
+	bySys map[int32][]resolved
+}
+
+func (p *archPlan) w32() bool { return !p.arch.AuditArch.Is64Bit() }
+
+func ruleName(r Rule) string {
+	if r.Syscall != "" {
+		return r.Syscall
+	}
+	return fmt.Sprintf("#%d", r.Number)
+}
+
+// checkAction returns why an action cannot be carried by the kernel, or "".
+func checkAction(a Action) string {
+	if !a.Known() {
+		return fmt.Sprintf("action %#x is not one the kernel knows", uint32(a))
+	}
+	switch a.Kind() {
+	case ActErrno:
+		if a.Data() > MaxErrno {
+			return fmt.Sprintf("errno %d is above %d, the largest the kernel returns", a.Data(), MaxErrno)
+		}
+	case ActKillProcess, ActKillThread, ActUserNotif, ActLog, ActAllow:
+		if a.Data() != 0 {
+			return fmt.Sprintf("action %s carries no data, but has %#x", a, a.Data())
+		}
+	}
+	return ""
+}
+
+// plan resolves the filter for every arch and returns every problem found.
+func (f *Filter) plan() ([]*archPlan, []*Problem) {
+	var probs []*Problem
+	add := func(rule int, sys, arch string, sev Severity, format string, args ...any) {
+		probs = append(probs, &Problem{Rule: rule, Syscall: sys, Arch: arch, Severity: sev, Reason: fmt.Sprintf(format, args...)})
+	}
+	if len(f.arches) == 0 {
+		add(-1, "", "", SeverityError, "covers no arch (and there is no native arch to default to)")
+	}
+	seen := map[*Arch]bool{}
+	for _, a := range f.arches {
+		switch {
+		case a == nil || a.table == nil:
+			add(-1, "", "", SeverityError, "nil or unknown arch")
+		case seen[a]:
+			add(-1, "", a.Name, SeverityError, "arch listed twice")
+		}
+		seen[a] = true
+	}
+	if s := checkAction(f.defaultAction); s != "" {
+		add(-1, "", "", SeverityError, "default action: %s", s)
+	}
+	if s := checkAction(f.badArch); s != "" {
+		add(-1, "", "", SeverityError, "bad-arch action: %s", s)
+	}
+	plans := make([]*archPlan, 0, len(f.arches))
+	for _, a := range f.arches {
+		if a != nil && a.table != nil {
+			plans = append(plans, &archPlan{arch: a, bySys: map[int32][]resolved{}})
+		}
+	}
+	for i, r := range f.rules {
+		name := ruleName(r)
+		if s := checkAction(r.Action); s != "" {
+			add(i, name, "", SeverityError, "%s", s)
+		}
+		bad := false
+		for _, c := range r.Conds {
+			switch {
+			case c.Arg < 0 || c.Arg > 5:
+				add(i, name, "", SeverityError, "condition %s: argument index must be 0 to 5", c)
+				bad = true
+			case c.Op < OpEq || c.Op > OpMaskedNe:
+				add(i, name, "", SeverityError, "condition on arg%d: unknown operator %d", c.Arg, int(c.Op))
+				bad = true
+			}
+		}
+		if r.Arch != nil && !seen[r.Arch] {
+			add(i, name, r.Arch.Name, SeverityError, "arch %s is not one the filter covers", r.Arch.Name)
+			continue
+		}
+		if r.Syscall == "" && r.Arch == nil {
+			add(i, name, "", SeverityError, "a rule by number needs an arch")
+			continue
+		}
+		found := false
+		for _, p := range plans {
+			if r.Arch != nil && r.Arch != p.arch {
+				continue
+			}
+			nr := r.Number
+			if r.Syscall != "" {
+				var ok bool
+				if nr, ok = p.arch.Syscall(r.Syscall); !ok {
+					continue
+				}
+			}
+			found = true
+			if bad {
+				continue
+			}
+			conds := make([]Cond, len(r.Conds))
+			for j, c := range r.Conds {
+				conds[j] = c.normalized(p.w32())
+			}
+			p.bySys[nr] = append(p.bySys[nr], resolved{rule: i, nr: nr, action: r.Action, conds: conds})
+		}
+		if !found {
+			where := "any arch the filter covers"
+			if r.Arch != nil {
+				where = r.Arch.Name
+			}
+			add(i, name, "", SeverityError, "unknown system call on %s", where)
+		}
+	}
+	for _, p := range plans {
+		probs = append(probs, p.check()...)
+	}
+	return plans, probs
+}
+
+// ranks orders actions by the filter's precedence: lower first.
+func ranks(a, b Action) int {
+	if a.Precedes(b) {
+		return -1
+	}
+	if b.Precedes(a) {
+		return 1
+	}
+	// Same action part: the lowest full value wins.
+	switch {
+	case int32(a) < int32(b):
+		return -1
+	case int32(a) > int32(b):
+		return 1
+	}
+	return 0
+}
+
+// sortedRules returns the rules for one system call in the order they are
+// tried: by precedence of their actions, then by the order they were added.
+func sortedRules(rs []resolved) []resolved {
+	out := slices.Clone(rs)
+	slices.SortStableFunc(out, func(a, b resolved) int { return ranks(a.action, b.action) })
+	return out
+}
+
+// check reports, for one arch, rules that no input can match, rules that
+// can never decide, and the same conditions given two actions.
+func (p *archPlan) check() []*Problem {
+	var probs []*Problem
+	for _, nr := range sortedKeys(p.bySys) {
+		rs := sortedRules(p.bySys[nr])
+		name, _ := p.arch.SyscallName(nr)
+		if name == "" {
+			name = fmt.Sprintf("#%d", nr)
+		}
+		for i, r := range rs {
+			if why := unsatisfiable(r.conds); why != "" {
+				probs = append(probs, &Problem{Rule: r.rule, Syscall: name, Arch: p.arch.Name, Severity: SeverityError,
+					Reason: "no call can match: " + why})
+				continue
+			}
+			for _, q := range rs[:i] {
+				if !condSubset(q.conds, r.conds) {
+					continue
+				}
+				sev, what := SeverityWarning, "is shadowed by"
+				if sameConds(q.conds, r.conds) {
+					if q.action == r.action {
+						what = "duplicates"
+					} else {
+						sev, what = SeverityError, fmt.Sprintf("gives %s where it has the same conditions as", r.action)
+					}
+				}
+				probs = append(probs, &Problem{Rule: r.rule, Syscall: name, Arch: p.arch.Name, Severity: sev,
+					Reason: fmt.Sprintf("%s rule %d (%s), which wins whenever this rule matches", what, q.rule, q.action)})
+				break
+			}
+		}
+	}
+	return probs
+}
+
+func sortedKeys(m map[int32][]resolved) []int32 {
+	keys := make([]int32, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b int32) int {
+		switch {
+		case uint32(a) < uint32(b):
+			return -1
+		case uint32(a) > uint32(b):
+			return 1
+		}
+		return 0
+	})
+	return keys
+}
+
+// condSubset reports whether every condition of a is also in b: then a
+// matches whenever b does.
+func condSubset(a, b []Cond) bool {
+	for _, c := range a {
+		if !slices.Contains(b, c) {
+			return false
+		}
+	}
+	return true
+}
+
+func sameConds(a, b []Cond) bool { return condSubset(a, b) && condSubset(b, a) }
+
+// unsatisfiable returns why no argument values satisfy all conditions, or
+// "" when they may be satisfiable. It finds what a range analysis per
+// argument can prove; it never reports a satisfiable set.
+func unsatisfiable(conds []Cond) string {
+	for arg := 0; arg < 6; arg++ {
+		for _, w32 := range []bool{false, true} {
+			lo, hi := uint64(0), uint64(1<<64-1)
+			if w32 {
+				hi = 0xffffffff
+			}
+			var on []Cond
+			for _, c := range conds {
+				if c.Arg != arg || c.Width32 != w32 {
+					continue
+				}
+				on = append(on, c)
+				switch c.Op {
+				case OpEq:
+					lo, hi = max(lo, c.Value), min(hi, c.Value)
+				case OpLt:
+					if c.Value == 0 {
+						return c.String() + " is never true"
+					}
+					hi = min(hi, c.Value-1)
+				case OpLe:
+					hi = min(hi, c.Value)
+				case OpGt:
+					if c.Value == 1<<64-1 || (w32 && c.Value == 0xffffffff) {
+						return c.String() + " is never true"
+					}
+					lo = max(lo, c.Value+1)
+				case OpGe:
+					lo = max(lo, c.Value)
+				case OpMaskedEq:
+					if c.Value&^c.Mask != 0 {
+						return fmt.Sprintf("%s is never true: the value has bits outside the mask", c)
+					}
+				}
+			}
+			if lo > hi {
+				return fmt.Sprintf("the conditions on arg%d contradict each other (%s)", arg, condList(on))
+			}
+			if lo == hi {
+				// A single value: every condition must hold for it.
+				var args [6]uint64
+				args[arg] = lo
+				for _, c := range on {
+					if !c.holds(&args) {
+						return fmt.Sprintf("the conditions on arg%d contradict each other (%s)", arg, condList(on))
+					}
+				}
+			}
+		}
+	}
+	return ""
+}
+
+func condList(cs []Cond) string {
+	s := make([]string, len(cs))
+	for i, c := range cs {
+		s[i] = c.String()
+	}
+	return strings.Join(s, " && ")
+}
+
+// problemsError joins the problems of the given severity, or returns nil.
+func problemsError(probs []*Problem, sev Severity) error {
+	var errs []error
+	for _, p := range probs {
+		if p.Severity == sev {
+			errs = append(errs, p)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Validate returns every error in the filter at once (errors.Join of
+// *Problem), or nil. Compile fails with the same errors.
+func (f *Filter) Validate() error {
+	_, probs := f.plan()
+	return problemsError(probs, SeverityError)
+}
+
+// Lint returns the warnings about the filter: rules that can never decide
+// anything because another rule always wins over them, and duplicates.
+func (f *Filter) Lint() []*Problem {
+	_, probs := f.plan()
+	var out []*Problem
+	for _, p := range probs {
+		if p.Severity == SeverityWarning {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Evaluate returns what the filter decides for d, by its definition (see
+// Filter), without BPF: the reference the compiled program agrees with. It
+// assumes a valid filter: rules with errors are ignored.
+func (f *Filter) Evaluate(d Data) Action {
+	plans, _ := f.plan()
+	return evaluatePlans(plans, f, &d)
+}
+
+func evaluatePlans(plans []*archPlan, f *Filter, d *Data) Action {
+	p := planFor(plans, d)
+	if p == nil {
+		return f.badArch
+	}
+	best, matched := Action(0), false
+	for _, r := range p.bySys[d.Nr] {
+		ok := true
+		for _, c := range r.conds {
+			if !c.holds(&d.Args) {
+				ok = false
+				break
+			}
+		}
+		if ok && (!matched || ranks(r.action, best) < 0) {
+			best, matched = r.action, true
+		}
+	}
+	if matched {
+		return best
+	}
+	if f.enosys && p.unknownAbove(d.Nr) {
+		return Errno(ENOSYS)
+	}
+	return f.defaultAction
+}
+
+// planFor returns the plan of the arch a call belongs to, or nil.
+func planFor(plans []*archPlan, d *Data) *archPlan {
+	x32 := uint32(d.Nr) >= X32SyscallBit
+	for _, p := range plans {
+		if p.arch.AuditArch != d.Arch {
+			continue
+		}
+		if d.Arch == AuditArchX86_64 && x32 != (p.arch == ArchX32) {
+			continue
+		}
+		return p
+	}
+	return nil
+}
+
+// unknownAbove reports whether nr is above every number the arch's table
+// knows, within the arch's number space.
+func (p *archPlan) unknownAbove(nr int32) bool {
+	return uint32(nr) > uint32(p.arch.MaxSyscall())
+}

@@ -1,0 +1,212 @@
+package seccomp
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+var edgeValues = []uint64{0, 1, 2, 1<<31 - 1, 1 << 31, 1<<32 - 1, 1 << 32, 1<<32 + 1, 1 << 63, 1<<64 - 1, 0xffffffff00000000, 0x00000001_00000001}
+
+// randValue returns an edge value, a neighbour of one, or a random value.
+func randValue(rng *rand.Rand) uint64 {
+	switch rng.IntN(4) {
+	case 0:
+		return rng.Uint64()
+	case 1:
+		return uint64(rng.IntN(16))
+	}
+	v := edgeValues[rng.IntN(len(edgeValues))]
+	switch rng.IntN(3) {
+	case 0:
+		v++
+	case 1:
+		v--
+	}
+	return v
+}
+
+var allActions = []Action{ActKillProcess, ActKillThread, Trap(1), Trap(7), Errno(1), Errno(13), Errno(4095), ActUserNotif, Trace(0), Trace(3), ActLog, ActAllow}
+
+func randAction(rng *rand.Rand) Action { return allActions[rng.IntN(len(allActions))] }
+
+// randCond returns a random condition; a few share an argument and value
+// with others so that ranges and overlaps appear.
+func randCond(rng *rand.Rand, arg int) Cond {
+	op := Op(1 + rng.IntN(int(OpMaskedNe)))
+	c := Cond{Arg: arg, Op: op, Value: randValue(rng), Width32: rng.IntN(4) == 0}
+	if op == OpMaskedEq || op == OpMaskedNe {
+		c.Mask = randValue(rng)
+		if rng.IntN(10) != 0 {
+			c.Value &= c.Mask // satisfiable
+		}
+	}
+	// Mostly keep single conditions satisfiable.
+	if n := c.normalized(false); rng.IntN(10) != 0 {
+		switch {
+		case c.Op == OpLt && n.Value == 0:
+			c.Value++
+		case c.Op == OpGt && (n.Value == 1<<64-1 || c.Width32 && n.Value == 0xffffffff):
+			c.Value--
+		}
+	}
+	return c
+}
+
+// randFilter returns a random filter over a random subset of the arches.
+// syscalls lists, per rule, a pool of names to draw from.
+func randFilter(rng *rand.Rand) *Filter {
+	all := Arches()
+	rng.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
+	arches := all[:1+rng.IntN(len(all))]
+	f := NewFilter(randAction(rng), arches...)
+	f.SetBadArchAction(randAction(rng))
+	f.SetUnknownSyscallENOSYS(rng.IntN(2) == 0)
+	// A small pool of syscalls so that several rules share one.
+	pool := []string{"read", "write", "openat", "personality", "socket", "ioctl", "mprotect", "clone", "futex", "exit_group"}
+	nRules := rng.IntN(25)
+	uncond := map[string]bool{}
+	for i := 0; i < nRules; i++ {
+		r := Rule{Syscall: pool[rng.IntN(len(pool))], Action: randAction(rng)}
+		if rng.IntN(6) == 0 {
+			a := arches[rng.IntN(len(arches))]
+			r.Arch = a
+			if rng.IntN(2) == 0 {
+				// By number: a known one or one beyond the table.
+				r.Syscall = ""
+				r.Number = a.MaxSyscall() + int32(rng.IntN(3))
+				if rng.IntN(2) == 0 {
+					names := a.Syscalls()
+					r.Number, _ = a.Syscall(names[rng.IntN(len(names))])
+				}
+			}
+		}
+		nConds := rng.IntN(4)
+		if nConds == 0 {
+			key := r.Syscall
+			if uncond[key] || r.Syscall == "" {
+				nConds = 1
+			}
+			uncond[key] = true
+		}
+		arg := rng.IntN(3)
+		for j := 0; j < nConds; j++ {
+			if rng.IntN(3) != 0 {
+				arg = rng.IntN(6)
+			}
+			r.Conds = append(r.Conds, randCond(rng, arg))
+		}
+		f.Add(r)
+	}
+	return f
+}
+
+// randInput returns a call the filter's rules are likely to care about:
+// from one of its arches or another, x32 numbers, numbers beyond the
+// tables, and arguments near the rules' values, differing in one half.
+func randInput(rng *rand.Rand, f *Filter) Data {
+	var d Data
+	arches := f.Arches()
+	a := arches[rng.IntN(len(arches))]
+	if rng.IntN(8) == 0 {
+		a = Arches()[rng.IntN(6)]
+	}
+	d.Arch = a.AuditArch
+	if rng.IntN(16) == 0 {
+		d.Arch = AuditArch(rng.Uint32())
+	}
+	rules := f.Rules()
+	switch k := rng.IntN(10); {
+	case k < 6 && len(rules) > 0:
+		r := rules[rng.IntN(len(rules))]
+		if r.Syscall == "" {
+			d.Nr = r.Number
+		} else if nr, ok := a.Syscall(r.Syscall); ok {
+			d.Nr = nr
+		}
+		for _, c := range r.Conds {
+			v := c.Value
+			switch rng.IntN(5) {
+			case 0:
+				v ^= 1 << 32 // differs in the high half only
+			case 1:
+				v++
+			case 2:
+				v = randValue(rng)
+			}
+			d.Args[c.Arg] = v
+		}
+	case k < 8:
+		d.Nr = a.MaxSyscall() + int32(rng.IntN(3)) - 1
+	default:
+		d.Nr = int32(rng.Uint32())
+		if rng.IntN(2) == 0 {
+			d.Nr = int32(X32SyscallBit + rng.IntN(600))
+		}
+	}
+	for i := range d.Args {
+		if d.Args[i] == 0 && rng.IntN(3) == 0 {
+			d.Args[i] = randValue(rng)
+		}
+	}
+	return d
+}
+
+// checkCompiled compiles f and compares the emulated program with
+// f.Evaluate on inputs. It reports whether f compiled.
+func checkCompiled(t *testing.T, f *Filter, inputs func() (Data, bool)) bool {
+	t.Helper()
+	p, err := f.Compile()
+	if err != nil {
+		if f.Validate() == nil {
+			t.Fatalf("Compile failed on a valid filter: %v", err)
+		}
+		return false
+	}
+	e := MustEmulator(p)
+	for {
+		d, ok := inputs()
+		if !ok {
+			return true
+		}
+		got, want := e.Action(d), f.Evaluate(d)
+		if got != want {
+			t.Fatalf("input %+v: compiled program says %v, the filter means %v\nrules: %+v\n%s", d, got, want, f.Rules(), Disassemble(p))
+		}
+	}
+}
+
+func TestCompileAgreesWithEvaluate(t *testing.T) {
+	n := 2000
+	if testing.Short() {
+		n = 200
+	}
+	seed := uint64(1)
+	rng := rand.New(rand.NewPCG(seed, 42))
+	compiled := 0
+	for i := 0; i < n; i++ {
+		f := randFilter(rng)
+		k := 0
+		if checkCompiled(t, f, func() (Data, bool) { k++; return randInput(rng, f), k <= 200 }) {
+			compiled++
+		}
+	}
+	t.Logf("%d random filters, %d compiled and agreed on 200 inputs each (seed %d)", n, compiled, seed)
+	if compiled < n/3 {
+		t.Fatalf("only %d of %d random filters were valid: the generator needs fixing", compiled, n)
+	}
+}
+
+// FuzzCompile: random filters from a seed; the compiled program agrees with
+// the filter's meaning.
+func FuzzCompile(f *testing.F) {
+	for s := uint64(0); s < 20; s++ {
+		f.Add(s, s*7919)
+	}
+	f.Fuzz(func(t *testing.T, seed, inputSeed uint64) {
+		rng := rand.New(rand.NewPCG(seed, 1))
+		flt := randFilter(rng)
+		in := rand.New(rand.NewPCG(inputSeed, 2))
+		k := 0
+		checkCompiled(t, flt, func() (Data, bool) { k++; return randInput(in, flt), k <= 100 })
+	})
+}

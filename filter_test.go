@@ -1,0 +1,314 @@
+package seccomp
+
+import (
+	"errors"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func x86(nr int32, args ...uint64) Data {
+	d := Data{Nr: nr, Arch: AuditArchX86_64}
+	copy(d.Args[:], args)
+	return d
+}
+
+// both checks the filter's meaning and its compiled program on d.
+func both(t *testing.T, f *Filter, d Data) Action {
+	t.Helper()
+	p, err := f.Compile()
+	require.NoError(t, err)
+	got, want := MustEmulator(p).Action(d), f.Evaluate(d)
+	require.Equal(t, want, got, "compiled program and Evaluate disagree on %+v", d)
+	return got
+}
+
+func TestFilterBasics(t *testing.T) {
+	f := NewFilter(Errno(1), ArchX86_64)
+	f.AddSyscalls(ActAllow, "read", "write", "exit_group")
+	f.Add(Rule{Syscall: "personality", Action: ActAllow, Conds: []Cond{Arg(0).Eq(0xffffffff)}})
+	assert.Equal(t, ActAllow, both(t, f, x86(0)))
+	assert.Equal(t, ActAllow, both(t, f, x86(1)))
+	assert.Equal(t, Errno(1), both(t, f, x86(2)), "open is not allowed")
+	assert.Equal(t, ActAllow, both(t, f, x86(135, 0xffffffff)))
+	assert.Equal(t, Errno(1), both(t, f, x86(135, 0xffffffff_ffffffff)), "differs only in the high half")
+	assert.Equal(t, Errno(1), both(t, f, x86(135, 0x1_ffffffff)))
+	// Other arches and x32 get the bad-arch action.
+	assert.Equal(t, ActKillProcess, both(t, f, Data{Nr: 3, Arch: AuditArchI386}))
+	assert.Equal(t, ActKillProcess, both(t, f, x86(X32SyscallBit|0)), "x32 read never reaches x86_64 rules")
+	assert.Equal(t, ActKillProcess, both(t, f, x86(-1)))
+	f.SetBadArchAction(Errno(ENOSYS))
+	assert.Equal(t, Errno(ENOSYS), both(t, f, Data{Nr: 3, Arch: AuditArchAArch64}))
+}
+
+func TestFilterX32(t *testing.T) {
+	f := NewFilter(ActAllow, ArchX86_64, ArchX32)
+	f.AddSyscalls(Errno(1), "ptrace")
+	assert.Equal(t, Errno(1), both(t, f, x86(101)))
+	assert.Equal(t, Errno(1), both(t, f, x86(X32SyscallBit|521)), "x32 ptrace")
+	assert.Equal(t, ActAllow, both(t, f, x86(X32SyscallBit|101)), "101 is not ptrace on x32 (since 5.4 it is ENOSYS)")
+	// Only x32 covered: native x86_64 calls are a bad arch.
+	g := NewFilter(ActAllow, ArchX32)
+	assert.Equal(t, ActKillProcess, both(t, g, x86(1)))
+	assert.Equal(t, ActAllow, both(t, g, x86(X32SyscallBit|1)))
+}
+
+func TestFilter32BitArchesCompareLowHalf(t *testing.T) {
+	f := NewFilter(Errno(1), ArchI386, ArchARM)
+	f.Add(Rule{Syscall: "write", Action: ActAllow, Conds: []Cond{Arg(0).Eq(1)}})
+	i386 := func(a0 uint64) Data { return Data{Nr: 4, Arch: AuditArchI386, Args: [6]uint64{a0}} }
+	assert.Equal(t, ActAllow, both(t, f, i386(1)))
+	assert.Equal(t, ActAllow, both(t, f, i386(1<<32|1)), "the kernel uses only the low half on a 32-bit ABI")
+	assert.Equal(t, Errno(1), both(t, f, i386(2)))
+	assert.Equal(t, ActAllow, both(t, f, Data{Nr: 4, Arch: AuditArchARM, Args: [6]uint64{0xdead_00000001}}))
+}
+
+func TestFilterWidth32(t *testing.T) {
+	f := NewFilter(Errno(1), ArchX86_64)
+	// An int argument: -1 as a 32-bit value, whatever the high half holds.
+	f.Add(Rule{Syscall: "openat", Action: ActAllow, Conds: []Cond{Arg32(0).Eq(0xffffff9c)}})
+	assert.Equal(t, ActAllow, both(t, f, x86(257, 0xffffff9c)))
+	assert.Equal(t, ActAllow, both(t, f, x86(257, 0xffffffff_ffffff9c)))
+	assert.Equal(t, ActAllow, both(t, f, x86(257, 0x12345678_ffffff9c)))
+	assert.Equal(t, Errno(1), both(t, f, x86(257, 0xffffff9d)))
+}
+
+func TestFilterOperators(t *testing.T) {
+	v := uint64(0x1_00000005)
+	tests := []struct {
+		c    Cond
+		in   uint64
+		want bool
+	}{
+		{Arg(0).Eq(v), v, true}, {Arg(0).Eq(v), 5, false}, {Arg(0).Eq(v), 0x2_00000005, false},
+		{Arg(0).Ne(v), 5, true}, {Arg(0).Ne(v), v, false},
+		{Arg(0).Lt(v), 0xffffffff, true}, {Arg(0).Lt(v), v, false}, {Arg(0).Lt(v), 0x1_00000004, true}, {Arg(0).Lt(v), 0x2_00000000, false},
+		{Arg(0).Le(v), v, true}, {Arg(0).Le(v), v + 1, false}, {Arg(0).Le(v), 6, true},
+		{Arg(0).Gt(v), v + 1, true}, {Arg(0).Gt(v), v, false}, {Arg(0).Gt(v), 0x2_00000000, true}, {Arg(0).Gt(v), 0xffffffff, false},
+		{Arg(0).Ge(v), v, true}, {Arg(0).Ge(v), v - 1, false}, {Arg(0).Ge(v), 1 << 63, true},
+		{Arg(0).MaskedEq(0xff_000000ff, 0x01_00000005), 0x7701_ffff0005, true},
+		{Arg(0).MaskedEq(0xff_000000ff, 0x01_00000005), 0x7702_ffff0005, false},
+		{Arg(0).MaskedEq(0xff_000000ff, 0x01_00000005), 0x7701_ffff0006, false},
+		{Arg(0).MaskedNe(0xff_000000ff, 0x01_00000005), 0x7701_ffff0005, false},
+		{Arg(0).MaskedNe(0xff_000000ff, 0x01_00000005), 0x7702_ffff0005, true},
+		{Arg(0).MaskedNe(0xff_000000ff, 0x01_00000005), 0x7701_ffff0006, true},
+		{Arg(0).MaskedEq(0x3, 0), 4, true}, {Arg(0).MaskedEq(0x3, 0), 5, false},
+		{Arg(0).MaskedNe(0x3, 0), 4, false}, {Arg(0).MaskedNe(0x3, 0), 6, true},
+		{Arg(0).MaskedEq(1<<40, 1<<40), 1 << 40, true}, {Arg(0).MaskedEq(1<<40, 1<<40), 1 << 8, false},
+		{Arg32(0).Lt(7), 0x1_00000006, true}, {Arg32(0).Gt(7), 0x1_00000006, false},
+		{Arg32(0).MaskedNe(0xf, 3), 0xf_00000003, false},
+	}
+	for _, tc := range tests {
+		f := NewFilter(Errno(1), ArchX86_64)
+		f.Add(Rule{Syscall: "ioctl", Action: ActAllow, Conds: []Cond{tc.c}})
+		want := Errno(1)
+		if tc.want {
+			want = ActAllow
+		}
+		assert.Equal(t, want, both(t, f, x86(16, tc.in)), "%s on %#x", tc.c, tc.in)
+	}
+}
+
+func TestFilterPrecedence(t *testing.T) {
+	// Several rules match: the kernel's precedence decides, whatever the
+	// order they were added in.
+	rules := []Rule{
+		{Syscall: "ioctl", Action: ActAllow, Conds: []Cond{Arg(1).Eq(0x5401)}},
+		{Syscall: "ioctl", Action: Errno(13), Conds: []Cond{Arg(0).Gt(2)}},
+		{Syscall: "ioctl", Action: Errno(1), Conds: []Cond{Arg(0).Gt(10)}},
+		{Syscall: "ioctl", Action: ActLog},
+	}
+	for _, order := range [][]int{{0, 1, 2, 3}, {3, 2, 1, 0}, {2, 0, 3, 1}} {
+		f := NewFilter(ActKillProcess, ArchX86_64)
+		for _, i := range order {
+			f.Add(rules[i])
+		}
+		assert.Equal(t, ActLog, both(t, f, x86(16, 1, 0x5401)), "ALLOW and LOG match: LOG comes first")
+		assert.Equal(t, Errno(13), both(t, f, x86(16, 5, 0x5401)))
+		assert.Equal(t, Errno(1), both(t, f, x86(16, 11, 0x5401)), "ERRNO(1) and ERRNO(13): the lower value")
+		assert.Equal(t, ActLog, both(t, f, x86(16, 0, 0)))
+		// The ALLOW rule can never decide: the unconditional LOG beats it.
+		lint := f.Lint()
+		require.Len(t, lint, 1)
+		assert.Equal(t, "ioctl", lint[0].Syscall)
+		assert.Equal(t, slicesIndex(order, 0), lint[0].Rule)
+		assert.Contains(t, lint[0].Error(), "shadowed")
+	}
+}
+
+func slicesIndex(s []int, v int) int {
+	for i, x := range s {
+		if x == v {
+			return i
+		}
+	}
+	return -1
+}
+
+func TestFilterENOSYS(t *testing.T) {
+	f := NewFilter(Errno(1), ArchX86_64, ArchX32, ArchAArch64).SetUnknownSyscallENOSYS(true)
+	f.AddSyscalls(ActAllow, "read")
+	max := ArchX86_64.MaxSyscall()
+	assert.Equal(t, Errno(1), both(t, f, x86(max)), "known to the table, not allowed")
+	assert.Equal(t, Errno(ENOSYS), both(t, f, x86(max+1)), "newer than the table")
+	assert.Equal(t, Errno(ENOSYS), both(t, f, x86(X32SyscallBit-1)))
+	assert.Equal(t, Errno(1), both(t, f, x86(ArchX32.MaxSyscall())))
+	assert.Equal(t, Errno(ENOSYS), both(t, f, x86(ArchX32.MaxSyscall()+1)))
+	assert.Equal(t, Errno(ENOSYS), both(t, f, x86(-1)), "syscall(-1) probes get ENOSYS")
+	assert.Equal(t, Errno(ENOSYS), both(t, f, Data{Nr: ArchAArch64.MaxSyscall() + 1, Arch: AuditArchAArch64}))
+	assert.Equal(t, ActAllow, both(t, f, Data{Nr: 63, Arch: AuditArchAArch64}))
+	// A rule for a number beyond the table still decides.
+	f.Add(Rule{Number: max + 5, Arch: ArchX86_64, Action: Trace(1)})
+	assert.Equal(t, Trace(1), both(t, f, x86(max+5)))
+	assert.Equal(t, Errno(ENOSYS), both(t, f, x86(max+6)))
+}
+
+func TestFilterNamesPerArch(t *testing.T) {
+	// open exists on x86_64 but not on aarch64: skipped there.
+	f := NewFilter(Errno(1), ArchX86_64, ArchAArch64)
+	f.AddSyscalls(ActAllow, "open", "openat")
+	assert.Equal(t, ActAllow, both(t, f, x86(2)))
+	assert.Equal(t, ActAllow, both(t, f, Data{Nr: 56, Arch: AuditArchAArch64}))
+	assert.Equal(t, Errno(1), both(t, f, Data{Nr: 2, Arch: AuditArchAArch64}))
+	// A rule restricted to one arch.
+	g := NewFilter(Errno(1), ArchX86_64, ArchAArch64)
+	g.Add(Rule{Syscall: "openat", Arch: ArchAArch64, Action: ActAllow})
+	assert.Equal(t, Errno(1), both(t, g, x86(257)))
+	assert.Equal(t, ActAllow, both(t, g, Data{Nr: 56, Arch: AuditArchAArch64}))
+}
+
+func TestFilterProblems(t *testing.T) {
+	f := NewFilter(ActErrno|5000, ArchX86_64, ArchI386)
+	f.Add(
+		Rule{Syscall: "no_such_call", Action: ActAllow},                                   // 0
+		Rule{Syscall: "read", Action: ActAllow | 3},                                        // 1
+		Rule{Syscall: "write", Action: ActAllow, Conds: []Cond{Arg(6).Eq(1)}},              // 2
+		Rule{Syscall: "ioctl", Action: ActAllow, Conds: []Cond{Arg(0).Lt(3), Arg(0).Gt(9)}}, // 3
+		Rule{Syscall: "close", Action: ActAllow, Conds: []Cond{Arg(0).Eq(1)}},              // 4
+		Rule{Syscall: "close", Action: Errno(2), Conds: []Cond{Arg(0).Eq(1)}},              // 5
+		Rule{Number: 1, Action: ActAllow},                                                  // 6
+		Rule{Syscall: "read", Action: Action(0x10000000)},                                  // 7
+		Rule{Syscall: "mmap", Action: ActAllow, Conds: []Cond{Arg(1).MaskedEq(0x3, 0x4)}},  // 8
+		Rule{Number: 1, Arch: ArchAArch64, Action: ActAllow},                               // 9
+	)
+	err := f.Validate()
+	require.Error(t, err)
+	_, cerr := f.Compile()
+	assert.Equal(t, err.Error(), cerr.Error(), "Compile fails with the same errors")
+	var probs []*Problem
+	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+		var p *Problem
+		require.True(t, errors.As(e, &p))
+		assert.Equal(t, SeverityError, p.Severity)
+		probs = append(probs, p)
+	}
+	byRule := map[int][]string{}
+	for _, p := range probs {
+		byRule[p.Rule] = append(byRule[p.Rule], p.Error())
+	}
+	assert.Contains(t, byRule[-1][0], "errno 5000 is above 4095")
+	assert.Contains(t, byRule[0][0], "unknown system call")
+	assert.Contains(t, byRule[0][0], "no_such_call")
+	assert.Contains(t, byRule[1][0], "carries no data")
+	assert.Contains(t, byRule[2][0], "argument index must be 0 to 5")
+	assert.Contains(t, byRule[3][0], "contradict")
+	require.Len(t, byRule[3], 2, "one per arch")
+	assert.Contains(t, byRule[4][0], "same conditions as rule 5", "reported on the rule that loses")
+	assert.Contains(t, byRule[6][0], "needs an arch")
+	assert.Contains(t, byRule[7][0], "not one the kernel knows")
+	assert.Contains(t, byRule[8][0], "bits outside the mask")
+	assert.Contains(t, byRule[9][0], "not one the filter covers")
+	assert.NotContains(t, byRule, 5)
+}
+
+func TestFilterNoArch(t *testing.T) {
+	f := NewFilter(ActAllow, nil)
+	assert.ErrorContains(t, f.Validate(), "nil or unknown arch")
+	g := NewFilter(ActAllow, ArchX86_64, ArchX86_64)
+	assert.ErrorContains(t, g.Validate(), "listed twice")
+}
+
+func TestFilterDeterministic(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	for i := 0; i < 50; i++ {
+		f := randFilter(rng)
+		p1, err1 := f.Compile()
+		p2, err2 := f.Compile()
+		if err1 != nil {
+			assert.Equal(t, err1.Error(), err2.Error())
+			continue
+		}
+		assert.Equal(t, p1, p2)
+	}
+}
+
+func TestFilterCacheFriendly(t *testing.T) {
+	// Argument-free decisions load nothing but nr and arch: for every
+	// syscall of the table, the path of an allowed call executes only
+	// ld [4], ld [0], compares and the return.
+	f := NewFilter(Errno(1), ArchX86_64, ArchI386)
+	f.AddSyscalls(ActAllow, "read", "write", "futex", "openat", "close", "mmap")
+	f.Add(Rule{Syscall: "ioctl", Action: ActAllow, Conds: []Cond{Arg(1).Eq(0x5401)}})
+	p, err := f.Compile()
+	require.NoError(t, err)
+	for _, a := range []*Arch{ArchX86_64, ArchI386} {
+		for _, name := range a.Syscalls() {
+			nr, _ := a.Syscall(name)
+			if name == "ioctl" {
+				continue
+			}
+			assert.True(t, constAllowPath(p, Data{Nr: nr, Arch: a.AuditArch}), "%s on %s loads an argument", name, a)
+		}
+	}
+}
+
+// constAllowPath follows the program's path for d and reports whether it
+// uses only what the kernel's action cache can follow (kernel-seccomp.md
+// section 9.2): loads of nr and arch, compares with constants, JA, AND K,
+// RET K.
+func constAllowPath(p Program, d Data) bool {
+	var a uint32
+	for pc := 0; pc < len(p); {
+		in := p[pc]
+		pc++
+		switch in.Op {
+		case opLdWAbs:
+			switch in.K {
+			case 0:
+				a = uint32(d.Nr)
+			case 4:
+				a = uint32(d.Arch)
+			default:
+				return false
+			}
+		case opJeqK, opJgtK, opJgeK, opJsetK:
+			var c bool
+			switch in.Op {
+			case opJeqK:
+				c = a == in.K
+			case opJgtK:
+				c = a > in.K
+			case opJgeK:
+				c = a >= in.K
+			default:
+				c = a&in.K != 0
+			}
+			if c {
+				pc += int(in.Jt)
+			} else {
+				pc += int(in.Jf)
+			}
+		case opJa:
+			pc += int(in.K)
+		case opAndK:
+			a &= in.K
+		case opRetK:
+			return true
+		default:
+			return false
+		}
+	}
+	return false
+}
