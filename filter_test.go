@@ -182,16 +182,16 @@ func TestFilterNamesPerArch(t *testing.T) {
 func TestFilterProblems(t *testing.T) {
 	f := NewFilter(ActErrno|5000, ArchX86_64, ArchI386)
 	f.Add(
-		Rule{Syscall: "no_such_call", Action: ActAllow},                                   // 0
-		Rule{Syscall: "read", Action: ActAllow | 3},                                        // 1
-		Rule{Syscall: "write", Action: ActAllow, Conds: []Cond{Arg(6).Eq(1)}},              // 2
+		Rule{Syscall: "no_such_call", Action: ActAllow},                                     // 0
+		Rule{Syscall: "read", Action: ActAllow | 3},                                         // 1
+		Rule{Syscall: "write", Action: ActAllow, Conds: []Cond{Arg(6).Eq(1)}},               // 2
 		Rule{Syscall: "ioctl", Action: ActAllow, Conds: []Cond{Arg(0).Lt(3), Arg(0).Gt(9)}}, // 3
-		Rule{Syscall: "close", Action: ActAllow, Conds: []Cond{Arg(0).Eq(1)}},              // 4
-		Rule{Syscall: "close", Action: Errno(2), Conds: []Cond{Arg(0).Eq(1)}},              // 5
-		Rule{Number: 1, Action: ActAllow},                                                  // 6
-		Rule{Syscall: "read", Action: Action(0x10000000)},                                  // 7
-		Rule{Syscall: "mmap", Action: ActAllow, Conds: []Cond{Arg(1).MaskedEq(0x3, 0x4)}},  // 8
-		Rule{Number: 1, Arch: ArchAArch64, Action: ActAllow},                               // 9
+		Rule{Syscall: "close", Action: ActAllow, Conds: []Cond{Arg(0).Eq(1)}},               // 4
+		Rule{Syscall: "close", Action: Errno(2), Conds: []Cond{Arg(0).Eq(1)}},               // 5
+		Rule{Number: 1, Action: ActAllow},                                                   // 6
+		Rule{Syscall: "read", Action: Action(0x10000000)},                                   // 7
+		Rule{Syscall: "mmap", Action: ActAllow, Conds: []Cond{Arg(1).MaskedEq(0x3, 0x4)}},   // 8
+		Rule{Number: 1, Arch: ArchAArch64, Action: ActAllow},                                // 9
 	)
 	err := f.Validate()
 	require.Error(t, err)
