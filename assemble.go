@@ -307,3 +307,25 @@ func layout(prog []asmInsn) Program {
 	}
 	return out
 }
+
+// retargetFallthrough makes the last item, when it is a conditional jump
+// that falls through on one side, jump to label on that side instead. It
+// reports whether it did; then what follows is no longer reached from it.
+func (s *Source) retargetFallthrough(label string) bool {
+	if len(s.items) == 0 {
+		return false
+	}
+	it := &s.items[len(s.items)-1]
+	if !it.isJump || it.op == opJa {
+		return false
+	}
+	switch {
+	case it.jf == "" && it.jt != "":
+		it.jf = label
+	case it.jt == "" && it.jf != "":
+		it.jt = label
+	default:
+		return false
+	}
+	return true
+}

@@ -49,39 +49,59 @@ func (f *Filter) Compile() (Program, error) {
 }
 
 type compiler struct {
-	f      *Filter
-	src    Source
-	n      int               // label counter
-	rets   map[Action]string // return label of each action
-	order  []Action          // actions in the order their labels were made
-	blocks []block           // argument-checking blocks, emitted after the trees
+	f   *Filter
+	src Source
+	n   int // label counter
+
+	// Returns are shared within chunks of the program: a jump to a return
+	// goes to the copy at the end of its chunk, so that it stays within the
+	// 255 instructions a conditional jump reaches.
+	rets       map[Action]string // return label of each action in this chunk
+	order      []Action          // those actions, in the order first used
+	chunkStart int               // instruction count where the chunk began
 }
 
-// block is the argument checks of one system call on one arch.
-type block struct {
-	label string
-	plan  *archPlan
-	nr    int32
-}
+// chunkSize bounds how far a chunk's code may run before its returns are
+// emitted, so that jumps to them need no long jump.
+const chunkSize = 200
 
 func (c *compiler) label(prefix string) string {
 	c.n++
 	return prefix + strconv.Itoa(c.n)
 }
 
-// ret returns the label of the shared return of action a.
+// ret returns the label of the chunk's shared return of action a.
 func (c *compiler) ret(a Action) string {
 	if l, ok := c.rets[a]; ok {
 		return l
 	}
-	l := "ret_" + strconv.FormatUint(uint64(uint32(a)), 16)
+	l := c.label("ret")
 	c.rets[a] = l
 	c.order = append(c.order, a)
 	return l
 }
 
+// flush emits the chunk's shared returns. It must be called where the code
+// before does not fall through.
+func (c *compiler) flush() {
+	for _, a := range c.order {
+		c.src.Label(c.rets[a])
+		c.src.Add(bpf.RetConstant{Val: uint32(a)})
+	}
+	c.rets, c.order = map[Action]string{}, nil
+	c.chunkStart = c.src.Len()
+}
+
+// maybeFlush flushes when the chunk has grown long; same rule as flush.
+func (c *compiler) maybeFlush() {
+	if c.src.Len()-c.chunkStart > chunkSize {
+		c.flush()
+	}
+}
+
 func (c *compiler) program(plans []*archPlan) {
 	s := &c.src
+	c.rets = map[Action]string{}
 	s.Add(bpf.LoadAbsolute{Off: OffsetArch, Size: 4})
 	// One entry per audit arch token; x86_64 and x32 share one.
 	type group struct {
@@ -129,26 +149,22 @@ func (c *compiler) program(plans []*archPlan) {
 			x32 := c.label("x32_")
 			s.JumpIf(bpf.JumpGreaterOrEqual, X32SyscallBit, x32, "")
 			c.tree(g.native, 0, X32SyscallBit-1)
+			c.maybeFlush()
 			s.Label(x32)
 			c.tree(g.x32, X32SyscallBit, 0xffffffff)
 		}
+		c.maybeFlush()
 	}
-	for _, b := range c.blocks {
-		s.Label(b.label)
-		c.argBlock(b.plan, b.nr)
-	}
-	for _, a := range c.order {
-		s.Label(c.rets[a])
-		s.Add(bpf.RetConstant{Val: uint32(a)})
-	}
+	c.flush()
 }
 
 // interval is a range of syscall numbers [lo, hi] with one decision: a
-// constant action, or the argument block of one system call.
+// constant action, or the argument block of system call lo.
 type interval struct {
 	lo, hi uint32
 	action Action
-	block  string // label of the argument block, "" for a constant action
+	block  bool
+	plan   *archPlan
 }
 
 // fallback is what a call on plan p with number nr gets when no rule
@@ -174,7 +190,7 @@ func (c *compiler) constDecision(p *archPlan, nr int32) (Action, bool) {
 func (c *compiler) tree(p *archPlan, lo, hi uint32) {
 	var ivs []interval
 	push := func(iv interval) {
-		if n := len(ivs); n > 0 && iv.block == "" && ivs[n-1].block == "" && ivs[n-1].action == iv.action && ivs[n-1].hi+1 == iv.lo {
+		if n := len(ivs); n > 0 && !iv.block && !ivs[n-1].block && ivs[n-1].action == iv.action && ivs[n-1].hi+1 == iv.lo {
 			ivs[n-1].hi = iv.hi
 			return
 		}
@@ -204,9 +220,7 @@ func (c *compiler) tree(p *archPlan, lo, hi uint32) {
 		if a, ok := c.constDecision(p, nr); ok {
 			push(interval{lo: u, hi: u, action: a})
 		} else {
-			l := c.label("sys")
-			c.blocks = append(c.blocks, block{label: l, plan: p, nr: nr})
-			push(interval{lo: u, hi: u, block: l})
+			push(interval{lo: u, hi: u, block: true, plan: p})
 		}
 		next = uint64(u) + 1
 	}
@@ -214,20 +228,13 @@ func (c *compiler) tree(p *archPlan, lo, hi uint32) {
 	c.node(ivs)
 }
 
-// target returns the label a single interval decides at.
-func (c *compiler) target(iv interval) string {
-	if iv.block != "" {
-		return iv.block
-	}
-	return c.ret(iv.action)
-}
-
 // node emits a balanced binary search over the intervals, which cover a
-// contiguous range of numbers in order.
+// contiguous range of numbers in order, entered by falling through with
+// the number in A. Its code never falls through at its end.
 func (c *compiler) node(ivs []interval) {
 	if len(ivs) == 1 {
-		if ivs[0].block != "" {
-			c.src.Jump(ivs[0].block)
+		if ivs[0].block {
+			c.argBlock(ivs[0].plan, int32(ivs[0].lo))
 		} else {
 			c.src.Add(bpf.RetConstant{Val: uint32(ivs[0].action)})
 		}
@@ -235,20 +242,22 @@ func (c *compiler) node(ivs []interval) {
 	}
 	mid := len(ivs) / 2
 	left, right := ivs[:mid], ivs[mid:]
+	constant := func(part []interval) bool { return len(part) == 1 && !part[0].block }
 	var lt, rt string
-	if len(right) == 1 {
-		rt = c.target(right[0])
+	if constant(right) {
+		rt = c.ret(right[0].action)
 	} else {
 		rt = c.label("ge")
 	}
-	if len(left) == 1 {
-		lt = c.target(left[0])
+	if constant(left) {
+		lt = c.ret(left[0].action)
 	}
 	c.src.JumpIf(bpf.JumpGreaterOrEqual, right[0].lo, rt, lt)
-	if len(left) > 1 {
+	if !constant(left) {
 		c.node(left)
+		c.maybeFlush()
 	}
-	if len(right) > 1 {
+	if !constant(right) {
 		c.src.Label(rt)
 		c.node(right)
 	}
@@ -259,17 +268,33 @@ func (c *compiler) node(ivs []interval) {
 func (c *compiler) argBlock(p *archPlan, nr int32) {
 	le := p.arch.AuditArch.LittleEndian()
 	final := c.fallback(p, uint32(nr))
+	var conditional []resolved
 	for _, r := range sortedRules(p.bySys[nr]) {
 		if len(r.conds) == 0 {
-			final = r.action
+			final = r.action // rules after it can never decide
 			break
 		}
-		fail := c.label("next")
-		c.conds(r.conds, le, fail)
-		c.src.Add(bpf.RetConstant{Val: uint32(r.action)})
-		c.src.Label(fail)
+		conditional = append(conditional, r)
 	}
-	c.src.Add(bpf.RetConstant{Val: uint32(final)})
+	for i, r := range conditional {
+		// When a condition fails, try the next rule; after the last rule,
+		// take the shared return of the final action.
+		var fail string
+		if i == len(conditional)-1 {
+			fail = c.ret(final)
+		} else {
+			fail = c.label("next")
+		}
+		c.conds(r.conds, le, fail)
+		// All conditions held: return the action, by jumping to its shared
+		// return straight from the last comparison where possible.
+		if !c.src.retargetFallthrough(c.ret(r.action)) {
+			c.src.Add(bpf.RetConstant{Val: uint32(r.action)})
+		}
+		if i < len(conditional)-1 {
+			c.src.Label(fail)
+		}
+	}
 }
 
 // word says which 32-bit word of seccomp_data A holds.
