@@ -1,0 +1,207 @@
+package seccomp
+
+import (
+	"encoding/json"
+	"os"
+	"slices"
+	"testing"
+)
+
+// dockerDefaultFilter builds a Filter from Docker's default profile
+// (testdata/profiles/docker-default.json) for x86_64, i386 and x32 with
+// Docker's default capabilities, the way runc resolves it: entries for
+// other arches or for capabilities outside the default set are dropped,
+// minKernel is taken as satisfied, SCMP_CMP_MASKED_EQ compares
+// (arg & value) == (valueTwo & value). It is a test fixture, not the
+// profile importer.
+func dockerDefaultFilter(tb testing.TB) *Filter {
+	tb.Helper()
+	raw, err := os.ReadFile("testdata/profiles/docker-default.json")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var prof struct {
+		Syscalls []struct {
+			Names    []string `json:"names"`
+			Action   string   `json:"action"`
+			ErrnoRet *uint16  `json:"errnoRet"`
+			Args     []struct {
+				Index    int    `json:"index"`
+				Value    uint64 `json:"value"`
+				ValueTwo uint64 `json:"valueTwo"`
+				Op       string `json:"op"`
+			} `json:"args"`
+			Includes struct {
+				Caps   []string `json:"caps"`
+				Arches []string `json:"arches"`
+			} `json:"includes"`
+			Excludes struct {
+				Caps   []string `json:"caps"`
+				Arches []string `json:"arches"`
+			} `json:"excludes"`
+		} `json:"syscalls"`
+	}
+	if err := json.Unmarshal(raw, &prof); err != nil {
+		tb.Fatal(err)
+	}
+	arches := []string{"amd64", "x86", "x32"}
+	hasArch := func(list []string) bool {
+		for _, a := range list {
+			if slices.Contains(arches, a) {
+				return true
+			}
+		}
+		return false
+	}
+	f := NewFilter(Errno(1), ArchX86_64, ArchI386, ArchX32)
+	for _, e := range prof.Syscalls {
+		if len(e.Includes.Caps) > 0 || (len(e.Includes.Arches) > 0 && !hasArch(e.Includes.Arches)) || hasArch(e.Excludes.Arches) {
+			continue
+		}
+		var act Action
+		switch e.Action {
+		case "SCMP_ACT_ALLOW":
+			act = ActAllow
+		case "SCMP_ACT_ERRNO":
+			n := uint16(1)
+			if e.ErrnoRet != nil {
+				n = *e.ErrnoRet
+			}
+			act = Errno(n)
+		default:
+			tb.Fatalf("unexpected action %s", e.Action)
+		}
+		var conds []Cond
+		for _, a := range e.Args {
+			switch a.Op {
+			case "SCMP_CMP_EQ":
+				conds = append(conds, Arg(a.Index).Eq(a.Value))
+			case "SCMP_CMP_LT":
+				conds = append(conds, Arg(a.Index).Lt(a.Value))
+			case "SCMP_CMP_MASKED_EQ":
+				conds = append(conds, Arg(a.Index).MaskedEq(a.Value, a.ValueTwo&a.Value))
+			default:
+				tb.Fatalf("unexpected op %s", a.Op)
+			}
+		}
+		for _, name := range e.Names {
+			known := false
+			for _, a := range f.Arches() {
+				if _, ok := a.Syscall(name); ok {
+					known = true
+				}
+			}
+			if known {
+				f.Add(Rule{Syscall: name, Action: act, Conds: conds})
+			}
+		}
+	}
+	return f
+}
+
+func TestDockerDefaultCompiles(t *testing.T) {
+	f := dockerDefaultFilter(t)
+	p, err := f.Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range f.Lint() {
+		t.Log(w)
+	}
+	st := pathStats(p, f)
+	t.Logf("Docker default for x86_64+i386+x32: %d rules, %d instructions; x86_64 allowed path mean %.1f max %d, denied max %d",
+		len(f.Rules()), len(p), st.allowedMean, st.allowedMax, st.deniedMax)
+	e := MustEmulator(p)
+	for _, tc := range []struct {
+		d    Data
+		want Action
+	}{
+		{x86(0), ActAllow},                 // read
+		{x86(101), ActAllow},               // ptrace (kernel >= 4.8)
+		{x86(165), Errno(1)},               // mount (needs CAP_SYS_ADMIN)
+		{x86(135, 8), ActAllow},            // personality(PER_LINUX32)
+		{x86(135, 9), Errno(1)},            // personality(9)
+		{x86(41, 1), ActAllow},             // socket(AF_UNIX)
+		{x86(41, 16), ActAllow},            // socket(AF_NETLINK)
+		{x86(41, 40), Errno(1)},            // socket(AF_VSOCK)
+		{x86(41, 1<<32|1), Errno(1)},       // AF_UNIX in the low half only
+		{x86(56, 0x10000000), Errno(1)},    // clone(CLONE_NEWUSER)
+		{x86(56, 0x00011200), ActAllow},    // clone(CLONE_VM|...)
+		{x86(X32SyscallBit | 0), ActAllow}, // x32 read
+		{Data{Nr: 3, Arch: AuditArchI386}, ActAllow},
+		{Data{Nr: 21, Arch: AuditArchI386}, Errno(1)}, // i386 mount
+		{Data{Nr: 63, Arch: AuditArchAArch64}, ActKillProcess},
+	} {
+		if got := e.Action(tc.d); got != tc.want {
+			t.Errorf("%+v: %v, want %v", tc.d, got, tc.want)
+		}
+		if got := f.Evaluate(tc.d); got != tc.want {
+			t.Errorf("Evaluate %+v: %v, want %v", tc.d, got, tc.want)
+		}
+	}
+}
+
+type stats struct {
+	allowedMean           float64
+	allowedMax, deniedMax int
+}
+
+// pathStats runs every x86_64 syscall number with zero arguments and
+// reports the instructions executed on allowed and denied paths.
+func pathStats(p Program, f *Filter) stats {
+	e := MustEmulator(p)
+	var st stats
+	n := 0
+	for nr := int32(0); nr <= ArchX86_64.MaxSyscall(); nr++ {
+		r := e.Run(x86(nr))
+		if r.Action == ActAllow {
+			st.allowedMean += float64(r.Executed)
+			n++
+			st.allowedMax = max(st.allowedMax, r.Executed)
+		} else {
+			st.deniedMax = max(st.deniedMax, r.Executed)
+		}
+	}
+	if n > 0 {
+		st.allowedMean /= float64(n)
+	}
+	return st
+}
+
+func BenchmarkCompileDockerDefault(b *testing.B) {
+	f := dockerDefaultFilter(b)
+	var p Program
+	b.ReportAllocs()
+	for b.Loop() {
+		var err error
+		if p, err = f.Compile(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	st := pathStats(p, f)
+	b.ReportMetric(float64(len(p)), "insns")
+	b.ReportMetric(st.allowedMean, "allowed-mean-path")
+	b.ReportMetric(float64(st.allowedMax), "allowed-max-path")
+	b.ReportMetric(float64(st.deniedMax), "denied-max-path")
+}
+
+func BenchmarkEmulatorDockerDefault(b *testing.B) {
+	p, err := dockerDefaultFilter(b).Compile()
+	if err != nil {
+		b.Fatal(err)
+	}
+	e := MustEmulator(p)
+	in := make([]Data, len(hotMix))
+	for i, nr := range hotMix {
+		in[i] = x86(nr)
+	}
+	b.ReportAllocs()
+	executed, i := 0, 0
+	for b.Loop() {
+		executed += e.Run(in[i]).Executed
+		if i++; i == len(in) {
+			i = 0
+		}
+	}
+	b.ReportMetric(float64(executed)/float64(b.N), "insns/op")
+}
