@@ -1,0 +1,115 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/seccomp-go/seccomp"
+)
+
+func TestAsm(t *testing.T) {
+	skipBigEndian(t)
+	ref, err := os.ReadFile(exampleRaw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile(exampleText)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// To standard output (a buffer, not a terminal), from a file or stdin.
+	want(t, "", []string{"asm", exampleText}, 0, string(ref))
+	want(t, string(src), []string{"asm", "-"}, 0, string(ref))
+	// To a file, which is written only on success.
+	out := filepath.Join(t.TempDir(), "out.bpf")
+	want(t, "", []string{"asm", "-o", out, exampleText}, 0, "")
+	if got, err := os.ReadFile(out); err != nil || !bytes.Equal(got, ref) {
+		t.Errorf("asm -o: wrote %x, %v; want %x", got, err, ref)
+	}
+	bad := writeFile(t, "bad.txt", []byte("ret #0\nthis is not an instruction\n"))
+	_, errs, code := seccompCmd(t, "", "asm", "-o", out, bad)
+	if code != 1 || !strings.HasPrefix(errs, "seccomp asm: "+bad+": ") {
+		t.Errorf("asm of bad text: exit %d, stderr %q", code, errs)
+	}
+	checkStderr(t, []string{"asm", bad}, errs, "line 2")
+	if got, _ := os.ReadFile(out); !bytes.Equal(got, ref) {
+		t.Errorf("asm -o OUT changed OUT although assembly failed")
+	}
+	_, errs, code = seccompCmd(t, "", "asm", "-o", filepath.Join(t.TempDir(), "no", "such", "dir"), exampleText)
+	if code != 1 || !strings.Contains(errs, "no such file or directory") {
+		t.Errorf("asm -o into a missing directory: exit %d, stderr %q", code, errs)
+	}
+}
+
+// asm does not write raw output to a terminal unless told to with -o -.
+// The check looks for a character device that is not the null device, so
+// /dev/zero stands in for a terminal here.
+func TestAsmTerminal(t *testing.T) {
+	skipBigEndian(t)
+	if runtime.GOOS != "linux" {
+		t.Skip("needs /dev/zero and /dev/null")
+	}
+	open := func(name string) *os.File {
+		f, err := os.OpenFile(name, os.O_WRONLY, 0)
+		if err != nil {
+			t.Skip(err)
+		}
+		t.Cleanup(func() { f.Close() })
+		return f
+	}
+	tty, null := open("/dev/zero"), open(os.DevNull)
+	var errb bytes.Buffer
+	if code := run([]string{"asm", exampleText}, nil, tty, &errb); code != 2 || !strings.Contains(errb.String(), "standard output is a terminal") {
+		t.Errorf("asm to a terminal: exit %d, stderr %q", code, errb.String())
+	}
+	errb.Reset()
+	if code := run([]string{"asm", "-o", "-", exampleText}, nil, tty, &errb); code != 0 || errb.Len() != 0 {
+		t.Errorf("asm -o - to a terminal: exit %d, stderr %q", code, errb.String())
+	}
+	if code := run([]string{"asm", exampleText}, nil, null, &errb); code != 0 || errb.Len() != 0 {
+		t.Errorf("asm to /dev/null: exit %d, stderr %q", code, errb.String())
+	}
+	// A regular file is no terminal.
+	f, err := os.Create(filepath.Join(t.TempDir(), "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if isTerminal(f) {
+		t.Errorf("isTerminal(regular file) = true")
+	}
+}
+
+func TestDisasm(t *testing.T) {
+	skipBigEndian(t)
+	ref, err := os.ReadFile(exampleRaw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := seccomp.ParseRaw(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := seccomp.Disassemble(p)
+	if !strings.HasSuffix(text, "\n") {
+		text += "\n"
+	}
+	want(t, "", []string{"disasm", exampleRaw}, 0, text)
+	want(t, string(ref), []string{"disasm", "-"}, 0, text)
+	if strings.Count(text, "\n") < len(p) {
+		t.Errorf("disasm printed %d lines for %d instructions:\n%s", strings.Count(text, "\n"), len(p), text)
+	}
+	// The text form goes back to the same program.
+	want(t, text, []string{"asm", "-"}, 0, string(ref))
+
+	// A program the kernel refuses is printed all the same.
+	invalid := writeFile(t, "invalid.bpf", rawBytes(bpfRaw(ldAbs, 0, 0, 3))) // unaligned load, no return
+	out, errs, code := seccompCmd(t, "", "disasm", invalid)
+	if code != 0 || errs != "" || strings.Count(out, "\n") != 1 {
+		t.Errorf("disasm of an invalid program: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+}

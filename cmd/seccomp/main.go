@@ -1,0 +1,208 @@
+// Command seccomp assembles, disassembles, verifies and emulates
+// seccomp-BPF filters.
+//
+// It is glue over package github.com/seccomp-go/seccomp: every verb parses
+// its command line, calls the package, and prints the result. Run
+// "seccomp help" for the verbs and "seccomp help VERB" for one of them.
+//
+// # Files
+//
+// A raw program is what the kernel takes and what libseccomp's
+// seccomp_export_bpf writes: 8-byte struct sock_filter records in host byte
+// order (see seccomp.Program.MarshalBinary). The text form is the one
+// seccomp.AssembleText reads and seccomp.Disassemble prints. A FILE of "-"
+// is standard input.
+//
+// # Numbers
+//
+// Numbers on the command line and in -batch input are unsigned: decimal
+// digits, or 0x (or 0X) and hexadecimal digits. There is no octal (a leading
+// 0 is still decimal) and no sign: negative numbers are refused rather than
+// taken as two's complement, because the right width depends on the arch
+// (-1 in a 64-bit register is 0xffffffffffffffff, but a 32-bit arch's
+// argument reaches seccomp zero-extended, as 0xffffffff). A value too large
+// for its field (32 bits for a system call number and an audit arch, 64 bits
+// for the instruction pointer and the arguments) is refused. A system call
+// number is seccomp_data.nr as is: 0xffffffff is -1, and an x32 number
+// carries the x32 bit 0x40000000.
+//
+// # Exit status
+//
+//   - 0: success. For emulate this means the program ran, whatever action it
+//     returned; for verify, that the kernel would accept the program.
+//   - 1: the command line was understood but the work failed: a file that
+//     cannot be read or written, a raw file whose length is not a multiple of
+//     8, text the assembler refuses, a program the verifier refuses, a bad
+//     -batch input line.
+//   - 2: usage error, that is the command line itself is wrong: an unknown
+//     verb or flag, a missing or extra operand, a malformed or out-of-range
+//     number, an unknown arch or system call name, conflicting flags, or raw
+//     output headed for a terminal.
+//
+// Every error is one line on standard error, starting with "seccomp VERB: ".
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitFailure = 1 // the command line is fine, the work failed
+	exitUsage   = 2 // the command line is wrong
+)
+
+// A verb is one subcommand. run gets the arguments after the verb's name and
+// returns the exit code; it reads only stdin and writes only stdout and
+// stderr (and the files it is told to), so tests call it in-process.
+type verb struct {
+	name    string
+	summary string // a few words for the command list
+	usage   string // the whole help text, examples included; ends in a newline
+	run     func(args []string, stdin io.Reader, stdout, stderr io.Writer) int
+}
+
+// verbs lists the verbs in the order "seccomp help" shows them. To add one,
+// write its run function and usage in a file of its own and add it here.
+var verbs = []*verb{
+	asmVerb,
+	disasmVerb,
+	verifyVerb,
+	emulateVerb,
+	versionVerb,
+}
+
+func lookupVerb(name string) *verb {
+	for _, v := range verbs {
+		if v.name == name {
+			return v
+		}
+	}
+	return nil
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run is the whole command: args are the arguments after the program name.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, mainUsage())
+		return exitUsage
+	}
+	name, rest := args[0], args[1:]
+	switch name {
+	case "help", "-h", "-help", "--help":
+		return help(rest, stdout, stderr)
+	}
+	v := lookupVerb(name)
+	if v == nil {
+		if strings.HasPrefix(name, "-") {
+			fmt.Fprintf(stderr, "seccomp: unknown flag %s: flags go after the verb; run 'seccomp help' for usage\n", name)
+		} else {
+			fmt.Fprintf(stderr, "seccomp: unknown verb %q; run 'seccomp help' for the list\n", name)
+		}
+		return exitUsage
+	}
+	return v.run(rest, stdin, stdout, stderr)
+}
+
+func help(args []string, stdout, stderr io.Writer) int {
+	switch len(args) {
+	case 0:
+		fmt.Fprint(stdout, mainUsage())
+		return exitOK
+	case 1:
+		if v := lookupVerb(args[0]); v != nil {
+			fmt.Fprint(stdout, v.usage)
+			return exitOK
+		}
+		fmt.Fprintf(stderr, "seccomp help: unknown verb %q; run 'seccomp help' for the list\n", args[0])
+		return exitUsage
+	}
+	fmt.Fprintln(stderr, "seccomp help: want at most one verb; usage: seccomp help [VERB]")
+	return exitUsage
+}
+
+func mainUsage() string {
+	var b strings.Builder
+	b.WriteString(`usage: seccomp VERB [flags] [operands]
+
+seccomp assembles, disassembles, verifies and emulates seccomp-BPF filters.
+A raw program is an array of 8-byte struct sock_filter in host byte order, as
+the kernel takes it and libseccomp's seccomp_export_bpf writes it. A FILE of
+- is standard input.
+
+Verbs:
+`)
+	for _, v := range verbs {
+		fmt.Fprintf(&b, "  %-8s  %s\n", v.name, v.summary)
+	}
+	b.WriteString(`  help      print this text, or a verb's: seccomp help VERB
+
+Flags go after the verb and before its operands. Numbers are unsigned,
+decimal or 0x hexadecimal; negative numbers are refused.
+
+Exit status: 0 success; 1 the work failed (unreadable or malformed input, a
+program the kernel would refuse, a bad -batch line, a failed write); 2 usage
+error (unknown verb or flag, wrong operands, malformed number, unknown arch or
+system call name, conflicting flags).
+
+Examples:
+  seccomp asm -o allow.bpf allow.txt
+  seccomp disasm allow.bpf
+  seccomp verify allow.bpf
+  seccomp emulate allow.bpf write 1
+  seccomp emulate -arch aarch64 allow.bpf openat 0xffffff9c
+`)
+	return b.String()
+}
+
+// newFlags returns a flag set for v that reports nothing itself: parse does.
+func newFlags(v *verb) *flag.FlagSet {
+	fs := flag.NewFlagSet(v.name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	return fs
+}
+
+// parse parses args with fs. It returns done=true and the exit code when
+// the verb should stop: after -h (usage on stdout, exit 0) or a bad flag
+// (an error on stderr, exit 2). An operand that names one of fs's flags is
+// refused too, since it is surely a flag written after the operands.
+func parse(v *verb, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (done bool, code int) {
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stdout, v.usage)
+		return true, exitOK
+	}
+	if err != nil {
+		return true, usageError(v, stderr, "%v", err)
+	}
+	for _, a := range fs.Args() {
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if strings.HasPrefix(a, "-") && a != "-" && fs.Lookup(name) != nil {
+			return true, usageError(v, stderr, "flag %s after the operands: flags go before them", a)
+		}
+	}
+	return false, exitOK
+}
+
+// usageError prints a usage error of verb v and returns exitUsage.
+func usageError(v *verb, stderr io.Writer, format string, a ...any) int {
+	fmt.Fprintf(stderr, "seccomp %s: %s; run 'seccomp %s -h' for usage\n", v.name, fmt.Sprintf(format, a...), v.name)
+	return exitUsage
+}
+
+// failure prints an error of verb v and returns exitFailure.
+func failure(v *verb, stderr io.Writer, format string, a ...any) int {
+	fmt.Fprintf(stderr, "seccomp %s: %s\n", v.name, fmt.Sprintf(format, a...))
+	return exitFailure
+}
