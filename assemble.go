@@ -308,24 +308,35 @@ func layout(prog []asmInsn) Program {
 	return out
 }
 
-// retargetFallthrough makes the last item, when it is a conditional jump
-// that falls through on one side, jump to label on that side instead. It
-// reports whether it did; then what follows is no longer reached from it.
-func (s *Source) retargetFallthrough(label string) bool {
+// fallsThroughLast reports whether the last item is a labelled conditional
+// jump that falls through on exactly one side.
+func (s *Source) fallsThroughLast() bool {
 	if len(s.items) == 0 {
 		return false
 	}
+	it := s.items[len(s.items)-1]
+	return it.isJump && it.op != opJa && (it.jt == "") != (it.jf == "")
+}
+
+// retargetFallthrough makes the last item, a conditional jump that falls
+// through on one side (see fallsThroughLast), jump to label on that side
+// instead, so that what follows is no longer reached from it.
+func (s *Source) retargetFallthrough(label string) {
 	it := &s.items[len(s.items)-1]
-	if !it.isJump || it.op == opJa {
-		return false
-	}
-	switch {
-	case it.jf == "" && it.jt != "":
-		it.jf = label
-	case it.jt == "" && it.jf != "":
+	if it.jt == "" {
 		it.jt = label
-	default:
-		return false
+	} else {
+		it.jf = label
 	}
-	return true
+}
+
+// jumpTargets returns the labels that jumps added with labels refer to.
+func (s *Source) jumpTargets() map[string]bool {
+	m := make(map[string]bool)
+	for _, it := range s.items {
+		if it.isJump {
+			m[it.jt], m[it.jf] = true, true
+		}
+	}
+	return m
 }

@@ -84,7 +84,11 @@ func (c *compiler) ret(a Action) string {
 // flush emits the chunk's shared returns. It must be called where the code
 // before does not fall through.
 func (c *compiler) flush() {
+	used := c.src.jumpTargets()
 	for _, a := range c.order {
+		if !used[c.rets[a]] {
+			continue // e.g. conditions that turned out to always hold
+		}
 		c.src.Label(c.rets[a])
 		c.src.Add(bpf.RetConstant{Val: uint32(a)})
 	}
@@ -285,10 +289,19 @@ func (c *compiler) argBlock(p *archPlan, nr int32) {
 		} else {
 			fail = c.label("next")
 		}
+		before := len(c.src.items)
 		c.conds(r.conds, le, fail)
+		if len(c.src.items) == before {
+			// The conditions always hold (say a masked compare that
+			// cannot fail): the rule decides, the rules after it cannot.
+			c.src.Add(bpf.RetConstant{Val: uint32(r.action)})
+			return
+		}
 		// All conditions held: return the action, by jumping to its shared
 		// return straight from the last comparison where possible.
-		if !c.src.retargetFallthrough(c.ret(r.action)) {
+		if c.src.fallsThroughLast() {
+			c.src.retargetFallthrough(c.ret(r.action))
+		} else {
 			c.src.Add(bpf.RetConstant{Val: uint32(r.action)})
 		}
 		if i < len(conditional)-1 {

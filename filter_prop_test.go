@@ -162,6 +162,9 @@ func checkCompiled(t *testing.T, f *Filter, inputs func() (Data, bool)) bool {
 		}
 		return false
 	}
+	if dead := unreachable(p); len(dead) > 0 {
+		t.Fatalf("compiled program has unreachable instructions %v\n%s", dead, Disassemble(p))
+	}
 	e := MustEmulator(p)
 	for {
 		d, ok := inputs()
@@ -209,4 +212,32 @@ func FuzzCompile(f *testing.F) {
 		k := 0
 		checkCompiled(t, flt, func() (Data, bool) { k++; return randInput(in, flt), k <= 100 })
 	})
+}
+
+// unreachable returns the instructions no jump or fall-through leads to.
+func unreachable(p Program) []int {
+	reach := make([]bool, len(p))
+	reach[0] = true
+	for pc, in := range p {
+		if !reach[pc] {
+			continue
+		}
+		switch {
+		case in.Op == opJa:
+			reach[pc+1+int(in.K)] = true
+		case isCondJump(in.Op):
+			reach[pc+1+int(in.Jt)] = true
+			reach[pc+1+int(in.Jf)] = true
+		case in.Op == opRetK || in.Op == opRetA:
+		default:
+			reach[pc+1] = true
+		}
+	}
+	var dead []int
+	for pc, r := range reach {
+		if !r {
+			dead = append(dead, pc)
+		}
+	}
+	return dead
 }
