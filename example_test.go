@@ -89,3 +89,48 @@ func ExampleCheckStackLimit() {
 	// <nil>
 	// true
 }
+
+// A filter written as rules, checked in a unit test without a kernel.
+func ExampleFilter_Compile() {
+	f := seccomp.NewFilter(seccomp.Errno(1), seccomp.ArchX86_64, seccomp.ArchI386) // default: EPERM
+	f.AddSyscalls(seccomp.ActAllow, "read", "close", "exit_group")
+	f.Add(seccomp.Rule{Syscall: "write", Action: seccomp.ActAllow,
+		Conds: []seccomp.Cond{seccomp.Arg32(0).Le(2)}}) // stdin, stdout, stderr only
+	prog, err := f.Compile()
+	if err != nil {
+		panic(err)
+	}
+	emu := seccomp.MustEmulator(prog)
+	write := func(fd uint64) seccomp.Data {
+		return seccomp.Data{Nr: 1, Arch: seccomp.AuditArchX86_64, Args: [6]uint64{fd}}
+	}
+	fmt.Println("write(2):", emu.Action(write(2)))
+	fmt.Println("write(5):", emu.Action(write(5)))
+	fmt.Println("write(1<<32 | 2):", emu.Action(write(1<<32|2)), "(an int argument: the high half is ignored)")
+	fmt.Println("i386 write(1):", emu.Action(seccomp.Data{Nr: 4, Arch: seccomp.AuditArchI386, Args: [6]uint64{1}}))
+	fmt.Println("x32 write(1):", emu.Action(seccomp.Data{Nr: seccomp.X32SyscallBit | 1, Arch: seccomp.AuditArchX86_64, Args: [6]uint64{1}}))
+	fmt.Println("Evaluate agrees:", f.Evaluate(write(5)) == emu.Action(write(5)))
+	// Output:
+	// write(2): ALLOW
+	// write(5): ERRNO(1)
+	// write(1<<32 | 2): ALLOW (an int argument: the high half is ignored)
+	// i386 write(1): ALLOW
+	// x32 write(1): KILL_PROCESS
+	// Evaluate agrees: true
+}
+
+// Every problem in a filter is reported at once, naming the rule and the
+// system call.
+func ExampleFilter_Validate() {
+	f := seccomp.NewFilter(seccomp.ActAllow, seccomp.ArchX86_64)
+	f.Add(
+		seccomp.Rule{Syscall: "opne", Action: seccomp.Errno(1)},
+		seccomp.Rule{Syscall: "ioctl", Action: seccomp.Errno(1), Conds: []seccomp.Cond{seccomp.Arg(1).Lt(3), seccomp.Arg(1).Gt(7)}},
+		seccomp.Rule{Syscall: "kill", Action: seccomp.Errno(5000)},
+	)
+	fmt.Println(f.Validate())
+	// Output:
+	// seccomp filter: rule 0 (opne): unknown system call on any arch the filter covers
+	// seccomp filter: rule 1 (ioctl) on x86_64: no call can match: the conditions on arg1 contradict each other (arg1 < 0x3 && arg1 > 0x7)
+	// seccomp filter: rule 2 (kill): errno 5000 is above 4095, the largest the kernel returns
+}

@@ -447,6 +447,7 @@ func (f *Filter) plan() ([]*archPlan, []*Problem) {
 	for _, p := range plans {
 		probs = append(probs, p.check()...)
 	}
+	slices.SortStableFunc(probs, func(a, b *Problem) int { return a.Rule - b.Rule })
 	return plans, probs
 }
 
