@@ -79,15 +79,22 @@ func ExampleStack_Run() {
 	// ERRNO(38) from filter 0
 }
 
-// The stacking limit: will a 3000-instruction filter still fit on top of
-// the filters a thread already has?
+// The stacking limit: will a filter still fit on top of the filters a
+// thread already has? The kernel counts its translation of each program,
+// which KernelLen models.
 func ExampleCheckStackLimit() {
-	attached := []int{4096, 4096, 4096, 4096, 4096, 4096, 4096}
-	fmt.Println(seccomp.CheckStackLimit(attached, 3000))
-	fmt.Println(seccomp.CheckStackLimit(attached, 4096) != nil)
+	prog, err := seccomp.NewFilter(seccomp.ActAllow, seccomp.ArchX86_64).AddSyscalls(seccomp.Errno(1), "ptrace").Compile()
+	if err != nil {
+		panic(err)
+	}
+	attached := []seccomp.Program{prog, prog, prog}
+	fmt.Println(len(prog), "instructions, the kernel counts", seccomp.KernelLen(prog))
+	fmt.Println("total with three attached:", seccomp.StackTotal(attached, prog))
+	fmt.Println(seccomp.CheckStackLimit(attached, prog))
 	// Output:
+	// 10 instructions, the kernel counts 19
+	// total with three attached: 88
 	// <nil>
-	// true
 }
 
 // A filter written as rules, checked in a unit test without a kernel.

@@ -145,34 +145,57 @@ func TestRuleNames(t *testing.T) {
 	assert.Equal(t, "VerifyRule(99)", VerifyRule(99).String())
 }
 
-func TestStackLimit(t *testing.T) {
-	// Examples from the kernel's attach rule: at most 7 filters of 4096
-	// instructions, at most 6554 filters of one instruction.
-	var attached []int
-	n := 0
-	for CheckStackLimit(attached, 4096) == nil {
-		attached = append(attached, 4096)
-		n++
+// allowFilter is n-1 loads of nr and RET ALLOW.
+func allowFilter(n int) Program {
+	p := make(Program, n)
+	for i := range p {
+		p[i] = r(opLdWAbs, 0, 0, 0)
 	}
-	assert.Equal(t, 7, n)
-	attached = attached[:0]
-	n = 0
-	for CheckStackLimit(attached, 1) == nil {
-		attached = append(attached, 1)
-		n++
-	}
-	assert.Equal(t, 6554, n)
+	p[n-1] = retAllow
+	return p
+}
 
-	seven := []int{4096, 4096, 4096, 4096, 4096, 4096, 4096}
-	assert.NoError(t, CheckStackLimit(seven, 4068))
-	err := CheckStackLimit(seven, 4069)
+// The expectations are what the kernel of this machine did (see
+// TestKernelStackLimit, which checks CheckStackLimit against it directly).
+func TestStackLimit(t *testing.T) {
+	assert.Equal(t, 5, KernelLen(Program{retAllow}), "3 of prologue, 2 for RET K")
+	assert.Equal(t, 4+4096, KernelLen(allowFilter(4096)))
+	// 3641 one-instruction filters fit, not the 6554 a classic count gives.
+	var attached []Program
+	for CheckStackLimit(attached, allowFilter(1)) == nil {
+		attached = append(attached, allowFilter(1))
+	}
+	assert.Equal(t, 3641, len(attached))
+	// Seven 4096-instruction filters, then at most 4036 instructions.
+	seven := []Program{}
+	for i := 0; i < 7; i++ {
+		seven = append(seven, allowFilter(4096))
+	}
+	assert.NoError(t, CheckStackLimit(seven, allowFilter(4036)))
+	err := CheckStackLimit(seven, allowFilter(4037))
 	var se *StackLimitError
 	require.ErrorAs(t, err, &se)
-	assert.Equal(t, 7*4100+4069, se.Total)
-	assert.Equal(t, 4069, se.New)
+	assert.Equal(t, 32769, se.Total)
+	assert.Equal(t, 4037+4, se.New)
 	assert.Contains(t, err.Error(), "32768")
-	// Exactly at the limit fits.
-	assert.NoError(t, CheckStackLimit([]int{32768 - 4 - 100}, 100))
-	assert.Error(t, CheckStackLimit([]int{32768 - 4 - 100}, 101))
-	assert.Equal(t, 5, StackTotal(nil, 5))
+	assert.Error(t, CheckStackLimit(append(seven, allowFilter(4036)), allowFilter(1)))
+	// Jumps: +1 for a negative constant, +1 when jf is not 0 unless the
+	// test can be inverted (jt == 0, not JSET); DIV X: 5; RET A: 1.
+	for _, tc := range []struct {
+		in   bpf.RawInstruction
+		want int
+	}{
+		{r(opJeqK, 0, 0, 1), 1},
+		{r(opJeqK, 1, 0, 1), 1},
+		{r(opJeqK, 0, 1, 1), 1},
+		{r(opJeqK, 1, 1, 1), 2},
+		{r(opJsetK, 0, 1, 1), 2},
+		{r(opJgtK, 1, 1, 0x80000000), 3},
+		{r(opJgeX, 1, 1, 0x80000000), 2},
+		{r(opDivX, 0, 0, 0), 5},
+		{r(opRetA, 0, 0, 0), 1},
+		{r(opLdImm, 0, 0, 0), 1},
+	} {
+		assert.Equal(t, 3+tc.want, KernelLen(Program{tc.in}), "%#v", tc.in)
+	}
 }
