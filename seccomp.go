@@ -15,7 +15,7 @@ type Action uint32
 // (Errno, Trap, Trace) to attach data.
 const (
 	ActKillProcess Action = 0x80000000 // SECCOMP_RET_KILL_PROCESS (4.14)
-	ActKillThread  Action = 0x00000000 // SECCOMP_RET_KILL_THREAD, formerly SECCOMP_RET_KILL
+	ActKillThread  Action = 0x00000000 // SECCOMP_RET_KILL_THREAD, formerly SECCOMP_RET_KILL; unsafe in Go programs: it kills one runtime thread and wedges the program (use ActKillProcess)
 	ActTrap        Action = 0x00030000 // SECCOMP_RET_TRAP: SIGSYS with si_errno = data
 	ActErrno       Action = 0x00050000 // SECCOMP_RET_ERRNO: the call fails with errno = data
 	ActUserNotif   Action = 0x7fc00000 // SECCOMP_RET_USER_NOTIF (5.0)

@@ -220,7 +220,7 @@ type StackLimitError struct {
 }
 
 func (e *StackLimitError) Error() string {
-	return fmt.Sprintf("filter does not fit: with it the thread's filters would count %d instructions (the new one %d), more than the kernel's limit of %d (the kernel counts each filter's translated length, plus %d for each attached one)",
+	return fmt.Sprintf("seccomp: filter does not fit: with it the thread's filters would count %d instructions (the new one %d), more than the kernel's limit of %d (the kernel counts each filter's translated length, plus %d for each attached one)",
 		e.Total, e.New, MaxStackInstructions, StackPenalty)
 }
 

@@ -1,0 +1,303 @@
+//go:build linux
+
+package seccomp
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// Install verifies p and attaches it as a seccomp filter: to every thread
+// of the process (FlagTSync) unless opts.ThisThreadOnly, after setting
+// no_new_privs unless opts.KeepNewPrivs.
+//
+// Everything that can be checked is checked before the kernel is changed:
+// the program (Verify), the flags (known to this kernel, a combination it
+// accepts), the privileges, and the limit on the total length of the
+// thread's filters (CheckStackLimit, against the filters this package
+// installed and, for the others the thread has, the least they can count).
+// With TSYNC, no_new_privs is set and the filter attached from a thread
+// made for the purpose, which is discarded if the kernel refuses: a failure
+// leaves the process as it was. With ThisThreadOnly, a refusal from the
+// kernel leaves no_new_privs set on the calling thread.
+//
+// A TSYNC failure is a *TSyncError naming the thread; an unsupported flag a
+// *FlagError; missing privileges a *PrivilegeError; other refusals an
+// *InstallError wrapping the errno.
+//
+// Filters cannot be removed. Mind the actions a Go program meets: the
+// runtime makes system calls of its own on every thread (futex, mmap,
+// sigaltstack, rt_sigreturn, ...), and KILL_THREAD kills one runtime thread
+// and leaves the program wedged; prefer KILL_PROCESS or ERRNO.
+func Install(p Program, opts InstallOptions) error {
+	_, err := install(p, opts, false)
+	return err
+}
+
+// InstallListener is Install with FlagNewListener: it returns the filter's
+// user-notification listener (close-on-exec). With TSYNC it also sets
+// FlagTSyncESRCH, which the kernel requires for the combination.
+func InstallListener(p Program, opts InstallOptions) (*os.File, error) {
+	return install(p, opts, true)
+}
+
+// The kernel's constants, from include/uapi/linux/seccomp.h and prctl.h.
+const (
+	seccompSetModeFilter  = 1
+	seccompGetActionAvail = 2
+	seccompModeFilter     = 2
+	capSysAdmin           = 21
+)
+
+func install(p Program, opts InstallOptions, listener bool) (*os.File, error) {
+	flags := flagsFor(opts, listener)
+	if err := checkInstall(p, flags); err != nil {
+		return nil, err
+	}
+	hasSeccomp, err := seccompSyscallExists()
+	if err != nil {
+		return nil, err
+	}
+	if !hasSeccomp && flags != 0 {
+		if flags&FlagTSync != 0 {
+			return nil, &FlagError{Flag: FlagTSync, Reason: "this kernel has no seccomp(2) (Linux before 3.17): prctl(PR_SET_SECCOMP) cannot install on every thread; use ThisThreadOnly"}
+		}
+		return nil, &FlagError{Flag: flags, Reason: "this kernel has no seccomp(2) (Linux before 3.17): prctl(PR_SET_SECCOMP) cannot pass flags"}
+	}
+	if hasSeccomp {
+		for _, f := range AllFilterFlags() {
+			if flags&f == 0 {
+				continue
+			}
+			ok, err := FlagSupported(f)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				return nil, &FlagError{Flag: f}
+			}
+		}
+	}
+	if opts.KeepNewPrivs {
+		ok, err := mayInstallWithoutNNP()
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, &PrivilegeError{}
+		}
+	}
+	a := attacher{prog: p, flags: flags, nnp: !opts.KeepNewPrivs, seccomp: hasSeccomp}
+	if opts.ThisThreadOnly {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		a.attach()
+		if a.err == nil {
+			recordInstalled(p, unix.Gettid())
+		}
+		return a.listener, a.err
+	}
+	done := make(chan struct{})
+	go func() {
+		runtime.LockOSThread()
+		a.attach()
+		if a.err == nil {
+			recordInstalled(p, 0)
+			// Every thread now has the filter and no_new_privs: this one
+			// is like the others again.
+			runtime.UnlockOSThread()
+		}
+		// On failure the goroutine ends locked to its thread, and the
+		// runtime discards the thread with its no_new_privs.
+		close(done)
+	}()
+	<-done
+	return a.listener, a.err
+}
+
+// attacher sets no_new_privs and attaches a filter on the calling thread,
+// which must be locked to its goroutine.
+type attacher struct {
+	prog     Program
+	flags    FilterFlag
+	nnp      bool
+	seccomp  bool
+	listener *os.File
+	err      error
+}
+
+func (a *attacher) attach() {
+	if err := checkStackOfThisThread(a.prog); err != nil {
+		a.err = err
+		return
+	}
+	if a.nnp {
+		if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+			a.err = &InstallError{Op: "prctl(PR_SET_NO_NEW_PRIVS)", Err: err}
+			return
+		}
+	}
+	fprog := unix.SockFprog{Len: uint16(len(a.prog)), Filter: (*unix.SockFilter)(unsafe.Pointer(&a.prog[0]))}
+	if !a.seccomp {
+		_, _, errno := unix.RawSyscall6(unix.SYS_PRCTL, unix.PR_SET_SECCOMP, seccompModeFilter, uintptr(unsafe.Pointer(&fprog)), 0, 0, 0)
+		runtime.KeepAlive(a.prog)
+		if errno != 0 {
+			a.err = installErrno("prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER)", errno)
+		}
+		return
+	}
+	r, _, errno := unix.RawSyscall(unix.SYS_SECCOMP, seccompSetModeFilter, uintptr(a.flags), uintptr(unsafe.Pointer(&fprog)))
+	runtime.KeepAlive(a.prog)
+	switch {
+	case errno == unix.ESRCH && a.flags&FlagTSyncESRCH != 0:
+		a.err = &TSyncError{}
+	case errno != 0:
+		a.err = installErrno(fmt.Sprintf("seccomp(SECCOMP_SET_MODE_FILTER, %v)", a.flags), errno)
+	case a.flags&FlagNewListener != 0:
+		a.listener = os.NewFile(r, "seccomp-listener")
+	case r != 0:
+		// With TSYNC and without TSYNC_ESRCH, a positive return is the id
+		// of the thread that could not be synchronised.
+		a.err = &TSyncError{TID: int(r)}
+	}
+}
+
+func installErrno(op string, errno unix.Errno) error {
+	if errno == unix.EACCES {
+		return fmt.Errorf("%w (%w)", &PrivilegeError{}, &InstallError{Op: op, Err: errno})
+	}
+	return &InstallError{Op: op, Err: errno}
+}
+
+// seccompSyscallExists tells seccomp(2) from a kernel without it.
+func seccompSyscallExists() (bool, error) {
+	action := uint32(ActAllow)
+	_, _, errno := unix.RawSyscall(unix.SYS_SECCOMP, seccompGetActionAvail, 0, uintptr(unsafe.Pointer(&action)))
+	switch errno {
+	case 0:
+		return true, nil
+	case unix.ENOSYS:
+		return false, nil
+	case unix.EINVAL:
+		// Linux 3.17 to 4.13: seccomp(2) exists, GET_ACTION_AVAIL not.
+		return true, nil
+	}
+	return false, &InstallError{Op: "seccomp(SECCOMP_GET_ACTION_AVAIL)", Err: errno}
+}
+
+// mayInstallWithoutNNP reports whether the calling thread may install a
+// filter without setting no_new_privs: it has it already, or CAP_SYS_ADMIN.
+func mayInstallWithoutNNP() (bool, error) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	if nnp, err := getNoNewPrivs(); err != nil || nnp {
+		return nnp, err
+	}
+	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
+	var data [2]unix.CapUserData
+	if err := unix.Capget(&hdr, &data[0]); err != nil {
+		return false, &InstallError{Op: "capget", Err: err}
+	}
+	return data[0].Effective&(1<<capSysAdmin) != 0, nil
+}
+
+func setNoNewPrivs() error {
+	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+		return &InstallError{Op: "prctl(PR_SET_NO_NEW_PRIVS)", Err: err}
+	}
+	return nil
+}
+
+func getNoNewPrivs() (bool, error) {
+	r, _, errno := unix.RawSyscall6(unix.SYS_PRCTL, unix.PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0, 0)
+	if errno != 0 {
+		return false, &InstallError{Op: "prctl(PR_GET_NO_NEW_PRIVS)", Err: errno}
+	}
+	return r == 1, nil
+}
+
+// What this package installed, for the stacking limit: filters installed on
+// every thread, oldest first, and filters installed on single threads.
+var installed struct {
+	sync.Mutex
+	all      []Program
+	byThread map[int][]Program
+}
+
+func recordInstalled(p Program, tid int) {
+	installed.Lock()
+	defer installed.Unlock()
+	p = append(Program(nil), p...)
+	if tid == 0 {
+		installed.all = append(installed.all, p)
+		return
+	}
+	if installed.byThread == nil {
+		installed.byThread = map[int][]Program{}
+	}
+	installed.byThread[tid] = append(installed.byThread[tid], p)
+}
+
+// minKernelLen is the least a filter can count against the limit: a
+// single return.
+var minKernelLen = KernelLen(Program{{Op: opRetK}})
+
+// checkStackOfThisThread checks the limit on the total length of the
+// calling thread's filters, with p on top. The filters this package
+// installed are known; any others the thread has (inherited, or installed
+// by other code) count the least a filter can, so an install the kernel
+// would refuse may pass this check, never the reverse.
+func checkStackOfThisThread(p Program) error {
+	n, err := threadFilterCount()
+	if err != nil || n < 0 {
+		return err // no Seccomp_filters (Linux before 5.9): the kernel decides
+	}
+	installed.Lock()
+	known := append(append([]Program(nil), installed.all...), installed.byThread[unix.Gettid()]...)
+	installed.Unlock()
+	total := KernelLen(p)
+	for i := 0; i < n; i++ {
+		l := minKernelLen
+		if i < len(known) {
+			l = KernelLen(known[i])
+		}
+		total += l + StackPenalty
+	}
+	if total > MaxStackInstructions {
+		return &StackLimitError{Total: total, New: KernelLen(p)}
+	}
+	return nil
+}
+
+// threadFilterCount returns Seccomp_filters of the calling thread, or -1
+// when the kernel does not report it.
+func threadFilterCount() (int, error) {
+	f, err := os.Open("/proc/thread-self/status")
+	if err != nil {
+		return -1, nil
+	}
+	defer f.Close()
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		if v, ok := strings.CutPrefix(s.Text(), "Seccomp_filters:"); ok {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil {
+				return -1, fmt.Errorf("seccomp: reading /proc/thread-self/status: %w", err)
+			}
+			return n, nil
+		}
+	}
+	if err := s.Err(); err != nil {
+		return -1, errors.Join(errors.New("seccomp: reading /proc/thread-self/status"), err)
+	}
+	return -1, nil
+}

@@ -1,0 +1,509 @@
+package seccomp_test
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
+
+	"github.com/seccomp-go/seccomp"
+)
+
+// Installing a filter cannot be undone, so every test here runs its case in
+// a child process: the test binary run again with -test.run naming
+// TestInstallHelper and the case in SECCOMP_INSTALL_CASE. The case prints
+// what it saw on stdout; the parent checks it and the exit status.
+
+const installCaseEnv = "SECCOMP_INSTALL_CASE"
+
+var installCases = map[string]func() error{}
+
+// TestInstallHelper runs a case in a child process; it does nothing in a
+// normal run.
+func TestInstallHelper(t *testing.T) {
+	name := os.Getenv(installCaseEnv)
+	if name == "" {
+		t.Skip("runs only as a child of the install tests")
+	}
+	run, ok := installCases[name]
+	if !ok {
+		fmt.Printf("no case %q\n", name)
+		os.Exit(3)
+	}
+	if err := run(); err != nil {
+		fmt.Printf("error: %v\n", err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
+// runCase runs an install case in a child and returns its output and wait
+// status.
+func runCase(t *testing.T, name string, env ...string) (string, syscall.WaitStatus) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestInstallHelper$", "-test.count=1")
+	cmd.Env = append(append(os.Environ(), installCaseEnv+"="+name), env...)
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if err != nil && !errors.As(err, &ee) {
+		t.Fatalf("case %s: %v", name, err)
+	}
+	return string(out), cmd.ProcessState.Sys().(syscall.WaitStatus)
+}
+
+// mustPass runs a case that must exit 0.
+func mustPass(t *testing.T, name string) string {
+	t.Helper()
+	out, ws := runCase(t, name)
+	require.True(t, ws.Exited() && ws.ExitStatus() == 0, "case %s: %v\n%s", name, ws, out)
+	return out
+}
+
+// denyNr returns a filter that returns action for syscall nr on x86_64 and
+// allows everything else.
+func denyNr(nr int, action seccomp.Action) seccomp.Program {
+	f := seccomp.NewFilter(seccomp.ActAllow, seccomp.ArchX86_64)
+	f.Add(seccomp.Rule{Number: int32(nr), Arch: seccomp.ArchX86_64, Action: action})
+	p, err := f.Compile()
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
+func skipUnlessAmd64(t *testing.T) {
+	if runtime.GOARCH != "amd64" {
+		t.Skip("the cases use x86_64 system call numbers")
+	}
+}
+
+// threadStatus reads Seccomp and Seccomp_filters of every thread.
+func threadStatus() (map[int][2]int, error) {
+	dirs, err := filepath.Glob("/proc/self/task/*/status")
+	if err != nil {
+		return nil, err
+	}
+	out := map[int][2]int{}
+	for _, d := range dirs {
+		tid, _ := strconv.Atoi(filepath.Base(filepath.Dir(d)))
+		f, err := os.Open(d)
+		if err != nil {
+			continue // thread gone
+		}
+		var mode, filters = -1, -1
+		s := bufio.NewScanner(f)
+		for s.Scan() {
+			if v, ok := strings.CutPrefix(s.Text(), "Seccomp:"); ok {
+				mode, _ = strconv.Atoi(strings.TrimSpace(v))
+			}
+			if v, ok := strings.CutPrefix(s.Text(), "Seccomp_filters:"); ok {
+				filters, _ = strconv.Atoi(strings.TrimSpace(v))
+			}
+		}
+		f.Close()
+		out[tid] = [2]int{mode, filters}
+	}
+	return out, nil
+}
+
+func init() {
+	// A filter installed from a goroutine reaches every OS thread.
+	installCases["tsync"] = func() error {
+		const threads = 12
+		var ready, release sync.WaitGroup
+		ready.Add(threads)
+		release.Add(1)
+		for i := 0; i < threads; i++ {
+			go func() {
+				runtime.LockOSThread()
+				ready.Done()
+				release.Wait()
+				runtime.UnlockOSThread()
+			}()
+		}
+		ready.Wait()
+		before, err := threadStatus()
+		if err != nil {
+			return err
+		}
+		errc := make(chan error)
+		go func() { errc <- seccomp.Install(denyNr(1001, seccomp.Errno(7)), seccomp.InstallOptions{}) }()
+		if err := <-errc; err != nil {
+			return err
+		}
+		after, err := threadStatus()
+		if err != nil {
+			return err
+		}
+		release.Done()
+		fmt.Printf("threads before %d after %d\n", len(before), len(after))
+		for tid, st := range after {
+			fmt.Printf("tid %d seccomp %d filters %d\n", tid, st[0], st[1])
+		}
+		nnp, err := seccomp.NoNewPrivs()
+		fmt.Printf("nnp %v %v\n", nnp, err)
+		_, _, errno := syscall.Syscall(1001, 0, 0, 0)
+		fmt.Printf("call 1001: errno %d\n", errno)
+		return nil
+	}
+}
+
+func TestInstallTSync(t *testing.T) {
+	skipUnlessAmd64(t)
+	out := mustPass(t, "tsync")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	threads := 0
+	for _, l := range lines {
+		var tid, mode, filters int
+		if n, _ := fmt.Sscanf(l, "tid %d seccomp %d filters %d", &tid, &mode, &filters); n == 3 {
+			threads++
+			assert.Equal(t, 2, mode, "thread %d not in filter mode", tid)
+			assert.Equal(t, 1, filters, "thread %d", tid)
+		}
+	}
+	assert.GreaterOrEqual(t, threads, 13, "the case should have had many threads:\n%s", out)
+	assert.Contains(t, out, "nnp true <nil>")
+	assert.Contains(t, out, "call 1001: errno 7")
+}
+
+func init() {
+	// Each action as the kernel documents it, seen from inside.
+	installCases["actions"] = func() error {
+		progs := []seccomp.Program{
+			denyNr(1001, seccomp.Errno(42)),
+			denyNr(1002, seccomp.ActLog),
+			denyNr(1003, seccomp.Trace(5)),
+			denyNr(1004, seccomp.Errno(0)),
+			denyNr(1005, seccomp.ActUserNotif),
+		}
+		for _, p := range progs {
+			if err := seccomp.Install(p, seccomp.InstallOptions{}); err != nil {
+				return err
+			}
+		}
+		for nr := uintptr(1001); nr <= 1005; nr++ {
+			r, _, errno := syscall.Syscall(nr, 0, 0, 0)
+			fmt.Printf("nr %d: ret %d errno %d\n", nr, int(r), errno)
+		}
+		return nil
+	}
+}
+
+func TestInstallActions(t *testing.T) {
+	skipUnlessAmd64(t)
+	out := mustPass(t, "actions")
+	assert.Contains(t, out, "nr 1001: ret -1 errno 42", "ERRNO(42)")
+	assert.Contains(t, out, "nr 1002: ret -1 errno 38", "LOG lets the call run: ENOSYS for an unimplemented number")
+	assert.Contains(t, out, "nr 1003: ret -1 errno 38", "TRACE without a tracer fails with ENOSYS")
+	assert.Contains(t, out, "nr 1004: ret 0 errno 0", "ERRNO(0) makes the call succeed")
+	assert.Contains(t, out, "nr 1005: ret -1 errno 38", "USER_NOTIF without a listener: ENOSYS")
+}
+
+func init() {
+	installCases["kill_process"] = func() error {
+		if err := seccomp.Install(denyNr(1001, seccomp.ActKillProcess), seccomp.InstallOptions{}); err != nil {
+			return err
+		}
+		fmt.Println("installed")
+		syscall.Syscall(1001, 0, 0, 0)
+		fmt.Println("survived")
+		return nil
+	}
+	installCases["trap"] = func() error {
+		if err := seccomp.Install(denyNr(1001, seccomp.Trap(9)), seccomp.InstallOptions{}); err != nil {
+			return err
+		}
+		fmt.Println("installed")
+		syscall.Syscall(1001, 0, 0, 0)
+		fmt.Println("survived")
+		return nil
+	}
+}
+
+func TestInstallKillProcess(t *testing.T) {
+	skipUnlessAmd64(t)
+	out, ws := runCase(t, "kill_process", "GOTRACEBACK=none")
+	require.True(t, ws.Signaled(), "%v\n%s", ws, out)
+	assert.Equal(t, syscall.SIGSYS, ws.Signal())
+	assert.Contains(t, out, "installed")
+	assert.NotContains(t, out, "survived")
+}
+
+func TestInstallTrap(t *testing.T) {
+	skipUnlessAmd64(t)
+	// The Go runtime treats a SIGSYS it did not ask for as fatal and says
+	// so: the trap reached the program as SIGSYS with si_code SYS_SECCOMP.
+	out, ws := runCase(t, "trap")
+	assert.Contains(t, out, "installed")
+	assert.NotContains(t, out, "survived")
+	assert.Contains(t, out, "SIGSYS")
+	assert.Contains(t, out, "sigcode=1", "si_code SYS_SECCOMP")
+	assert.False(t, ws.Exited() && ws.ExitStatus() == 0)
+}
+
+func init() {
+	// Stacked filters: the stricter decision wins, in either order.
+	installCases["stacking"] = func() error {
+		a := seccomp.NewFilter(seccomp.ActAllow, seccomp.ArchX86_64)
+		a.Add(seccomp.Rule{Number: 1001, Arch: seccomp.ArchX86_64, Action: seccomp.ActLog},
+			seccomp.Rule{Number: 1002, Arch: seccomp.ArchX86_64, Action: seccomp.Errno(4)})
+		b := seccomp.NewFilter(seccomp.ActAllow, seccomp.ArchX86_64)
+		b.Add(seccomp.Rule{Number: 1001, Arch: seccomp.ArchX86_64, Action: seccomp.Errno(3)},
+			seccomp.Rule{Number: 1002, Arch: seccomp.ArchX86_64, Action: seccomp.Errno(9)})
+		for _, f := range []*seccomp.Filter{a, b} {
+			if err := f.Install(seccomp.InstallOptions{}); err != nil {
+				return err
+			}
+		}
+		for nr := uintptr(1001); nr <= 1002; nr++ {
+			_, _, errno := syscall.Syscall(nr, 0, 0, 0)
+			fmt.Printf("nr %d: errno %d\n", nr, errno)
+		}
+		return nil
+	}
+}
+
+func TestInstallStacking(t *testing.T) {
+	skipUnlessAmd64(t)
+	out := mustPass(t, "stacking")
+	assert.Contains(t, out, "nr 1001: errno 3", "LOG then ERRNO(3): ERRNO wins")
+	assert.Contains(t, out, "nr 1002: errno 9", "ERRNO(4) then ERRNO(9): the newer filter's data")
+}
+
+// capDrop removes a capability from the effective and permitted sets of the
+// calling thread.
+func capDrop(capability uint) error {
+	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
+	var data [2]unix.CapUserData
+	if err := unix.Capget(&hdr, &data[0]); err != nil {
+		return err
+	}
+	data[capability/32].Effective &^= 1 << (capability % 32)
+	data[capability/32].Permitted &^= 1 << (capability % 32)
+	return unix.Capset(&hdr, &data[0])
+}
+
+func init() {
+	installCases["privileges"] = func() error {
+		runtime.LockOSThread() // capabilities are per thread
+		if err := capDrop(unix.CAP_SYS_ADMIN); err != nil {
+			return err
+		}
+		p := denyNr(1001, seccomp.Errno(5))
+		err := seccomp.Install(p, seccomp.InstallOptions{KeepNewPrivs: true, ThisThreadOnly: true})
+		fmt.Printf("keep new privs: is ErrPrivilege %v: %v\n", errors.Is(err, seccomp.ErrPrivilege), err)
+		nnp, _ := seccomp.NoNewPrivs()
+		st, _ := threadStatus()
+		fmt.Printf("after: nnp %v seccomp %v\n", nnp, st[unix.Gettid()][0])
+		if err := seccomp.Install(p, seccomp.InstallOptions{ThisThreadOnly: true}); err != nil {
+			return err
+		}
+		_, _, errno := syscall.Syscall(1001, 0, 0, 0)
+		nnp, _ = seccomp.NoNewPrivs()
+		fmt.Printf("default: nnp %v errno %d\n", nnp, errno)
+		return nil
+	}
+}
+
+func TestInstallPrivileges(t *testing.T) {
+	skipUnlessAmd64(t)
+	if os.Geteuid() != 0 {
+		t.Skip("needs to start with CAP_SYS_ADMIN to drop it")
+	}
+	out := mustPass(t, "privileges")
+	assert.Contains(t, out, "keep new privs: is ErrPrivilege true: seccomp: KeepNewPrivs is set but the process lacks CAP_SYS_ADMIN")
+	assert.Contains(t, out, "after: nnp false seccomp 0", "nothing changed")
+	assert.Contains(t, out, "default: nnp true errno 5", "without the option no_new_privs is set and the install works")
+}
+
+func init() {
+	// Foreign arches: an x86_64 filter stops x32 calls and i386 calls.
+	installCases["foreign_arch"] = func() error {
+		f := seccomp.NewFilter(seccomp.ActAllow, seccomp.ArchX86_64).SetBadArchAction(seccomp.Errno(11))
+		if err := f.Install(seccomp.InstallOptions{}); err != nil {
+			return err
+		}
+		_, _, errno := syscall.Syscall(seccomp.X32SyscallBit|39, 0, 0, 0) // x32 getpid
+		fmt.Printf("x32 getpid: errno %d\n", errno)
+		if int80Available() {
+			fmt.Printf("i386 getpid: %d\n", int80Getpid())
+		} else {
+			fmt.Println("no int 0x80")
+		}
+		return nil
+	}
+}
+
+func TestInstallForeignArch(t *testing.T) {
+	skipUnlessAmd64(t)
+	out := mustPass(t, "foreign_arch")
+	assert.Contains(t, out, "x32 getpid: errno 11")
+	if strings.Contains(out, "no int 0x80") {
+		t.Log("this kernel does not take int $0x80 (IA32 emulation disabled at run time): the i386 half of the test cannot run here")
+	} else {
+		assert.Contains(t, out, "i386 getpid: -11")
+	}
+}
+
+func init() {
+	// The stacking limit is checked before the kernel is asked.
+	installCases["stack_limit"] = func() error {
+		big := make(seccomp.Program, seccomp.MaxInstructions)
+		for i := range big {
+			big[i] = seccomp.Program{{Op: 0x20, K: 0}}[0] // ld [0]
+		}
+		big[len(big)-1] = seccomp.Program{{Op: 0x06, K: uint32(seccomp.ActAllow)}}[0]
+		for i := 0; ; i++ {
+			err := seccomp.Install(big, seccomp.InstallOptions{})
+			var se *seccomp.StackLimitError
+			if errors.As(err, &se) {
+				st, _ := threadStatus()
+				fmt.Printf("refused after %d: %v; filters %d\n", i, err, st[unix.Gettid()][1])
+				return nil
+			}
+			if err != nil {
+				return fmt.Errorf("install %d: %w", i, err)
+			}
+		}
+	}
+}
+
+func TestInstallStackLimit(t *testing.T) {
+	skipUnlessAmd64(t)
+	out := mustPass(t, "stack_limit")
+	assert.Contains(t, out, "refused after 7:")
+	assert.Contains(t, out, "filters 7")
+}
+
+func init() {
+	// Where seccomp(2) does not exist, prctl(PR_SET_SECCOMP) is used, and
+	// only for what it can do. The missing syscall is played by a filter
+	// answering ENOSYS to seccomp(2).
+	installCases["prctl_fallback"] = func() error {
+		if err := seccomp.Install(denyNr(unix.SYS_SECCOMP, seccomp.Errno(38)), seccomp.InstallOptions{}); err != nil {
+			return err
+		}
+		p := denyNr(1001, seccomp.Errno(6))
+		err := seccomp.Install(p, seccomp.InstallOptions{})
+		fmt.Printf("tsync: %v\n", err)
+		err = seccomp.Install(p, seccomp.InstallOptions{ThisThreadOnly: true, Flags: seccomp.FlagLog})
+		fmt.Printf("flags: %v\n", err)
+		runtime.LockOSThread()
+		if err := seccomp.Install(p, seccomp.InstallOptions{ThisThreadOnly: true}); err != nil {
+			return err
+		}
+		_, _, errno := syscall.Syscall(1001, 0, 0, 0)
+		fmt.Printf("this thread: errno %d\n", errno)
+		return nil
+	}
+}
+
+func TestInstallPrctlFallback(t *testing.T) {
+	skipUnlessAmd64(t)
+	out := mustPass(t, "prctl_fallback")
+	assert.Contains(t, out, "tsync: seccomp: filter flags TSYNC: this kernel has no seccomp(2)")
+	assert.Contains(t, out, "flags: seccomp: filter flags LOG: this kernel has no seccomp(2)")
+	assert.Contains(t, out, "this thread: errno 6")
+}
+
+func init() {
+	// Install before exec, the way a launcher does it: Exec replaces the
+	// process.
+	installCases["exec"] = func() error {
+		f := seccomp.NewFilter(seccomp.ActAllow, seccomp.ArchX86_64)
+		f.AddSyscalls(seccomp.Errno(1), "uname")
+		p, err := f.Compile()
+		if err != nil {
+			return err
+		}
+		return seccomp.Exec(p, seccomp.InstallOptions{}, "/bin/uname", []string{"uname"}, os.Environ())
+	}
+}
+
+func unameDenied() seccomp.Program {
+	f := seccomp.NewFilter(seccomp.ActAllow, seccomp.ArchX86_64)
+	f.AddSyscalls(seccomp.Errno(1), "uname")
+	p, err := f.Compile()
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
+func TestInstallExec(t *testing.T) {
+	skipUnlessAmd64(t)
+	if _, err := os.Stat("/bin/uname"); err != nil {
+		t.Skip("no /bin/uname")
+	}
+	out, ws := runCase(t, "exec")
+	assert.True(t, ws.Exited() && ws.ExitStatus() == 1, "uname fails: %v\n%s", ws, out)
+	assert.Contains(t, out, "Operation not permitted")
+}
+
+func TestCommand(t *testing.T) {
+	skipUnlessAmd64(t)
+	uname, err := exec.LookPath("uname")
+	if err != nil {
+		t.Skip("no uname")
+	}
+	// Unfiltered, uname works; under the filter, its uname(2) is denied and
+	// it says so.
+	plain, err := exec.Command(uname).CombinedOutput()
+	require.NoError(t, err, "%s", plain)
+	cmd, err := seccomp.Command(unameDenied(), seccomp.InstallOptions{}, "uname")
+	require.NoError(t, err)
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	require.ErrorAs(t, err, &ee, "%s", out)
+	assert.Equal(t, 1, ee.ExitCode())
+	assert.Contains(t, string(out), "Operation not permitted")
+	// The parent is untouched.
+	st, err := threadStatus()
+	require.NoError(t, err)
+	for tid, s := range st {
+		assert.Equal(t, 0, s[0], "thread %d of the test process has a filter", tid)
+	}
+	// A missing command is an error before anything runs.
+	_, err = seccomp.Command(unameDenied(), seccomp.InstallOptions{}, "no-such-command-here")
+	assert.ErrorIs(t, err, exec.ErrNotFound)
+}
+
+func init() {
+	installCases["trap_exec"] = func() error {
+		if err := seccomp.Install(denyNr(1001, seccomp.Trap(9)), seccomp.InstallOptions{}); err != nil {
+			return err
+		}
+		bin := os.Getenv("SIGSYS_BIN")
+		return seccomp.Exec(denyNr(1002, seccomp.Errno(1)), seccomp.InstallOptions{}, bin, []string{bin}, os.Environ())
+	}
+}
+
+// TestInstallTrapSiginfo checks what a TRAP delivers: SIGSYS with si_code
+// SYS_SECCOMP, the filter's data in si_errno, the call's number and arch.
+// A small C program reads the siginfo (Go's runtime does not hand it out).
+func TestInstallTrapSiginfo(t *testing.T) {
+	skipUnlessAmd64(t)
+	cc, err := exec.LookPath("cc")
+	if err != nil {
+		t.Skip("no C compiler to build the SIGSYS reader")
+	}
+	bin := filepath.Join(t.TempDir(), "sigsys")
+	if out, err := exec.Command(cc, "-o", bin, "testdata/c/sigsys.c").CombinedOutput(); err != nil {
+		t.Fatalf("cc: %v\n%s", err, out)
+	}
+	out, ws := runCase(t, "trap_exec", "SIGSYS_BIN="+bin)
+	require.True(t, ws.Exited() && ws.ExitStatus() == 0, "%v\n%s", ws, out)
+	assert.Contains(t, out, fmt.Sprintf("signo %d code 1 errno 9 syscall 1001 arch %#x", int(syscall.SIGSYS), uint32(seccomp.AuditArchX86_64)))
+}
