@@ -1,0 +1,58 @@
+// Package examples builds and runs the example programs.
+package examples
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+func build(t *testing.T, name string) string {
+	t.Helper()
+	if runtime.GOARCH != "amd64" && runtime.GOARCH != "arm64" {
+		t.Skip("the examples filter the native arch: amd64 or arm64")
+	}
+	bin := filepath.Join(t.TempDir(), name)
+	out, err := exec.Command("go", "build", "-o", bin, "./"+name).CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build ./%s: %v\n%s", name, err, out)
+	}
+	return bin
+}
+
+func TestSelfSandbox(t *testing.T) {
+	out, err := exec.Command(build(t, "selfsandbox")).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, want := range []string{
+		"read from the file opened before: 16 bytes, err=<nil>",
+		"open /etc/passwd: open /etc/passwd: operation not permitted",
+		"run /bin/true: fork/exec /bin/true: operation not permitted",
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("missing %q in:\n%s", want, out)
+		}
+	}
+}
+
+func TestLauncher(t *testing.T) {
+	bin := build(t, "launcher")
+	out, err := exec.Command(bin, "uname", "-s").CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(string(out), "Operation not permitted") {
+		t.Errorf("uname under the launcher: %v\n%s", err, out)
+	}
+	out, err = exec.Command(bin, "ls", "/").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "proc") {
+		t.Errorf("ls / under the launcher: %v\n%s", err, out)
+	}
+	if _, err := os.Stat("/bin/true"); err == nil {
+		out, err = exec.Command(bin, "no-such-command").CombinedOutput()
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 127 {
+			t.Errorf("missing command: %v\n%s", err, out)
+		}
+	}
+}
