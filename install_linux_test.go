@@ -507,3 +507,110 @@ func TestInstallTrapSiginfo(t *testing.T) {
 	require.True(t, ws.Exited() && ws.ExitStatus() == 0, "%v\n%s", ws, out)
 	assert.Contains(t, out, fmt.Sprintf("signo %d code 1 errno 9 syscall 1001 arch %#x", int(syscall.SIGSYS), uint32(seccomp.AuditArchX86_64)))
 }
+
+func init() {
+	// A thread with a filter of its own cannot be synchronised: the error
+	// names it, and nothing is installed anywhere.
+	installCases["tsync_diverged"] = func() error {
+		tidc := make(chan int)
+		hold := make(chan struct{})
+		go func() {
+			runtime.LockOSThread() // never unlocked: the thread keeps its filter
+			err := seccomp.Install(denyNr(1001, seccomp.Errno(2)), seccomp.InstallOptions{ThisThreadOnly: true})
+			if err != nil {
+				fmt.Println("thread-only install:", err)
+			}
+			tidc <- unix.Gettid()
+			<-hold
+		}()
+		tid := <-tidc
+		err := seccomp.Install(denyNr(1002, seccomp.Errno(3)), seccomp.InstallOptions{})
+		var te *seccomp.TSyncError
+		fmt.Printf("tsync error: %v names the thread: %v\n", errors.As(err, &te), te != nil && te.TID == tid)
+		fmt.Println(err)
+		st, _ := threadStatus()
+		others := 0
+		for t, s := range st {
+			if t != tid && s[0] != 0 {
+				others++
+			}
+		}
+		fmt.Printf("other threads with a filter: %d\n", others)
+		_, _, errno := syscall.Syscall(1002, 0, 0, 0)
+		fmt.Printf("call 1002 here: errno %d\n", errno)
+		return nil
+	}
+}
+
+func TestInstallTSyncDiverged(t *testing.T) {
+	skipUnlessAmd64(t)
+	out := mustPass(t, "tsync_diverged")
+	assert.Contains(t, out, "tsync error: true names the thread: true")
+	assert.Contains(t, out, "could not be synchronised")
+	assert.Contains(t, out, "other threads with a filter: 0")
+	assert.Contains(t, out, "call 1002 here: errno 38", "nothing was installed")
+}
+
+func init() {
+	// Every flag the kernel has can be used.
+	installCases["flags"] = func() error {
+		p := denyNr(1001, seccomp.Errno(4))
+		for _, fl := range []seccomp.FilterFlag{seccomp.FlagLog, seccomp.FlagSpecAllow, seccomp.FlagLog | seccomp.FlagTSyncESRCH} {
+			err := seccomp.Install(p, seccomp.InstallOptions{Flags: fl})
+			fmt.Printf("%v: %v\n", fl, err)
+		}
+		l, err := seccomp.InstallListener(p, seccomp.InstallOptions{Flags: seccomp.FlagWaitKillableRecv})
+		fmt.Printf("listener: %v fd>2 %v\n", err, l != nil && l.Fd() > 2)
+		if l != nil {
+			l.Close()
+		}
+		// The kernel allows one listener per chain of filters: a second is
+		// refused with EBUSY while the first is open.
+		l, err = seccomp.InstallListener(p, seccomp.InstallOptions{})
+		fmt.Printf("listener after close: %v\n", err)
+		l2, err := seccomp.InstallListener(p, seccomp.InstallOptions{})
+		fmt.Printf("second listener: %v %v\n", errors.Is(err, unix.EBUSY), l2 == nil)
+		l.Close()
+		st, _ := threadStatus()
+		fmt.Printf("filters: %d\n", st[unix.Gettid()][1])
+		return nil
+	}
+}
+
+func TestInstallFlags(t *testing.T) {
+	skipUnlessAmd64(t)
+	out := mustPass(t, "flags")
+	assert.Contains(t, out, "LOG: <nil>")
+	assert.Contains(t, out, "SPEC_ALLOW: <nil>")
+	assert.Contains(t, out, "LOG|TSYNC_ESRCH: <nil>")
+	assert.Contains(t, out, "listener: <nil> fd>2 true")
+	assert.Contains(t, out, "listener after close: <nil>")
+	assert.Contains(t, out, "second listener: true true")
+	assert.Contains(t, out, "filters: 5")
+}
+
+func init() {
+	// A flag the kernel does not know is reported with the release that
+	// added it, before anything is installed. The unknown flag is played by
+	// a filter that answers EINVAL to seccomp(2) calls with FlagLog.
+	installCases["missing_flag"] = func() error {
+		f := seccomp.NewFilter(seccomp.ActAllow, seccomp.ArchX86_64)
+		f.Add(seccomp.Rule{Syscall: "seccomp", Action: seccomp.Errno(uint16(unix.EINVAL)),
+			Conds: []seccomp.Cond{seccomp.Arg(0).Eq(1), seccomp.Arg(1).MaskedNe(uint64(seccomp.FlagLog), 0)}})
+		if err := f.Install(seccomp.InstallOptions{}); err != nil {
+			return err
+		}
+		err := seccomp.Install(denyNr(1001, seccomp.Errno(4)), seccomp.InstallOptions{Flags: seccomp.FlagLog})
+		fmt.Printf("is ErrUnsupportedFlag %v: %v\n", errors.Is(err, seccomp.ErrUnsupportedFlag), err)
+		st, _ := threadStatus()
+		fmt.Printf("filters: %d\n", st[unix.Gettid()][1])
+		return nil
+	}
+}
+
+func TestInstallMissingFlag(t *testing.T) {
+	skipUnlessAmd64(t)
+	out := mustPass(t, "missing_flag")
+	assert.Contains(t, out, "is ErrUnsupportedFlag true: seccomp: the running kernel does not support SECCOMP_FILTER_FLAG_LOG (added in Linux 4.14)")
+	assert.Contains(t, out, "filters: 1")
+}
