@@ -143,6 +143,14 @@ func (c *compiler) program(plans []*archPlan) {
 		switch {
 		case g.token != AuditArchX86_64:
 			c.tree(g.native, 0, 0xffffffff)
+		case g.x32 == nil && c.f.minusOne && c.f.defaultAction != c.f.badArch:
+			// x32 numbers are a bad arch, but for -1 (SetNrMinusOneDefault).
+			hi := c.label("x32_")
+			s.JumpIf(bpf.JumpGreaterOrEqual, X32SyscallBit, hi, "")
+			c.tree(g.native, 0, X32SyscallBit-1)
+			c.maybeFlush()
+			s.Label(hi)
+			s.JumpIf(bpf.JumpEqual, 0xffffffff, c.ret(c.f.defaultAction), c.ret(c.f.badArch))
 		case g.x32 == nil:
 			s.JumpIf(bpf.JumpGreaterOrEqual, X32SyscallBit, c.ret(c.f.badArch), "")
 			c.tree(g.native, 0, X32SyscallBit-1)

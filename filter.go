@@ -184,7 +184,9 @@ type Rule struct {
 //     action (KILL_PROCESS unless set with SetBadArchAction). On x86_64,
 //     calls whose number has X32SyscallBit are x32 calls: they reach only
 //     x32 rules, and get the bad-arch action when x32 is not covered;
-//     likewise numbers without the bit when only x32 is covered.
+//     likewise numbers without the bit when only x32 is covered. With
+//     SetNrMinusOneDefault, number -1 under AUDIT_ARCH_X86_64 gets the
+//     default action instead when x32 is not covered.
 //  2. Among the rules for the call's system call on that arch whose
 //     conditions all hold, the action that the kernel would rank first
 //     between stacked filters wins: the lowest action part as a signed
@@ -205,6 +207,7 @@ type Filter struct {
 	badArch       Action
 	arches        []*Arch
 	enosys        bool
+	minusOne      bool // SetNrMinusOneDefault
 	rules         []Rule
 }
 
@@ -240,6 +243,19 @@ func (f *Filter) Add(rules ...Rule) *Filter {
 	}
 	return f
 }
+
+// SetNrMinusOneDefault makes a call with number -1 (0xffffffff) under
+// AUDIT_ARCH_X86_64 get the default action when the filter covers x86_64
+// but not x32, instead of the bad-arch action that other numbers with
+// X32SyscallBit get. It changes nothing else (not even with
+// SetUnknownSyscallENOSYS: -1 gets the default action, never ENOSYS).
+//
+// Number -1 is what a tracer writes to skip a call, and since Linux 4.8
+// the kernel runs the filter again after the tracer: libseccomp's programs
+// let -1 through to the default action for that reason, and this setting
+// reproduces them (package profile turns it on, to mean what runc and crun
+// mean). It is off by default.
+func (f *Filter) SetNrMinusOneDefault(on bool) *Filter { f.minusOne = on; return f }
 
 // AddSyscalls adds one unconditional rule with action a for each named
 // system call.
@@ -651,6 +667,9 @@ func (f *Filter) Evaluate(d Data) Action {
 func evaluatePlans(plans []*archPlan, f *Filter, d *Data) Action {
 	p := planFor(plans, d)
 	if p == nil {
+		if f.minusOne && d.Arch == AuditArchX86_64 && d.Nr == -1 && coversNative64(plans) {
+			return f.defaultAction
+		}
 		return f.badArch
 	}
 	best, matched := Action(0), false
@@ -688,6 +707,18 @@ func planFor(plans []*archPlan, d *Data) *archPlan {
 		return p
 	}
 	return nil
+}
+
+// coversNative64 reports whether the plans cover x86_64 (any plan for
+// AUDIT_ARCH_X86_64 that is not x32's). planFor returning nil for an
+// AUDIT_ARCH_X86_64 call then means x32 is not covered.
+func coversNative64(plans []*archPlan) bool {
+	for _, p := range plans {
+		if p.arch.AuditArch == AuditArchX86_64 && p.arch != ArchX32 {
+			return true
+		}
+	}
+	return false
 }
 
 // unknownAbove reports whether nr is above every number the arch's table

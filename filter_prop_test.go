@@ -61,6 +61,7 @@ func randFilter(rng *rand.Rand) *Filter {
 	f := NewFilter(randAction(rng), arches...)
 	f.SetBadArchAction(randAction(rng))
 	f.SetUnknownSyscallENOSYS(rng.IntN(2) == 0)
+	f.SetNrMinusOneDefault(rng.IntN(2) == 0)
 	// A small pool of syscalls so that several rules share one.
 	pool := []string{"read", "write", "openat", "personality", "socket", "ioctl", "mprotect", "clone", "futex", "exit_group"}
 	nRules := rng.IntN(25)
@@ -139,8 +140,11 @@ func randInput(rng *rand.Rand, f *Filter) Data {
 		d.Nr = a.MaxSyscall() + int32(rng.IntN(3)) - 1
 	default:
 		d.Nr = int32(rng.Uint32())
-		if rng.IntN(2) == 0 {
+		switch rng.IntN(4) {
+		case 0, 1:
 			d.Nr = int32(X32SyscallBit + rng.IntN(600))
+		case 2:
+			d.Nr = -1 // what a tracer writes to skip a call
 		}
 	}
 	for i := range d.Args {

@@ -55,6 +55,39 @@ func TestFilterX32(t *testing.T) {
 	assert.Equal(t, ActAllow, both(t, g, x86(X32SyscallBit|1)))
 }
 
+// SetNrMinusOneDefault: -1 under AUDIT_ARCH_X86_64 gets the default action
+// when x32 is not covered, as in libseccomp's programs; other x32 numbers
+// still get the bad-arch action, and nothing else changes.
+func TestFilterNrMinusOneDefault(t *testing.T) {
+	for _, enosys := range []bool{false, true} {
+		f := NewFilter(Errno(1), ArchX86_64).SetUnknownSyscallENOSYS(enosys)
+		f.AddSyscalls(ActAllow, "read")
+		assert.Equal(t, ActKillProcess, both(t, f, x86(-1)), "off by default")
+		f.SetNrMinusOneDefault(true)
+		assert.Equal(t, Errno(1), both(t, f, x86(-1)), "default action, never ENOSYS")
+		assert.Equal(t, ActKillProcess, both(t, f, x86(-2)))
+		assert.Equal(t, ActKillProcess, both(t, f, x86(X32SyscallBit)))
+		assert.Equal(t, ActAllow, both(t, f, x86(0)))
+		assert.Equal(t, ActKillProcess, both(t, f, Data{Nr: -1, Arch: AuditArchI386}), "other arches are not concerned")
+		// The bad-arch action may equal the default action.
+		f.SetBadArchAction(Errno(1))
+		assert.Equal(t, Errno(1), both(t, f, x86(-1)))
+		assert.Equal(t, Errno(1), both(t, f, x86(X32SyscallBit)))
+	}
+	// With x32 covered, -1 is an x32 number and reaches the x32 fallback,
+	// with or without the setting; on an x32-only filter too.
+	for _, arches := range [][]*Arch{{ArchX86_64, ArchX32}, {ArchX32}} {
+		for _, on := range []bool{false, true} {
+			f := NewFilter(Errno(1), arches...).SetNrMinusOneDefault(on).SetUnknownSyscallENOSYS(true)
+			assert.Equal(t, Errno(ENOSYS), both(t, f, x86(-1)))
+		}
+	}
+	// On i386 and aarch64, -1 is an ordinary number above the table.
+	f := NewFilter(ActAllow, ArchI386, ArchAArch64).SetNrMinusOneDefault(true)
+	assert.Equal(t, ActAllow, both(t, f, Data{Nr: -1, Arch: AuditArchAArch64}))
+	assert.Equal(t, ActKillProcess, both(t, f, x86(-1)), "x86_64 not covered: a bad arch")
+}
+
 func TestFilter32BitArchesCompareLowHalf(t *testing.T) {
 	f := NewFilter(Errno(1), ArchI386, ArchARM)
 	f.Add(Rule{Syscall: "write", Action: ActAllow, Conds: []Cond{Arg(0).Eq(1)}})
