@@ -75,6 +75,7 @@ var verbs = []*verb{
 	disasmVerb,
 	verifyVerb,
 	emulateVerb,
+	compileVerb,
 	featuresVerb,
 	versionVerb,
 }

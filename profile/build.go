@@ -1,0 +1,771 @@
+package profile
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"golang.org/x/net/bpf"
+
+	"github.com/seccomp-go/seccomp"
+)
+
+// Options say what a profile is resolved and compiled for.
+type Options struct {
+	// Arch is the target: the arch of the container's processes, which
+	// the filter always covers (as libseccomp's native arch). Nil means
+	// the arch this program runs on.
+	Arch *seccomp.Arch
+	// Caps is the capability set Docker's includes and excludes look at
+	// (see NormalizeCaps for the accepted spellings). Nil means
+	// DefaultCaps; an empty non-nil slice means no capabilities.
+	Caps []string
+	// Kernel is the kernel version Docker's minKernel looks at. Nil means
+	// the running kernel (RunningKernel), read only when an entry has a
+	// minKernel.
+	Kernel *KernelVersion
+	// BadArchAction is what calls from arches the filter does not cover
+	// get. Nil means KILL_THREAD, libseccomp's default, which neither runc
+	// nor crun changes.
+	BadArchAction *seccomp.Action
+	// ENOSYSAboveHighest adds what runc (and only runc) prepends to
+	// libseccomp's program: calls whose number is above the highest number
+	// of any system call the profile names, on their arch, get
+	// ERRNO(ENOSYS), so that programs fall back from system calls newer
+	// than the profile. It applies only when the default action is not
+	// permissive (not ALLOW, LOG or TRACE). Off by default, as in crun and
+	// libseccomp.
+	ENOSYSAboveHighest bool
+}
+
+func (o Options) target() (*seccomp.Arch, error) {
+	if o.Arch != nil {
+		return o.Arch, nil
+	}
+	a, err := seccomp.NativeArch()
+	if err != nil {
+		return nil, fmt.Errorf("profile: %w", err)
+	}
+	return a, nil
+}
+
+func (o Options) kernel() (KernelVersion, error) {
+	if o.Kernel != nil {
+		return *o.Kernel, nil
+	}
+	return RunningKernel()
+}
+
+// Result is a profile resolved into a filter.
+type Result struct {
+	// Profile is the OCI profile the filter was built from (for a Docker
+	// profile, the one resolved for the options).
+	Profile *Seccomp
+	// Filter has the profile's meaning, apart from the ENOSYS stub of
+	// Options.ENOSYSAboveHighest, which Compile and Evaluate add.
+	Filter *seccomp.Filter
+	// Flags are the profile's flags, with NEW_LISTENER when an entry uses
+	// SCMP_ACT_NOTIFY (as runc sets it).
+	Flags seccomp.FilterFlag
+	// Warnings lists what was skipped or has no effect.
+	Warnings []Warning
+	// Highest is the highest number of a system call the profile names, on
+	// each arch, when the ENOSYS stub is on (see Options.ENOSYSAboveHighest).
+	Highest map[*seccomp.Arch]int32
+}
+
+// archNames maps the SCMP_ARCH_* names to the arches with tables.
+var archNames = map[Arch]*seccomp.Arch{
+	"SCMP_ARCH_X86_64":  seccomp.ArchX86_64,
+	"SCMP_ARCH_X86":     seccomp.ArchI386,
+	"SCMP_ARCH_X32":     seccomp.ArchX32,
+	"SCMP_ARCH_AARCH64": seccomp.ArchAArch64,
+	"SCMP_ARCH_ARM":     seccomp.ArchARM,
+	"SCMP_ARCH_RISCV64": seccomp.ArchRISCV64,
+}
+
+// otherArches are the SCMP_ARCH_* names libseccomp knows that have no
+// syscall table here.
+var otherArches = map[Arch]bool{
+	"SCMP_ARCH_MIPS": true, "SCMP_ARCH_MIPS64": true, "SCMP_ARCH_MIPS64N32": true,
+	"SCMP_ARCH_MIPSEL": true, "SCMP_ARCH_MIPSEL64": true, "SCMP_ARCH_MIPSEL64N32": true,
+	"SCMP_ARCH_PPC": true, "SCMP_ARCH_PPC64": true, "SCMP_ARCH_PPC64LE": true,
+	"SCMP_ARCH_S390": true, "SCMP_ARCH_S390X": true, "SCMP_ARCH_PARISC": true,
+	"SCMP_ARCH_PARISC64": true, "SCMP_ARCH_RISCV32": true, "SCMP_ARCH_LOONGARCH64": true,
+	"SCMP_ARCH_M68K": true, "SCMP_ARCH_SH": true, "SCMP_ARCH_SHEB": true,
+}
+
+// ArchName returns the SCMP_ARCH_* name of a.
+func ArchName(a *seccomp.Arch) Arch {
+	for n, b := range archNames {
+		if a == b {
+			return n
+		}
+	}
+	return ""
+}
+
+func unknownArch(a Arch) string {
+	return fmt.Sprintf("unknown architecture %q (SCMP_ARCH_X86_64, SCMP_ARCH_AARCH64 and the like)", string(a))
+}
+
+var flagNames = map[Flag]seccomp.FilterFlag{
+	FlagTSync:            seccomp.FlagTSync,
+	FlagLog:              seccomp.FlagLog,
+	FlagSpecAllow:        seccomp.FlagSpecAllow,
+	FlagWaitKillableRecv: seccomp.FlagWaitKillableRecv,
+}
+
+var opNames = map[Operator]seccomp.Op{
+	OpNotEqual: seccomp.OpNe, OpLessThan: seccomp.OpLt, OpLessEqual: seccomp.OpLe, OpEqualTo: seccomp.OpEq,
+	OpGreaterEqual: seccomp.OpGe, OpGreaterThan: seccomp.OpGt, OpMaskedEqual: seccomp.OpMaskedEq,
+}
+
+const eperm = 1
+
+// action maps an SCMP_ACT_* name and its errnoRet to the action, or
+// returns why it cannot (reason, and the field concerned: "" for the
+// action, "errnoRet" for the errno).
+func action(a Action, errnoRet *uint) (seccomp.Action, string, string) {
+	withData := func(base seccomp.Action, max uint) (seccomp.Action, string, string) {
+		n := uint(eperm)
+		if errnoRet != nil {
+			n = *errnoRet
+		}
+		if n > max {
+			return 0, "errnoRet", fmt.Sprintf("%d is out of range for %s (0 to %d)", n, a, max)
+		}
+		return base | seccomp.Action(n), "", ""
+	}
+	var act seccomp.Action
+	switch a {
+	case ActKill, ActKillThread:
+		act = seccomp.ActKillThread
+	case ActKillProcess:
+		act = seccomp.ActKillProcess
+	case ActTrap:
+		act = seccomp.ActTrap
+	case ActErrno:
+		// libseccomp refuses ERRNO(4095), the kernel's MAX_ERRNO: one
+		// less is the largest errno a profile can give.
+		return withData(seccomp.ActErrno, seccomp.MaxErrno-1)
+	case ActTrace:
+		return withData(seccomp.ActTrace, 0xffff)
+	case ActAllow:
+		act = seccomp.ActAllow
+	case ActLog:
+		act = seccomp.ActLog
+	case ActNotify:
+		act = seccomp.ActUserNotif
+	case "":
+		return 0, "", "missing: every entry needs an action (SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, ...)"
+	default:
+		return 0, "", fmt.Sprintf("unknown action %q", string(a))
+	}
+	if errnoRet != nil {
+		return 0, "errnoRet", fmt.Sprintf("%s takes no errno (only SCMP_ACT_ERRNO and SCMP_ACT_TRACE do)", a)
+	}
+	return act, "", ""
+}
+
+// entryRules is an entry turned into libseccomp rules: its action and its
+// condition sets (one per rule; several when an argument index repeats).
+type entryRules struct {
+	action seccomp.Action
+	sets   [][]seccomp.Cond
+}
+
+// rule is one libseccomp rule made from an entry: a name, an action and
+// conditions that must all hold.
+type rule struct {
+	entry  int
+	name   string
+	action seccomp.Action
+	conds  []seccomp.Cond
+}
+
+// Build checks the OCI profile and resolves it into a filter for o.Arch,
+// with the meaning runc and crun give it through libseccomp (see the
+// package doc). Every error is returned at once (*Error, joined), and
+// nothing is built from a profile with an error.
+func (s *Seccomp) Build(o Options) (*Result, error) {
+	target, err := o.target()
+	if err != nil {
+		return nil, err
+	}
+	var errs []error
+	var warns []Warning
+	fail := func(entry int, field, sys, format string, a ...any) {
+		errs = append(errs, &Error{Entry: entry, Field: field, Syscall: sys, Reason: fmt.Sprintf(format, a...)})
+	}
+	warn := func(kind WarningKind, entry int, field, sys, arch, format string, a ...any) {
+		warns = append(warns, Warning{Kind: kind, Entry: entry, Field: field, Syscall: sys, Arch: arch, Reason: fmt.Sprintf(format, a...)})
+	}
+
+	def, field, why := action(s.DefaultAction, s.DefaultErrnoRet)
+	switch {
+	case why != "" && field == "errnoRet":
+		fail(-1, "defaultErrnoRet", "", "%s", why)
+	case why != "":
+		fail(-1, "defaultAction", "", "%s", why)
+	case def == seccomp.ActUserNotif:
+		fail(-1, "defaultAction", "", "SCMP_ACT_NOTIFY cannot be the default action: the runtime itself would block on the calls it makes to set up notification (runc refuses it too)")
+	}
+
+	arches := []*seccomp.Arch{target}
+	for i, a := range s.Architectures {
+		m, ok := archNames[a]
+		switch {
+		case ok:
+			if !slices.Contains(arches, m) {
+				arches = append(arches, m)
+			}
+		case otherArches[a]:
+			warn(WarnArchSkipped, -1, fmt.Sprintf("architectures[%d]", i), "", string(a),
+				"%s skipped: there is no syscall table for it here, so the filter does not cover it (its calls get the bad-arch action)", a)
+		default:
+			fail(-1, fmt.Sprintf("architectures[%d]", i), "", "%s", unknownArch(a))
+		}
+	}
+
+	var flags seccomp.FilterFlag
+	for i, f := range s.Flags {
+		ff, ok := flagNames[f]
+		if !ok {
+			fail(-1, fmt.Sprintf("flags[%d]", i), "", "unknown flag %q (SECCOMP_FILTER_FLAG_TSYNC, _LOG, _SPEC_ALLOW or _WAIT_KILLABLE_RECV)", string(f))
+		}
+		flags |= ff
+	}
+
+	// Check every entry and turn it into condition sets.
+	entries := make([]*entryRules, len(s.Syscalls))
+	notify := false
+	for i, e := range s.Syscalls {
+		where := fmt.Sprintf("syscalls[%d]", i)
+		sys := ""
+		if len(e.Names) > 0 {
+			sys = e.Names[0]
+		}
+		act, field, why := action(e.Action, e.ErrnoRet)
+		if why != "" {
+			if field == "" {
+				field = "action"
+			}
+			fail(i, join(where, field), sys, "%s", why)
+		}
+		if act == seccomp.ActUserNotif && why == "" {
+			notify = true
+			if slices.Contains(e.Names, "write") {
+				fail(i, join(where, "names"), sys, "SCMP_ACT_NOTIFY cannot be used for write: the runtime writes the notification descriptor to its parent with it (runc refuses it too)")
+			}
+		}
+		for j, n := range e.Names {
+			if n == "" {
+				fail(i, fmt.Sprintf("%s.names[%d]", where, j), sys, "empty system call name")
+			}
+		}
+		if len(e.Names) == 0 {
+			warn(WarnIgnored, i, where, "", "", "no names: the entry does nothing")
+		}
+		var conds []seccomp.Cond
+		count := [6]int{}
+		bad := false
+		for j, a := range e.Args {
+			aw := fmt.Sprintf("%s.args[%d]", where, j)
+			op, ok := opNames[a.Op]
+			if !ok {
+				bad = true
+				if a.Op == "" {
+					fail(i, aw+".op", sys, "missing operator (SCMP_CMP_EQ, SCMP_CMP_MASKED_EQ, ...)")
+				} else {
+					fail(i, aw+".op", sys, "unknown operator %q", string(a.Op))
+				}
+			}
+			if a.Index > 5 {
+				bad = true
+				fail(i, aw+".index", sys, "argument index %d: system calls have arguments 0 to 5", a.Index)
+				continue
+			}
+			count[a.Index]++
+			c := seccomp.Cond{Arg: int(a.Index), Op: op, Value: a.Value}
+			if op == seccomp.OpMaskedEq {
+				// libseccomp compares (arg & mask) == (datum & mask).
+				c.Mask, c.Value = a.Value, a.ValueTwo&a.Value
+			} else if a.ValueTwo != 0 && ok {
+				warn(WarnIgnored, i, aw+".valueTwo", sys, "", "valueTwo is used only by SCMP_CMP_MASKED_EQ: ignored for %s", a.Op)
+			}
+			conds = append(conds, c)
+		}
+		if bad || why != "" {
+			continue
+		}
+		er := &entryRules{action: act}
+		switch {
+		case len(conds) == 0:
+			er.sets = [][]seccomp.Cond{nil}
+		case slices.ContainsFunc(count[:], func(n int) bool { return n > 1 }):
+			// An argument index repeats: runc and crun add each condition
+			// as a rule of its own (libseccomp takes one per argument).
+			for _, c := range conds {
+				er.sets = append(er.sets, []seccomp.Cond{c})
+			}
+		default:
+			er.sets = [][]seccomp.Cond{conds}
+		}
+		entries[i] = er
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	if notify {
+		flags |= seccomp.FlagNewListener
+		if s.ListenerPath == "" {
+			warn(WarnIgnored, -1, "listenerPath", "", "", "an entry uses SCMP_ACT_NOTIFY but listenerPath is empty: nobody will receive the notifications")
+		}
+	}
+
+	// Names in the order the profile first gives them.
+	var order []string
+	seen := map[string]bool{}
+	for i, e := range s.Syscalls {
+		if entries[i].action == def {
+			continue
+		}
+		for _, n := range e.Names {
+			if !seen[n] {
+				seen[n] = true
+				order = append(order, n)
+			}
+		}
+	}
+
+	f := seccomp.NewFilter(def, arches...).SetNrMinusOneDefault(true)
+	bad := seccomp.ActKillThread
+	if o.BadArchAction != nil {
+		bad = *o.BadArchAction
+	}
+	f.SetBadArchAction(bad)
+	archList := func(as []*seccomp.Arch) string {
+		names := make([]string, len(as))
+		for i, a := range as {
+			names[i] = a.Name
+		}
+		return strings.Join(names, ", ")
+	}
+	overridden := map[[2]int]bool{} // {entry, overriding entry} warned about
+	for _, n := range order {
+		var missing, present []*seccomp.Arch
+		for _, a := range arches {
+			if _, ok := a.Syscall(n); ok {
+				present = append(present, a)
+			} else {
+				missing = append(missing, a)
+			}
+		}
+		if len(present) == 0 {
+			warn(WarnUnknownSyscall, firstEntry(s, n), "", n, archList(arches), "unknown system call %q on %s: skipped", n, archList(arches))
+			continue
+		}
+		if len(missing) > 0 {
+			warn(WarnSyscallNotOnArch, firstEntry(s, n), "", n, archList(missing), "system call %q does not exist on %s: skipped there", n, archList(missing))
+		}
+		for _, a := range present {
+			rs, errs2 := archRules(s, entries, def, n, a, overridden, warn)
+			errs = append(errs, errs2...)
+			for _, r := range rs {
+				f.Add(seccomp.Rule{Syscall: n, Arch: a, Action: r.action, Conds: r.conds})
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	if err := f.Validate(); err != nil {
+		return nil, fmt.Errorf("profile: internal error: the filter built from the profile is not valid: %w", err)
+	}
+	res := &Result{Profile: s, Filter: f, Flags: flags, Warnings: warns}
+	if o.ENOSYSAboveHighest && !permissive(def) {
+		res.Highest = highest(s, arches)
+	}
+	return res, nil
+}
+
+// archRules returns the rules of system call n on arch a, as libseccomp
+// keeps them when runc adds the entries in order: entries equal to the
+// default action are gone; conditions that always hold on a are dropped
+// (SCMP_CMP_MASKED_EQ with a mask that is zero on the bits a compares), so
+// a rule may become unconditional on some arches only; the first
+// unconditional rule decides, and replaces the conditional rules before
+// it and after it; on 32-bit arches and x32 the conditions compare the low
+// 32 bits; rules no call can match are skipped with a warning.
+func archRules(s *Seccomp, entries []*entryRules, def seccomp.Action, n string, a *seccomp.Arch, overridden map[[2]int]bool,
+	warn func(kind WarningKind, entry int, field, sys, arch, format string, a ...any)) ([]rule, []error) {
+	w32 := width32(a)
+	var rs []rule
+	var inserted []rule // the conditional rules libseccomp puts in its tree
+	var errs []error
+	uncond := -1
+	for i, e := range s.Syscalls {
+		er := entries[i]
+		if er.action == def || !slices.Contains(e.Names, n) {
+			continue
+		}
+		for _, set := range er.sets {
+			var conds []seccomp.Cond
+			for _, c := range set {
+				c.Width32 = w32
+				if c.Op == seccomp.OpMaskedEq && normalized(c, w32).Mask == 0 {
+					continue // always holds: libseccomp drops it
+				}
+				conds = append(conds, c)
+			}
+			r := rule{entry: i, name: n, action: er.action, conds: conds}
+			if uncond >= 0 {
+				if r.action != rs[0].action && !overridden[[2]int{i, uncond}] {
+					overridden[[2]int{i, uncond}] = true
+					warn(WarnIgnored, i, fmt.Sprintf("syscalls[%d]", i), n, a.Name,
+						"%s: syscalls[%d] decides it unconditionally before this entry, which changes nothing for it (as in libseccomp, the first unconditional rule wins)", n, uncond)
+				}
+				continue
+			}
+			if len(conds) == 0 {
+				for _, q := range rs {
+					if q.action != r.action && !overridden[[2]int{q.entry, i}] {
+						overridden[[2]int{q.entry, i}] = true
+						warn(WarnIgnored, q.entry, fmt.Sprintf("syscalls[%d]", q.entry), n, a.Name,
+							"%s: syscalls[%d] decides it unconditionally, which overrides this entry's conditional rule (as in libseccomp)", n, i)
+					}
+				}
+				uncond = i
+				rs = []rule{r}
+				continue
+			}
+			// Same conditions as a rule before, another action: libseccomp
+			// refuses it (EEXIST) as it adds it, even if an unconditional
+			// entry comes later.
+			for _, q := range inserted {
+				if q.action != r.action && sameConds(q.conds, r.conds, w32) {
+					errs = append(errs, &Error{Entry: i, Field: fmt.Sprintf("syscalls[%d]", i), Syscall: n,
+						Reason: fmt.Sprintf("%s on %s: the same conditions (%s) as syscalls[%d], with another action (%v, not %v): libseccomp refuses such a profile",
+							n, a.Name, condList(r.conds), q.entry, r.action, q.action)})
+					break
+				}
+			}
+			inserted = append(inserted, r)
+			if why := unsatisfiable(conds, w32); why != "" {
+				warn(WarnIgnored, i, fmt.Sprintf("syscalls[%d].args", i), n, a.Name,
+					"%s on %s: no call can match (%s): the rule never applies", n, a.Name, why)
+				continue
+			}
+			rs = append(rs, r)
+		}
+	}
+	return rs, errs
+}
+
+func condList(cs []seccomp.Cond) string {
+	s := make([]string, len(cs))
+	for i, c := range cs {
+		s[i] = c.String()
+	}
+	return strings.Join(s, " && ")
+}
+
+func firstEntry(s *Seccomp, name string) int {
+	for i, e := range s.Syscalls {
+		if slices.Contains(e.Names, name) {
+			return i
+		}
+	}
+	return -1
+}
+
+// permissive is runc's isAllowAction: no ENOSYS stub for these defaults.
+func permissive(a seccomp.Action) bool {
+	switch a.Kind() {
+	case seccomp.ActAllow, seccomp.ActLog, seccomp.ActTrace:
+		return true
+	}
+	return false
+}
+
+// highest returns, per arch, the highest number of a name of any entry
+// (whatever its action, as runc counts them), for the arches where the
+// profile names at least one known system call other than number 0.
+func highest(s *Seccomp, arches []*seccomp.Arch) map[*seccomp.Arch]int32 {
+	out := map[*seccomp.Arch]int32{}
+	for _, a := range arches {
+		var max int32
+		found := false
+		for _, e := range s.Syscalls {
+			for _, n := range e.Names {
+				if nr, ok := a.Syscall(n); ok && (!found || uint32(nr) > uint32(max)) {
+					max, found = nr, true
+				}
+			}
+		}
+		// runc skips an arch whose largest number is 0 (only read named
+		// on x86_64, say): it takes 0 for "none".
+		if found && max != 0 && max != seccomp.X32SyscallBit|0 {
+			out[a] = max
+		}
+	}
+	return out
+}
+
+// width32 reports whether libseccomp compares only the low 32 bits of
+// arguments on a: on the 32-bit ABIs, and on x32, which it takes for a
+// 32-bit ABI although x32 calls pass 64-bit registers.
+func width32(a *seccomp.Arch) bool {
+	return !a.AuditArch.Is64Bit() || a == seccomp.ArchX32
+}
+
+// normalized is a condition as it is evaluated on an arch.
+func normalized(c seccomp.Cond, w32 bool) seccomp.Cond {
+	if w32 {
+		c.Width32 = true
+	}
+	if c.Op != seccomp.OpMaskedEq && c.Op != seccomp.OpMaskedNe {
+		c.Mask = 0
+	}
+	if c.Width32 {
+		c.Value &= 0xffffffff
+		c.Mask &= 0xffffffff
+	}
+	return c
+}
+
+func sameConds(a, b []seccomp.Cond, w32 bool) bool {
+	in := func(x, y []seccomp.Cond) bool {
+		for _, c := range x {
+			if !slices.ContainsFunc(y, func(d seccomp.Cond) bool { return normalized(c, w32) == normalized(d, w32) }) {
+				return false
+			}
+		}
+		return true
+	}
+	return in(a, b) && in(b, a)
+}
+
+// Evaluate returns what the profile's filter decides for d, with the
+// ENOSYS stub when it is on: the reference the compiled program agrees
+// with.
+func (r *Result) Evaluate(d seccomp.Data) seccomp.Action {
+	if r.stubENOSYS(d) {
+		return seccomp.Errno(seccomp.ENOSYS)
+	}
+	return r.Filter.Evaluate(d)
+}
+
+// stubENOSYS reports whether runc's stub answers ENOSYS for d. On
+// AUDIT_ARCH_X86_64 it tells x32 calls by the x32 bit alone (as runc's
+// JSET does).
+func (r *Result) stubENOSYS(d seccomp.Data) bool {
+	if len(r.Highest) == 0 {
+		return false
+	}
+	x32 := uint32(d.Nr)&seccomp.X32SyscallBit != 0
+	for a, max := range r.Highest {
+		if a.AuditArch != d.Arch {
+			continue
+		}
+		if d.Arch == seccomp.AuditArchX86_64 && x32 != (a == seccomp.ArchX32) {
+			continue
+		}
+		return uint32(d.Nr) > uint32(max)
+	}
+	return false
+}
+
+// Compile compiles the filter, with the ENOSYS stub in front when it is on.
+func (r *Result) Compile() (seccomp.Program, error) {
+	p, err := r.Filter.Compile()
+	if err != nil || len(r.Highest) == 0 {
+		return p, err
+	}
+	var src seccomp.Source
+	src.Add(bpf.LoadAbsolute{Off: seccomp.OffsetArch, Size: 4})
+	// One section per audit arch token, in the filter's arch order.
+	type section struct {
+		token    seccomp.AuditArch
+		native   *int32
+		x32      *int32
+		labelSec string
+	}
+	var secs []*section
+	for _, a := range r.Filter.Arches() {
+		max, ok := r.Highest[a]
+		if !ok {
+			continue
+		}
+		var sec *section
+		for _, s := range secs {
+			if s.token == a.AuditArch {
+				sec = s
+			}
+		}
+		if sec == nil {
+			sec = &section{token: a.AuditArch, labelSec: fmt.Sprintf("sec%d", len(secs))}
+			secs = append(secs, sec)
+		}
+		if a == seccomp.ArchX32 {
+			sec.x32 = &max
+		} else {
+			sec.native = &max
+		}
+	}
+	for _, s := range secs {
+		src.JumpIf(bpf.JumpEqual, uint32(s.token), s.labelSec, "")
+	}
+	src.Jump("filter")
+	for _, s := range secs {
+		src.Label(s.labelSec)
+		src.Add(bpf.LoadAbsolute{Off: seccomp.OffsetNr, Size: 4})
+		switch {
+		case s.token != seccomp.AuditArchX86_64:
+			src.JumpIf(bpf.JumpGreaterThan, uint32(*s.native), "enosys", "filter")
+		case s.x32 == nil:
+			src.JumpIf(bpf.JumpBitsSet, seccomp.X32SyscallBit, "filter", "")
+			src.JumpIf(bpf.JumpGreaterThan, uint32(*s.native), "enosys", "filter")
+		case s.native == nil:
+			src.JumpIf(bpf.JumpBitsSet, seccomp.X32SyscallBit, "", "filter")
+			src.JumpIf(bpf.JumpGreaterThan, uint32(*s.x32), "enosys", "filter")
+		default:
+			x := s.labelSec + "x32"
+			src.JumpIf(bpf.JumpBitsSet, seccomp.X32SyscallBit, x, "")
+			src.JumpIf(bpf.JumpGreaterThan, uint32(*s.native), "enosys", "filter")
+			src.Label(x)
+			src.JumpIf(bpf.JumpGreaterThan, uint32(*s.x32), "enosys", "filter")
+		}
+	}
+	src.Label("enosys")
+	src.Add(bpf.RetConstant{Val: uint32(seccomp.Errno(seccomp.ENOSYS))})
+	src.Label("filter")
+	for _, in := range p {
+		src.Add(in)
+	}
+	out, err := src.Assemble()
+	if err != nil {
+		return nil, fmt.Errorf("profile: internal error: %w", err)
+	}
+	if len(out) > seccomp.MaxInstructions {
+		return nil, &seccomp.CompileError{Instructions: len(out)}
+	}
+	if err := seccomp.Verify(out); err != nil {
+		return nil, fmt.Errorf("profile: internal error: compiled program does not verify: %w", err)
+	}
+	return out, nil
+}
+
+// Load parses a profile in Docker's or OCI's format, resolves it for o
+// and builds its filter. Warnings of every step are in the result.
+func Load(data []byte, o Options) (*Result, error) {
+	d, warns, err := Parse(data)
+	if err != nil {
+		return nil, err
+	}
+	return d.build(o, warns)
+}
+
+func (d *Docker) build(o Options, warns []Warning) (*Result, error) {
+	s, w, err := d.Resolve(o)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.Build(o)
+	if err != nil {
+		return nil, err
+	}
+	r.Warnings = append(append(warns, w...), r.Warnings...)
+	return r, nil
+}
+
+// Build resolves the Docker profile for o (Resolve) and builds its filter.
+func (d *Docker) Build(o Options) (*Result, error) { return d.build(o, nil) }
+
+// unsatisfiable returns why no argument values meet all the conditions on
+// an arch (32-bit when w32), or "". It finds exactly what the Filter's own
+// check finds (a range analysis per argument), so that rules the Filter
+// would refuse as never matching are skipped here with a warning instead:
+// libseccomp accepts them, and they never match there either.
+func unsatisfiable(conds []seccomp.Cond, w32 bool) string {
+	norm := make([]seccomp.Cond, len(conds))
+	for i, c := range conds {
+		norm[i] = normalized(c, w32)
+	}
+	for arg := 0; arg < 6; arg++ {
+		for _, half := range []bool{false, true} {
+			lo, hi := uint64(0), uint64(1<<64-1)
+			if half {
+				hi = 0xffffffff
+			}
+			var on []seccomp.Cond
+			for _, c := range norm {
+				if c.Arg != arg || c.Width32 != half {
+					continue
+				}
+				on = append(on, c)
+				switch c.Op {
+				case seccomp.OpEq:
+					lo, hi = max(lo, c.Value), min(hi, c.Value)
+				case seccomp.OpLt:
+					if c.Value == 0 {
+						return c.String() + " is never true"
+					}
+					hi = min(hi, c.Value-1)
+				case seccomp.OpLe:
+					hi = min(hi, c.Value)
+				case seccomp.OpGt:
+					if c.Value == 1<<64-1 || (half && c.Value == 0xffffffff) {
+						return c.String() + " is never true"
+					}
+					lo = max(lo, c.Value+1)
+				case seccomp.OpGe:
+					lo = max(lo, c.Value)
+				case seccomp.OpMaskedEq:
+					if c.Value&^c.Mask != 0 {
+						return c.String() + " is never true"
+					}
+				}
+			}
+			if lo > hi {
+				return fmt.Sprintf("the conditions on arg%d contradict each other", arg)
+			}
+			if lo == hi {
+				for _, c := range on {
+					if !holds(c, lo) {
+						return fmt.Sprintf("the conditions on arg%d contradict each other", arg)
+					}
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// holds evaluates a normalized condition on argument value v.
+func holds(c seccomp.Cond, v uint64) bool {
+	if c.Width32 {
+		v &= 0xffffffff
+	}
+	switch c.Op {
+	case seccomp.OpEq:
+		return v == c.Value
+	case seccomp.OpNe:
+		return v != c.Value
+	case seccomp.OpLt:
+		return v < c.Value
+	case seccomp.OpLe:
+		return v <= c.Value
+	case seccomp.OpGt:
+		return v > c.Value
+	case seccomp.OpGe:
+		return v >= c.Value
+	case seccomp.OpMaskedEq:
+		return v&c.Mask == c.Value
+	case seccomp.OpMaskedNe:
+		return v&c.Mask != c.Value
+	}
+	return false
+}

@@ -1,0 +1,390 @@
+package profile
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seccomp-go/seccomp"
+)
+
+// targets are the arches every rule is checked on.
+var targets = []*seccomp.Arch{seccomp.ArchX86_64, seccomp.ArchAArch64}
+
+// build loads a profile for target and checks that its compiled program
+// agrees with Evaluate on the calls the tests make (see decide).
+func build(t *testing.T, target *seccomp.Arch, js string, o ...Options) *Result {
+	t.Helper()
+	var opts Options
+	if len(o) > 0 {
+		opts = o[0]
+	}
+	opts.Arch = target
+	r, err := Load([]byte(js), opts)
+	require.NoError(t, err, js)
+	return r
+}
+
+// decide returns the decision for a call of name on arch a (the target
+// when nil) with args, from Evaluate and from the compiled program, which
+// must agree.
+func decide(t *testing.T, r *Result, a *seccomp.Arch, name string, args ...uint64) seccomp.Action {
+	t.Helper()
+	if a == nil {
+		a = r.Filter.Arches()[0]
+	}
+	nr, ok := a.Syscall(name)
+	require.True(t, ok, "%s on %s", name, a.Name)
+	return decideNr(t, r, a.AuditArch, nr, args...)
+}
+
+func decideNr(t *testing.T, r *Result, arch seccomp.AuditArch, nr int32, args ...uint64) seccomp.Action {
+	t.Helper()
+	d := seccomp.Data{Nr: nr, Arch: arch}
+	copy(d.Args[:], args)
+	p, err := r.Compile()
+	require.NoError(t, err)
+	got, want := seccomp.MustEmulator(p).Action(d), r.Evaluate(d)
+	require.Equal(t, want, got, "compiled program and Evaluate disagree on %+v", d)
+	return got
+}
+
+func loadErr(t *testing.T, target *seccomp.Arch, js string) error {
+	t.Helper()
+	_, err := Load([]byte(js), Options{Arch: target})
+	require.Error(t, err, js)
+	return err
+}
+
+func eachTarget(t *testing.T, f func(t *testing.T, target *seccomp.Arch)) {
+	for _, a := range targets {
+		t.Run(a.Name, func(t *testing.T) { f(t, a) })
+	}
+}
+
+func TestActions(t *testing.T) {
+	eachTarget(t, func(t *testing.T, target *seccomp.Arch) {
+		for _, tc := range []struct {
+			action string
+			want   seccomp.Action
+		}{
+			{`"SCMP_ACT_KILL"`, seccomp.ActKillThread},
+			{`"SCMP_ACT_KILL_THREAD"`, seccomp.ActKillThread},
+			{`"SCMP_ACT_KILL_PROCESS"`, seccomp.ActKillProcess},
+			{`"SCMP_ACT_TRAP"`, seccomp.Trap(0)},
+			{`"SCMP_ACT_ERRNO"`, seccomp.Errno(1)},
+			{`"SCMP_ACT_ERRNO", "errnoRet": 13`, seccomp.Errno(13)},
+			{`"SCMP_ACT_ERRNO", "errnoRet": 0`, seccomp.Errno(0)},
+			{`"SCMP_ACT_ERRNO", "errnoRet": 4094`, seccomp.Errno(4094)},
+			{`"SCMP_ACT_TRACE"`, seccomp.Trace(1)},
+			{`"SCMP_ACT_TRACE", "errnoRet": 65535`, seccomp.Trace(65535)},
+			{`"SCMP_ACT_ALLOW"`, seccomp.ActAllow},
+			{`"SCMP_ACT_LOG"`, seccomp.ActLog},
+			{`"SCMP_ACT_NOTIFY"`, seccomp.ActUserNotif},
+		} {
+			r := build(t, target, `{"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 38, "listenerPath": "/run/l.sock",
+				"syscalls": [{"names": ["read"], "action": `+tc.action+`}]}`)
+			assert.Equal(t, tc.want, decide(t, r, nil, "read"), tc.action)
+			assert.Equal(t, seccomp.Errno(38), decide(t, r, nil, "write"), "defaultErrnoRet is the default's")
+			assert.Equal(t, tc.want == seccomp.ActUserNotif, r.Flags&seccomp.FlagNewListener != 0, "NEW_LISTENER with NOTIFY")
+		}
+		// The default action takes each one too (but NOTIFY).
+		r := build(t, target, `{"defaultAction": "SCMP_ACT_TRACE", "defaultErrnoRet": 9, "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ERRNO"}]}`)
+		assert.Equal(t, seccomp.Trace(9), decide(t, r, nil, "write"))
+		assert.Equal(t, seccomp.Errno(1), decide(t, r, nil, "read"), "errnoRet EPERM when absent, not defaultErrnoRet")
+		r = build(t, target, `{"defaultAction": "SCMP_ACT_KILL", "syscalls": []}`)
+		assert.Equal(t, seccomp.ActKillThread, decide(t, r, nil, "write"))
+	})
+}
+
+func TestNotifyRefused(t *testing.T) {
+	eachTarget(t, func(t *testing.T, target *seccomp.Arch) {
+		err := loadErr(t, target, `{"defaultAction": "SCMP_ACT_NOTIFY"}`)
+		assert.ErrorContains(t, err, "defaultAction: SCMP_ACT_NOTIFY cannot be the default action")
+		err = loadErr(t, target, `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read", "write"], "action": "SCMP_ACT_NOTIFY"}]}`)
+		assert.ErrorContains(t, err, "syscalls[0].names (read): SCMP_ACT_NOTIFY cannot be used for write")
+		r := build(t, target, `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_NOTIFY"}]}`)
+		assert.True(t, hasWarning(r, WarnIgnored, "listenerPath is empty"))
+	})
+}
+
+func hasWarning(r *Result, kind WarningKind, part string) bool {
+	for _, w := range r.Warnings {
+		if w.Kind == kind && strings.Contains(w.String(), part) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestDefaultEqualEntriesDropped(t *testing.T) {
+	eachTarget(t, func(t *testing.T, target *seccomp.Arch) {
+		// Were the first entry kept, it would decide read (first
+		// unconditional entry); it equals the default and is dropped.
+		r := build(t, target, `{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [
+			{"names": ["read"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1},
+			{"names": ["read"], "action": "SCMP_ACT_ALLOW"},
+			{"names": ["write"], "action": "SCMP_ACT_ERRNO", "errnoRet": 5},
+			{"names": ["write"], "action": "SCMP_ACT_ALLOW"}]}`)
+		assert.Equal(t, seccomp.ActAllow, decide(t, r, nil, "read"))
+		assert.Equal(t, seccomp.Errno(5), decide(t, r, nil, "write"), "ERRNO(5) is not the default ERRNO(1)")
+		assert.True(t, hasWarning(r, WarnIgnored, "syscalls[2] decides it unconditionally"))
+	})
+}
+
+func TestUnknownNames(t *testing.T) {
+	r := build(t, seccomp.ArchX86_64, `{"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86"], "syscalls": [
+		{"names": ["read", "no_such_call", "epoll_ctl_old", "chown32"], "action": "SCMP_ACT_ALLOW"}]}`)
+	assert.True(t, hasWarning(r, WarnUnknownSyscall, `unknown system call "no_such_call" on x86_64, i386: skipped`))
+	assert.True(t, hasWarning(r, WarnSyscallNotOnArch, `"epoll_ctl_old" does not exist on i386`))
+	assert.True(t, hasWarning(r, WarnSyscallNotOnArch, `"chown32" does not exist on x86_64`))
+	assert.Equal(t, seccomp.ActAllow, decide(t, r, seccomp.ArchI386, "chown32"))
+	assert.Equal(t, seccomp.ActAllow, decide(t, r, seccomp.ArchX86_64, "epoll_ctl_old"))
+	assert.Equal(t, seccomp.Errno(1), decide(t, r, seccomp.ArchI386, "lchown"))
+	r = build(t, seccomp.ArchAArch64, `{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["open", "openat"], "action": "SCMP_ACT_ALLOW"}]}`)
+	assert.True(t, hasWarning(r, WarnUnknownSyscall, `unknown system call "open" on aarch64`))
+	assert.Equal(t, seccomp.ActAllow, decide(t, r, nil, "openat"))
+}
+
+func TestConditions(t *testing.T) {
+	eachTarget(t, func(t *testing.T, target *seccomp.Arch) {
+		r := build(t, target, `{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [
+			{"names": ["personality"], "action": "SCMP_ACT_ALLOW", "args": [
+				{"index": 0, "value": 8, "op": "SCMP_CMP_EQ"}, {"index": 1, "value": 3, "op": "SCMP_CMP_LT"}]},
+			{"names": ["socket"], "action": "SCMP_ACT_ALLOW", "args": [
+				{"index": 0, "value": 1, "op": "SCMP_CMP_EQ"}, {"index": 0, "value": 16, "op": "SCMP_CMP_EQ"}]},
+			{"names": ["mprotect"], "action": "SCMP_ACT_ALLOW", "args": [
+				{"index": 2, "value": 4, "valueTwo": 5, "op": "SCMP_CMP_MASKED_EQ"}]},
+			{"names": ["ioctl"], "action": "SCMP_ACT_ALLOW", "args": [
+				{"index": 1, "value": 10, "op": "SCMP_CMP_NE"}, {"index": 2, "value": 10, "op": "SCMP_CMP_LE"},
+				{"index": 3, "value": 10, "op": "SCMP_CMP_GT"}, {"index": 4, "value": 10, "op": "SCMP_CMP_GE"}]}]}`)
+		// ANDed.
+		assert.Equal(t, seccomp.ActAllow, decide(t, r, nil, "personality", 8, 2))
+		assert.Equal(t, seccomp.Errno(1), decide(t, r, nil, "personality", 8, 3))
+		assert.Equal(t, seccomp.Errno(1), decide(t, r, nil, "personality", 9, 2))
+		assert.Equal(t, seccomp.Errno(1), decide(t, r, nil, "personality", 8|1<<32, 2), "64-bit arguments")
+		// The index repeats: ORed.
+		assert.Equal(t, seccomp.ActAllow, decide(t, r, nil, "socket", 1))
+		assert.Equal(t, seccomp.ActAllow, decide(t, r, nil, "socket", 16))
+		assert.Equal(t, seccomp.Errno(1), decide(t, r, nil, "socket", 2))
+		// MASKED_EQ: (arg & 4) == (5 & 4).
+		assert.Equal(t, seccomp.ActAllow, decide(t, r, nil, "mprotect", 0, 0, 4))
+		assert.Equal(t, seccomp.ActAllow, decide(t, r, nil, "mprotect", 0, 0, 7))
+		assert.Equal(t, seccomp.Errno(1), decide(t, r, nil, "mprotect", 0, 0, 3))
+		// The other operators.
+		assert.Equal(t, seccomp.ActAllow, decide(t, r, nil, "ioctl", 0, 9, 10, 11, 10))
+		assert.Equal(t, seccomp.Errno(1), decide(t, r, nil, "ioctl", 0, 10, 10, 11, 10))
+		assert.Equal(t, seccomp.Errno(1), decide(t, r, nil, "ioctl", 0, 9, 11, 11, 10))
+		assert.Equal(t, seccomp.Errno(1), decide(t, r, nil, "ioctl", 0, 9, 10, 10, 10))
+		assert.Equal(t, seccomp.Errno(1), decide(t, r, nil, "ioctl", 0, 9, 10, 11, 9))
+	})
+}
+
+func TestValueTwoIgnored(t *testing.T) {
+	r := build(t, seccomp.ArchX86_64, `{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [
+		{"names": ["read"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 3, "valueTwo": 7, "op": "SCMP_CMP_EQ"}]}]}`)
+	assert.True(t, hasWarning(r, WarnIgnored, "valueTwo is used only by SCMP_CMP_MASKED_EQ"))
+	assert.Equal(t, seccomp.ActAllow, decide(t, r, nil, "read", 3))
+}
+
+func TestUnconditionalWins(t *testing.T) {
+	eachTarget(t, func(t *testing.T, target *seccomp.Arch) {
+		r := build(t, target, `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+			{"names": ["read"], "action": "SCMP_ACT_KILL_PROCESS", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_EQ"}]},
+			{"names": ["read"], "action": "SCMP_ACT_ERRNO", "errnoRet": 5},
+			{"names": ["read"], "action": "SCMP_ACT_LOG"},
+			{"names": ["read"], "action": "SCMP_ACT_KILL", "args": [{"index": 0, "value": 2, "op": "SCMP_CMP_EQ"}]}]}`)
+		for _, arg := range []uint64{0, 1, 2} {
+			assert.Equal(t, seccomp.Errno(5), decide(t, r, nil, "read", arg), "the first unconditional entry decides, whatever the conditional ones say")
+		}
+		assert.True(t, hasWarning(r, WarnIgnored, "overrides this entry's conditional rule"))
+	})
+}
+
+// Conditional rules that overlap with different actions: the kernel's
+// precedence decides here (see the package doc: libseccomp's answer
+// depends on its rule tree).
+func TestOverlappingConditionalRules(t *testing.T) {
+	eachTarget(t, func(t *testing.T, target *seccomp.Arch) {
+		r := build(t, target, `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+			{"names": ["read"], "action": "SCMP_ACT_LOG", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_EQ"}]},
+			{"names": ["read"], "action": "SCMP_ACT_ERRNO", "errnoRet": 5, "args": [{"index": 1, "value": 1, "op": "SCMP_CMP_EQ"}]},
+			{"names": ["read"], "action": "SCMP_ACT_ERRNO", "errnoRet": 3, "args": [{"index": 2, "value": 1, "op": "SCMP_CMP_EQ"}]}]}`)
+		assert.Equal(t, seccomp.ActLog, decide(t, r, nil, "read", 1, 0, 0))
+		assert.Equal(t, seccomp.Errno(5), decide(t, r, nil, "read", 1, 1, 0))
+		assert.Equal(t, seccomp.Errno(3), decide(t, r, nil, "read", 1, 1, 1), "the lowest errno between two ERRNOs")
+		assert.Equal(t, seccomp.ActAllow, decide(t, r, nil, "read", 0, 0, 0))
+	})
+}
+
+func TestSameConditionsDifferentActions(t *testing.T) {
+	eachTarget(t, func(t *testing.T, target *seccomp.Arch) {
+		err := loadErr(t, target, `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+			{"names": ["read"], "action": "SCMP_ACT_LOG", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_EQ"}]},
+			{"names": ["read"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_EQ"}]},
+			{"names": ["read"], "action": "SCMP_ACT_ALLOW"}]}`)
+		assert.ErrorContains(t, err, "syscalls[1] (read): read on "+target.Name+": the same conditions (arg0 == 0x1) as syscalls[0]")
+		// The same action twice is fine.
+		build(t, target, `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+			{"names": ["read"], "action": "SCMP_ACT_LOG", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_EQ"}]},
+			{"names": ["read"], "action": "SCMP_ACT_LOG", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_EQ"}]}]}`)
+	})
+	// On a 32-bit arch only the low halves count: these are the same there.
+	err := loadErr(t, seccomp.ArchX86_64, `{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86"], "syscalls": [
+		{"names": ["read"], "action": "SCMP_ACT_LOG", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_EQ"}]},
+		{"names": ["read"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 0, "value": 4294967297, "op": "SCMP_CMP_EQ"}]}]}`)
+	assert.ErrorContains(t, err, "read on i386")
+}
+
+func TestLowHalfOn32BitArchesAndX32(t *testing.T) {
+	r := build(t, seccomp.ArchX86_64, `{"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86", "SCMP_ARCH_X32"], "syscalls": [
+		{"names": ["read"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 4294967297, "op": "SCMP_CMP_EQ"}]}]}`)
+	assert.Equal(t, seccomp.ActAllow, decide(t, r, seccomp.ArchX86_64, "read", 1<<32|1))
+	assert.Equal(t, seccomp.Errno(1), decide(t, r, seccomp.ArchX86_64, "read", 1))
+	assert.Equal(t, seccomp.ActAllow, decide(t, r, seccomp.ArchI386, "read", 1))
+	assert.Equal(t, seccomp.ActAllow, decide(t, r, seccomp.ArchX32, "read", 1), "libseccomp takes x32 for 32-bit")
+	assert.Equal(t, seccomp.ActAllow, decide(t, r, seccomp.ArchX32, "read", 7<<32|1))
+	r = build(t, seccomp.ArchAArch64, `{"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_ARM"], "syscalls": [
+		{"names": ["read"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 4294967297, "op": "SCMP_CMP_EQ"}]}]}`)
+	assert.Equal(t, seccomp.Errno(1), decide(t, r, seccomp.ArchAArch64, "read", 1))
+	assert.Equal(t, seccomp.ActAllow, decide(t, r, seccomp.ArchARM, "read", 1))
+}
+
+func TestNeverMatchingAndAlwaysHolding(t *testing.T) {
+	// arg0 > 0xffffffff never holds on i386: skipped there with a warning.
+	r := build(t, seccomp.ArchX86_64, `{"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86"], "syscalls": [
+		{"names": ["read"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 4294967295, "op": "SCMP_CMP_GT"}]},
+		{"names": ["write"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 4294967296, "valueTwo": 0, "op": "SCMP_CMP_MASKED_EQ"}]},
+		{"names": ["write"], "action": "SCMP_ACT_LOG"}]}`)
+	assert.True(t, hasWarning(r, WarnIgnored, "read on i386: no call can match"))
+	assert.Equal(t, seccomp.ActAllow, decide(t, r, seccomp.ArchX86_64, "read", 1<<32))
+	assert.Equal(t, seccomp.Errno(1), decide(t, r, seccomp.ArchI386, "read", 0xffffffff))
+	// The mask has no low bits: on i386 the condition always holds, the
+	// rule is unconditional there and wins over the later LOG entry.
+	assert.Equal(t, seccomp.ActAllow, decide(t, r, seccomp.ArchI386, "write", 5))
+	assert.Equal(t, seccomp.ActLog, decide(t, r, seccomp.ArchX86_64, "write", 0), "x86_64: the LOG entry decides")
+	// A zero mask always holds on every arch.
+	r = build(t, seccomp.ArchAArch64, `{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [
+		{"names": ["read"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 0, "valueTwo": 9, "op": "SCMP_CMP_MASKED_EQ"}]},
+		{"names": ["read"], "action": "SCMP_ACT_LOG"}]}`)
+	assert.Equal(t, seccomp.ActAllow, decide(t, r, nil, "read", 77))
+}
+
+func TestArches(t *testing.T) {
+	// Bad arch: KILL_THREAD whatever the default; a setting changes it.
+	r := build(t, seccomp.ArchX86_64, `{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_PPC64LE", "SCMP_ARCH_S390X"]}`)
+	assert.True(t, hasWarning(r, WarnArchSkipped, "SCMP_ARCH_PPC64LE skipped"))
+	assert.Equal(t, []*seccomp.Arch{seccomp.ArchX86_64}, r.Filter.Arches())
+	assert.Equal(t, seccomp.ActKillThread, decideNr(t, r, seccomp.AuditArchI386, 3))
+	assert.Equal(t, seccomp.ActKillThread, decideNr(t, r, seccomp.AuditArchPPC64LE, 3))
+	// x32 numbers without SCMP_ARCH_X32: bad arch, but -1.
+	assert.Equal(t, seccomp.ActKillThread, decideNr(t, r, seccomp.AuditArchX86_64, seccomp.X32SyscallBit))
+	assert.Equal(t, seccomp.ActAllow, decideNr(t, r, seccomp.AuditArchX86_64, -1))
+	trap := seccomp.Trap(0)
+	r = build(t, seccomp.ArchX86_64, `{"defaultAction": "SCMP_ACT_ALLOW"}`, Options{BadArchAction: &trap})
+	assert.Equal(t, trap, decideNr(t, r, seccomp.AuditArchAArch64, 3))
+	// arm64: the target is covered even when not listed.
+	r = build(t, seccomp.ArchAArch64, `{"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_ARM"], "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW"}]}`)
+	assert.Equal(t, []*seccomp.Arch{seccomp.ArchAArch64, seccomp.ArchARM}, r.Filter.Arches())
+	assert.Equal(t, seccomp.ActAllow, decide(t, r, seccomp.ArchARM, "read"))
+	assert.Equal(t, seccomp.ActKillThread, decideNr(t, r, seccomp.AuditArchX86_64, 0))
+}
+
+func TestENOSYSAboveHighest(t *testing.T) {
+	eachTarget(t, func(t *testing.T, target *seccomp.Arch) {
+		js := `{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [
+			{"names": ["read", "openat"], "action": "SCMP_ACT_ALLOW"},
+			{"names": ["pidfd_open"], "action": "SCMP_ACT_ERRNO"}]}`
+		r := build(t, target, js, Options{ENOSYSAboveHighest: true})
+		highest, _ := target.Syscall("pidfd_open") // highest named, even with the default action
+		assert.Equal(t, map[*seccomp.Arch]int32{target: highest}, r.Highest)
+		a := target.AuditArch
+		assert.Equal(t, seccomp.Errno(1), decideNr(t, r, a, highest))
+		assert.Equal(t, seccomp.Errno(seccomp.ENOSYS), decideNr(t, r, a, highest+1))
+		assert.Equal(t, seccomp.Errno(seccomp.ENOSYS), decideNr(t, r, a, 1<<20))
+		assert.Equal(t, seccomp.ActAllow, decide(t, r, nil, "read"))
+		assert.Equal(t, seccomp.ActKillThread, decideNr(t, r, seccomp.AuditArchI386+1, 1<<20), "other arches: bad arch")
+		// Off: the default action.
+		r = build(t, target, js)
+		assert.Equal(t, seccomp.Errno(1), decideNr(t, r, a, highest+1))
+		// A permissive default: no stub.
+		for _, def := range []string{"SCMP_ACT_ALLOW", "SCMP_ACT_LOG", "SCMP_ACT_TRACE"} {
+			r = build(t, target, `{"defaultAction": "`+def+`", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ERRNO"}]}`, Options{ENOSYSAboveHighest: true})
+			assert.Empty(t, r.Highest, def)
+		}
+	})
+	// x86_64 with x32: each by the x32 bit; -1 is an x32 number above the
+	// x32 table. Without x32: x32 numbers go to the filter.
+	r := build(t, seccomp.ArchX86_64, `{"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X32"], "syscalls": [
+		{"names": ["read", "write"], "action": "SCMP_ACT_ALLOW"}]}`, Options{ENOSYSAboveHighest: true})
+	x := seccomp.AuditArchX86_64
+	assert.Equal(t, seccomp.ActAllow, decideNr(t, r, x, 1))
+	assert.Equal(t, seccomp.Errno(seccomp.ENOSYS), decideNr(t, r, x, 2))
+	assert.Equal(t, seccomp.ActAllow, decideNr(t, r, x, seccomp.X32SyscallBit|1))
+	assert.Equal(t, seccomp.Errno(seccomp.ENOSYS), decideNr(t, r, x, seccomp.X32SyscallBit|2))
+	assert.Equal(t, seccomp.Errno(seccomp.ENOSYS), decideNr(t, r, x, -1))
+	assert.Equal(t, seccomp.Errno(seccomp.ENOSYS), decideNr(t, r, x, -1<<31), "no x32 bit: an x86_64 number to the stub")
+	r = build(t, seccomp.ArchX86_64, `{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read", "write"], "action": "SCMP_ACT_ALLOW"}]}`, Options{ENOSYSAboveHighest: true})
+	assert.Equal(t, seccomp.ActKillThread, decideNr(t, r, x, seccomp.X32SyscallBit|2))
+	assert.Equal(t, seccomp.Errno(1), decideNr(t, r, x, -1))
+}
+
+func TestErrors(t *testing.T) {
+	for _, tc := range []struct {
+		js   string
+		want []string
+	}{
+		{`{"defaultAction": "SCMP_ACT_FOO"}`, []string{`profile: defaultAction: unknown action "SCMP_ACT_FOO"`}},
+		{`{"syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW"}]}`, []string{"defaultAction: missing"}},
+		{`{}`, []string{"no defaultAction and no syscalls"}},
+		{`{"defaultAction": "SCMP_ACT_ALLOW", "defaultErrnoRet": 3}`, []string{"defaultErrnoRet: SCMP_ACT_ALLOW takes no errno"}},
+		{`{"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 4095}`, []string{"defaultErrnoRet: 4095 is out of range for SCMP_ACT_ERRNO (0 to 4094)"}},
+		{`{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_TRACE", "errnoRet": 65536}]}`,
+			[]string{"syscalls[0].errnoRet (read): 65536 is out of range for SCMP_ACT_TRACE"}},
+		{`{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_KILL", "errnoRet": 1}]}`,
+			[]string{"syscalls[0].errnoRet (read): SCMP_ACT_KILL takes no errno"}},
+		{`{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_KILL", "args": [
+			{"index": 6, "value": 1, "op": "SCMP_CMP_EQ"}, {"index": 0, "value": 1, "op": "SCMP_CMP_FOO"}, {"index": 0, "value": 1}]}]}`,
+			[]string{"syscalls[0].args[0].index (read): argument index 6", `syscalls[0].args[1].op (read): unknown operator "SCMP_CMP_FOO"`, "syscalls[0].args[2].op (read): missing operator"}},
+		{`{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_FOO"], "flags": ["SECCOMP_FILTER_FLAG_FOO"]}`,
+			[]string{`architectures[0]: unknown architecture "SCMP_ARCH_FOO"`, `flags[0]: unknown flag "SECCOMP_FILTER_FLAG_FOO"`}},
+		{`{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": [""], "action": "SCMP_ACT_KILL"}, {"names": ["x"]}]}`,
+			[]string{"syscalls[0].names[0]: empty system call name", "syscalls[1].action (x): missing"}},
+		{"{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n \"syscalls\": [}", []string{"malformed JSON at line 2, column 16"}},
+		{`{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": "read", "action": "SCMP_ACT_KILL"}]}`,
+			[]string{`syscalls[0].names: got string "read", want an array`}},
+		{`{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_KILL", "args": [{"index": 0, "value": -1, "op": "SCMP_CMP_EQ"}]}]}`,
+			[]string{"syscalls[0].args[0].value (read): got number -1, want an unsigned integer"}},
+		{`{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [null, {"names": ["read"], "action": "SCMP_ACT_KILL", "args": [null]}]}`,
+			[]string{"syscalls[0]: null is not an entry", "syscalls[1].args[0] (read): null is not a condition"}},
+		{`[1]`, []string{"profile: got array [1], want an object"}},
+	} {
+		for _, target := range targets {
+			err := loadErr(t, target, tc.js)
+			for _, w := range tc.want {
+				assert.ErrorContains(t, err, w)
+			}
+			var pe *Error
+			assert.True(t, errors.As(err, &pe), "%T", err)
+		}
+	}
+}
+
+func TestUnknownFieldsWarned(t *testing.T) {
+	r := build(t, seccomp.ArchX86_64, `{"defaultAction": "SCMP_ACT_ALLOW", "DefaultErrnoRet": null, "colour": 1,
+		"syscalls": [{"names": ["read"], "action": "SCMP_ACT_KILL", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_EQ", "vaule": 2}]}]}`)
+	assert.True(t, hasWarning(r, WarnUnknownField, `colour: unknown field "colour" ignored`))
+	assert.True(t, hasWarning(r, WarnUnknownField, `syscalls[0].args[0].vaule`))
+	assert.False(t, hasWarning(r, WarnUnknownField, "DefaultErrnoRet"), "keys match without regard to case, as in encoding/json")
+	_, warns, err := ParseOCI([]byte(`{"defaultAction": "SCMP_ACT_ALLOW", "archMap": [], "syscalls": [{"names": ["read"], "action": "SCMP_ACT_KILL", "comment": "x"}]}`))
+	require.NoError(t, err)
+	assert.Len(t, warns, 2, "Docker's fields are unknown to the OCI reader")
+}
+
+func TestFlags(t *testing.T) {
+	r := build(t, seccomp.ArchX86_64, `{"defaultAction": "SCMP_ACT_ALLOW", "flags": ["SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_TSYNC"]}`)
+	assert.Equal(t, seccomp.FlagLog|seccomp.FlagSpecAllow|seccomp.FlagTSync, r.Flags)
+}

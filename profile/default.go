@@ -1,0 +1,27 @@
+package profile
+
+import (
+	_ "embed"
+)
+
+// defaultJSON is Docker's default seccomp profile, default.json of the Go
+// module github.com/moby/profiles/seccomp v0.3.0, copied verbatim (Apache
+// License 2.0, Copyright The Moby Authors; this project is under the same
+// license). testdata/profiles/docker-default.json at the root of this
+// repository is the same file.
+//
+//go:embed docker-default.json
+var defaultJSON []byte
+
+// DefaultJSON returns Docker's default profile as JSON (moby/profiles
+// v0.3.0's default.json): a copy, the caller may change it.
+func DefaultJSON() []byte { return append([]byte(nil), defaultJSON...) }
+
+// Default returns Docker's default profile, parsed: a fresh copy each time.
+func Default() *Docker {
+	d, _, err := Parse(defaultJSON)
+	if err != nil {
+		panic("profile: the embedded default profile does not parse: " + err.Error())
+	}
+	return d
+}

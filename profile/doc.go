@@ -1,0 +1,169 @@
+// Package profile reads and writes seccomp profiles in JSON, the OCI
+// runtime-spec LinuxSeccomp object and Docker's superset of it, and turns
+// them into a seccomp.Filter that means what the profile means to runc and
+// crun, which hand it to libseccomp. Docker's default profile is embedded
+// (Default).
+//
+// # Formats
+//
+// Seccomp is the OCI object: defaultAction, defaultErrnoRet,
+// architectures (SCMP_ARCH_* names), flags, listenerPath and
+// listenerMetadata (kept as they are, for whoever sets up notification),
+// and syscalls: entries of names, an action, an errnoRet and args (index,
+// value, valueTwo, op). ParseOCI reads it and Seccomp.Marshal writes it
+// back.
+//
+// Docker is Docker's format (github.com/moby/profiles/seccomp): the OCI
+// fields plus archMap (a native arch and its sub-arches) and, per entry,
+// the older single name, a comment, and includes and excludes (Selector)
+// by capabilities, arches and minKernel. Parse reads either format (the
+// OCI one is a subset) and Docker.Format tells which it is. Fields neither
+// format has are ignored, as runc and crun ignore them, with a warning.
+//
+// # From Docker's format to OCI's
+//
+// Docker.Resolve applies moby's rules for a target arch (Options.Arch), a
+// capability set (Options.Caps, by default DefaultCaps, Docker's default
+// set) and a kernel version (Options.Kernel, by default the running
+// kernel, read only if an entry has a minKernel; off Linux it must be
+// given):
+//
+//   - architectures come from the archMap entry of the target arch (the
+//     target and its sub-arches); a profile may give architectures or
+//     archMap, not both;
+//   - an entry is dropped when its excludes match: the target arch among
+//     its arches (libseccomp's names: amd64, x86, x32, arm64, arm, riscv64,
+//     ...; only the target's own name counts, not its sub-arches'), any of
+//     its caps in the set, or a kernel at least its minKernel;
+//   - an entry is kept only when its includes all match: the target among
+//     its arches, every one of its caps in the set, a kernel at least its
+//     minKernel;
+//   - a profile with neither defaultAction nor syscalls means "no filter"
+//     to Docker: an error here.
+//
+// # From a profile to a filter
+//
+// Seccomp.Build resolves an OCI profile for the target arch the way runc
+// and crun do through libseccomp:
+//
+//   - Actions: SCMP_ACT_KILL and SCMP_ACT_KILL_THREAD are KILL_THREAD,
+//     SCMP_ACT_KILL_PROCESS is KILL_PROCESS, SCMP_ACT_TRAP is TRAP(0),
+//     SCMP_ACT_ERRNO and SCMP_ACT_TRACE carry errnoRet (EPERM when absent;
+//     at most 4094 for ERRNO, as libseccomp refuses 4095, and 65535 for
+//     TRACE), SCMP_ACT_LOG, SCMP_ACT_ALLOW,
+//     and SCMP_ACT_NOTIFY is USER_NOTIF. defaultErrnoRet applies to the
+//     default action only. errnoRet on another action is an error (the OCI
+//     spec says a runtime must fail; runc ignores it). SCMP_ACT_NOTIFY is
+//     refused as the default action and for write, as runc refuses it, and
+//     it adds the NEW_LISTENER flag to Result.Flags.
+//   - An entry whose action (errno included) equals the default action is
+//     dropped.
+//   - Names are resolved on each arch the filter covers; a name an arch
+//     does not have is skipped there (WarnSyscallNotOnArch), and a name no
+//     covered arch has is skipped (WarnUnknownSyscall): libseccomp skips
+//     them alike, and runc ignores names libseccomp does not know.
+//   - The conditions of an entry are ANDed; but when an argument index
+//     repeats in one entry, each condition becomes a rule of its own
+//     (ORed), as runc and crun do (libseccomp takes one condition per
+//     argument). SCMP_CMP_MASKED_EQ takes the mask in value and the datum
+//     in valueTwo and compares (arg & mask) == (datum & mask), as
+//     libseccomp does; the other operators ignore valueTwo (with a warning
+//     when it is set). On 32-bit arches (i386, arm) only the low 32 bits of
+//     arguments and values count, as in libseccomp.
+//   - For one system call named by several entries, the first
+//     unconditional entry decides it and beats every conditional one,
+//     before it or after it, as in libseccomp. Conditional rules with the
+//     same conditions and different actions are an error, as libseccomp
+//     refuses them (EEXIST, and runc fails). See "Differences" for
+//     conditional rules that overlap otherwise.
+//   - A rule whose conditions no call can meet (arg0 < 0, or a 64-bit
+//     value on a 32-bit arch) is skipped with a warning; libseccomp keeps
+//     it, and it never matches there either.
+//   - Arches: the filter covers the target arch and every arch the profile
+//     lists that has a syscall table here (x86_64, i386, x32, aarch64, arm,
+//     riscv64). The SCMP_ARCH_* names of other arches (ppc64le, s390x,
+//     mips, ...) are skipped with WarnArchSkipped: calls from them get the
+//     bad-arch action, as from any arch not listed. This only loses
+//     something when the profile is used on such a machine, and the target
+//     is always an arch with a table. An unknown name is an error.
+//   - Calls from arches the filter does not cover get KILL_THREAD, whatever
+//     the default action: libseccomp's bad-arch action, which neither runc
+//     nor crun changes (Options.BadArchAction changes it). On x86_64, x32
+//     calls (numbers with the x32 bit) are such calls unless
+//     SCMP_ARCH_X32 is covered, except number -1 (what a tracer sets to
+//     skip a call), which gets the default action as in libseccomp's
+//     programs (seccomp.Filter.SetNrMinusOneDefault).
+//   - Options.ENOSYSAboveHighest adds runc's stub (runc, and only runc,
+//     prepends it to libseccomp's program): on each covered arch, a call
+//     whose number is above the highest number of any name in the profile
+//     (any entry, whatever its action) gets ERRNO(ENOSYS), unless the
+//     default action is ALLOW, LOG or TRACE. On x86_64 it tells x32 calls
+//     by the x32 bit, as runc does. runc makes the stub for the arches the
+//     profile lists; here it covers the target arch too, which a profile
+//     without architectures would otherwise leave out.
+//   - Errors name the entry and the field (*Error): unknown action,
+//     operator, flag or architecture, argument index above 5, errnoRet out
+//     of range, malformed JSON. Every error is reported at once, and
+//     nothing is built from a profile with an error.
+//
+// Result.Compile compiles the filter (and the stub); Result.Evaluate gives
+// its decision for one call without BPF.
+//
+// # Differences from libseccomp
+//
+// The filter means the same as the program libseccomp 2.5 generates for
+// the profile as runc adds it (with runc's stub when it is on), with the
+// differences below. The bench module checks this with libseccomp through
+// cgo: random profiles and calls, and Docker's default profile on every
+// system call number and argument rule; it counts each difference.
+//
+//   - Conditional rules of one system call that overlap with different
+//     actions. libseccomp merges the rules of a system call into a tree of
+//     comparisons and the first branch that matches decides: the branches
+//     of a level are ordered by argument (highest index first), high word
+//     before low, operator (EQ, NE and MASKED_EQ, then LT and LE, then GT
+//     and GE) and value, whatever the actions and the order of the
+//     entries. When one rule's conditions extend another's, the order of
+//     the entries decides whether the longer rule is silently dropped
+//     (shorter one first) or the profile refused with EEXIST (longer one
+//     first). That is an artifact of its data structure, not a meaning a
+//     profile author can rely on, so here the rule whose action the kernel
+//     ranks first wins (KILL_PROCESS, KILL_THREAD, TRAP, ERRNO, USER_NOTIF,
+//     TRACE, LOG, ALLOW; the lowest errno between two ERRNOs): the
+//     stricter answer, whatever the order. Such profiles that libseccomp
+//     refuses are accepted. Overlapping rules with the same action,
+//     disjoint rules, unconditional entries and the same conditions with
+//     different actions (refused by both) mean the same in both.
+//   - On i386, libseccomp applies rules for the socket calls and the SysV
+//     IPC calls to the multiplexers socketcall(2) and ipc(2), with the
+//     call's number as the first argument and without the other
+//     conditions, and version 2.5.4 does not know the direct socket calls
+//     of i386 (numbers 359 to 373) at all. Here rules apply to the system
+//     calls they name only: a profile that means to control socketcall or
+//     ipc names them.
+//   - The tables: system calls newer than libseccomp's tables (uretprobe,
+//     statmount, listmount, mseal, the *xattrat calls for 2.5.4) are
+//     compiled here, where runc ignores them; the ARM-private calls
+//     (breakpoint, cacheflush, set_tls) and libseccomp's pseudo-calls
+//     (recv, send on x86) are in its tables only, and are skipped here with
+//     a warning.
+//   - Checks: errnoRet on an action that takes none is an error (the OCI
+//     spec says a runtime must fail; runc ignores it), and so is anything
+//     wrong in an entry whose action equals the default action (runc drops
+//     the entry before it looks at it).
+//   - libseccomp 2.5.4 has bugs that the differential tests meet and
+//     count: rules lost or garbled when merged (its program then answers
+//     what its rules, compiled one at a time, do not say), comparisons made
+//     on the wrong half of an argument (a missing reload of the
+//     accumulator), and programs that compare the arch token with system
+//     call numbers (a missing load of the number, when the arch has no
+//     system call of the highest priority). The filters here have none of
+//     them.
+//
+// What is the same and may surprise: libseccomp takes x32 for a 32-bit
+// ABI, so its rules compare only the low 32 bits of arguments on x32, and
+// so do the filters here; SCMP_CMP_MASKED_EQ with a mask that has no bits
+// in the half an arch compares always holds and is dropped, which can make
+// a rule unconditional on i386, arm and x32 only; libseccomp refuses an
+// ERRNO of 4095, so the largest errnoRet is 4094.
+package profile

@@ -1,0 +1,71 @@
+package profile
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// KernelVersion is a Linux version as Docker's minKernel gives it: the
+// version and the major revision ("5.10"); minor revisions and suffixes
+// do not count (5.10.3-amd64 is 5.10).
+type KernelVersion struct {
+	Kernel uint64 // the 5 in 5.10
+	Major  uint64 // the 10 in 5.10
+}
+
+func (k KernelVersion) String() string { return fmt.Sprintf("%d.%d", k.Kernel, k.Major) }
+
+// Less reports whether k is older than v.
+func (k KernelVersion) Less(v KernelVersion) bool {
+	return k.Kernel < v.Kernel || k.Kernel == v.Kernel && k.Major < v.Major
+}
+
+// ParseKernelVersion parses "<kernel>.<major>" as Docker's minKernel does:
+// exactly two numbers of at most 255, not both 0.
+func ParseKernelVersion(s string) (KernelVersion, error) {
+	var k KernelVersion
+	parts := strings.SplitN(s, ".", 3)
+	if len(parts) != 2 {
+		return k, fmt.Errorf("kernel version %q: want <kernel>.<major>, like 5.10", s)
+	}
+	var err error
+	if k.Kernel, err = strconv.ParseUint(parts[0], 10, 8); err != nil {
+		return k, fmt.Errorf("kernel version %q: want <kernel>.<major>, like 5.10 (numbers up to 255)", s)
+	}
+	if k.Major, err = strconv.ParseUint(parts[1], 10, 8); err != nil {
+		return k, fmt.Errorf("kernel version %q: want <kernel>.<major>, like 5.10 (numbers up to 255)", s)
+	}
+	if k.Kernel == 0 && k.Major == 0 {
+		return k, fmt.Errorf("kernel version %q: 0.0 is not a version", s)
+	}
+	return k, nil
+}
+
+// ParseRelease reads the version from a kernel release string as uname
+// gives it ("6.1.0-18-amd64", "3.12-1-amd64"): the first two numbers.
+func ParseRelease(release string) (KernelVersion, error) {
+	var k KernelVersion
+	if _, err := fmt.Sscanf(release, "%d.%d", &k.Kernel, &k.Major); err != nil {
+		return k, fmt.Errorf("kernel release %q: no <kernel>.<major> version in it", release)
+	}
+	return k, nil
+}
+
+// MarshalJSON writes the version as Docker does, a string "5.10".
+func (k KernelVersion) MarshalJSON() ([]byte, error) { return json.Marshal(k.String()) }
+
+// UnmarshalJSON reads a version string with ParseKernelVersion.
+func (k *KernelVersion) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("kernel version: want a string like \"5.10\", got %s", b)
+	}
+	v, err := ParseKernelVersion(s)
+	if err != nil {
+		return err
+	}
+	*k = v
+	return nil
+}
