@@ -75,6 +75,7 @@ var verbs = []*verb{
 	disasmVerb,
 	verifyVerb,
 	emulateVerb,
+	runVerb,
 	compileVerb,
 	featuresVerb,
 	versionVerb,

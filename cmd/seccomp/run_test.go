@@ -1,0 +1,88 @@
+//go:build linux
+
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// TestRun runs real binaries under profiles with the built command: run
+// replaces its own process, so it cannot be tested in-process.
+func TestRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the command")
+	}
+	if runtime.GOARCH != "amd64" && runtime.GOARCH != "arm64" {
+		t.Skip("run needs a native arch")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "seccomp")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	run := func(args ...string) (string, int) {
+		t.Helper()
+		cmd := exec.Command(bin, append([]string{"run"}, args...)...)
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		err := cmd.Run()
+		var ee *exec.ExitError
+		if err != nil && !errors.As(err, &ee) {
+			t.Fatalf("run %q: %v", args, err)
+		}
+		return out.String(), cmd.ProcessState.ExitCode()
+	}
+	// A custom profile that denies uname(2) with EPERM and allows the rest.
+	custom := filepath.Join(dir, "no-uname.json")
+	if err := os.WriteFile(custom, []byte(`{"defaultAction": "SCMP_ACT_ALLOW",
+		"syscalls": [{"names": ["uname"], "action": "SCMP_ACT_ERRNO"}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, code := run("--", "true")
+	if code != 0 {
+		t.Errorf("true under the default profile: exit %d\n%s", code, out)
+	}
+	if out, code = run("ls", "/"); code != 0 || !strings.Contains(out, "proc") {
+		t.Errorf("ls / under the default profile: exit %d\n%s", code, out)
+	}
+	if out, code = run("-profile", custom, "uname"); code != 1 || !strings.Contains(out, "Operation not permitted") {
+		t.Errorf("uname under a profile that denies it: exit %d\n%s", code, out)
+	}
+	if out, code = run("-log", "-profile", custom, "uname"); code != 0 {
+		t.Errorf("uname under -log: exit %d\n%s", code, out)
+	}
+	if _, err := exec.LookPath("unshare"); err == nil && os.Geteuid() == 0 {
+		// The default profile allows unshare only with CAP_SYS_ADMIN in the
+		// capability set it is resolved for.
+		if out, code = run("--", "unshare", "-U", "true"); code == 0 || !strings.Contains(out, "Operation not permitted") {
+			t.Errorf("unshare -U under the default profile: exit %d\n%s", code, out)
+		}
+		if out, code = run("-caps", "CAP_SYS_ADMIN", "--", "unshare", "-U", "true"); code != 0 {
+			t.Errorf("unshare -U with CAP_SYS_ADMIN: exit %d\n%s", code, out)
+		}
+	}
+	if out, code = run("no-such-command-here"); code != exitNotFound {
+		t.Errorf("missing command: exit %d\n%s", code, out)
+	}
+	if out, code = run(); code != exitUsage || !strings.Contains(out, "no command") {
+		t.Errorf("no command: exit %d\n%s", code, out)
+	}
+	if out, code = run("-arch-check", "loose", "true"); code != exitUsage {
+		t.Errorf("bad -arch-check: exit %d\n%s", code, out)
+	}
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, []byte(`{"defaultAction": "SCMP_ACT_SOMETIMES"}`), 0o644)
+	if out, code = run("-profile", bad, "true"); code != exitFailure || !strings.Contains(out, "SCMP_ACT_SOMETIMES") {
+		t.Errorf("bad profile: exit %d\n%s", code, out)
+	}
+	if out, code = run("-arch-check", "strict", "--", "true"); code != 0 {
+		t.Errorf("strict arch check: exit %d\n%s", code, out)
+	}
+}
