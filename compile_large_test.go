@@ -16,7 +16,7 @@ func TestCompileLargeFilter(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 5))
 	if !checkCompiled(t, f, func() func() (Data, bool) {
 		k := 0
-		return func() (Data, bool) { k++; return randInput(rng, f), k <= 2000 }
+		return func() (Data, bool) { k++; return randInput(rng, f), k <= 20000 }
 	}()) {
 		t.Fatal(f.Validate())
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 )
 
 // Op is the comparison of a condition on a system call argument.
@@ -209,7 +210,13 @@ type Filter struct {
 	enosys        bool
 	minusOne      bool // SetNrMinusOneDefault
 	rules         []Rule
+
+	// planned caches what plan returns, for Evaluate; nil after a change.
+	planned atomic.Pointer[[]*archPlan]
 }
+
+// changed drops what was derived from the filter.
+func (f *Filter) changed() { f.planned.Store(nil) }
 
 // ENOSYS is the errno a call gets from a kernel that does not know it.
 const ENOSYS = 38
@@ -228,12 +235,12 @@ func NewFilter(defaultAction Action, arches ...*Arch) *Filter {
 
 // SetBadArchAction sets what calls from arches the filter does not cover
 // get. The default is ActKillProcess.
-func (f *Filter) SetBadArchAction(a Action) *Filter { f.badArch = a; return f }
+func (f *Filter) SetBadArchAction(a Action) *Filter { f.badArch = a; f.changed(); return f }
 
 // SetUnknownSyscallENOSYS makes calls whose number is above the highest the
 // arch's syscall table knows get ERRNO(ENOSYS) instead of the default
 // action, so that programs newer than the tables fall back gracefully.
-func (f *Filter) SetUnknownSyscallENOSYS(on bool) *Filter { f.enosys = on; return f }
+func (f *Filter) SetUnknownSyscallENOSYS(on bool) *Filter { f.enosys = on; f.changed(); return f }
 
 // Add appends rules.
 func (f *Filter) Add(rules ...Rule) *Filter {
@@ -241,6 +248,7 @@ func (f *Filter) Add(rules ...Rule) *Filter {
 		r.Conds = slices.Clone(r.Conds)
 		f.rules = append(f.rules, r)
 	}
+	f.changed()
 	return f
 }
 
@@ -255,7 +263,7 @@ func (f *Filter) Add(rules ...Rule) *Filter {
 // let -1 through to the default action for that reason, and this setting
 // reproduces them (package profile turns it on, to mean what runc and crun
 // mean). It is off by default.
-func (f *Filter) SetNrMinusOneDefault(on bool) *Filter { f.minusOne = on; return f }
+func (f *Filter) SetNrMinusOneDefault(on bool) *Filter { f.minusOne = on; f.changed(); return f }
 
 // AddSyscalls adds one unconditional rule with action a for each named
 // system call.
@@ -263,6 +271,7 @@ func (f *Filter) AddSyscalls(a Action, names ...string) *Filter {
 	for _, n := range names {
 		f.rules = append(f.rules, Rule{Syscall: n, Action: a})
 	}
+	f.changed()
 	return f
 }
 
@@ -660,8 +669,13 @@ func (f *Filter) Lint() []*Problem {
 // Filter), without BPF: the reference the compiled program agrees with. It
 // assumes a valid filter: rules with errors are ignored.
 func (f *Filter) Evaluate(d Data) Action {
-	plans, _ := f.plan()
-	return evaluatePlans(plans, f, &d)
+	plans := f.planned.Load()
+	if plans == nil {
+		p, _ := f.plan()
+		plans = &p
+		f.planned.Store(plans)
+	}
+	return evaluatePlans(*plans, f, &d)
 }
 
 func evaluatePlans(plans []*archPlan, f *Filter, d *Data) Action {
