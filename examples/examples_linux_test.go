@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/seccomp-go/seccomp"
 )
 
 func build(t *testing.T, name string) string {
@@ -53,6 +55,50 @@ func TestLauncher(t *testing.T) {
 		out, err = exec.Command(bin, "no-such-command").CombinedOutput()
 		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 127 {
 			t.Errorf("missing command: %v\n%s", err, out)
+		}
+	}
+}
+
+func TestNotify(t *testing.T) {
+	bin := build(t, "notify")
+	if ok, err := seccomp.FlagSupported(seccomp.FlagNewListener); err != nil || !ok {
+		t.Skipf("no user notification here: %v", err)
+	}
+	out, err := exec.Command(bin).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, want := range []string{
+		"supervisor: received the listener, with state {",
+		"supervisor: getppid from pid ",
+		"target: getppid() = 1",
+		"/plain\" (logged only): continue",
+		"target: mkdir plain: <nil> (exists: true)",
+		"/denied-dir\": errno EACCES",
+		"target: mkdir denied-dir: mkdir ",
+		"denied-dir: permission denied (exists: false)",
+		"/emulated-dir\": return 0",
+		"target: mkdir emulated-dir: <nil> (exists: true)",
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("missing %q in:\n%s", want, out)
+		}
+	}
+
+	// A program of the system under the supervisor: its exit status is the
+	// program's.
+	if _, err := exec.LookPath("mkdir"); err != nil {
+		return
+	}
+	dir := t.TempDir()
+	cmd := exec.Command(bin, "mkdir", filepath.Join(dir, "a"), filepath.Join(dir, "denied-b"), filepath.Join(dir, "emulated-c"))
+	out, err = cmd.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(string(out), "Permission denied") {
+		t.Errorf("mkdir under the supervisor: %v\n%s", err, out)
+	}
+	for name, want := range map[string]bool{"a": true, "denied-b": false, "emulated-c": true} {
+		if _, err := os.Stat(filepath.Join(dir, name)); (err == nil) != want {
+			t.Errorf("%s: exists %v, want %v", name, err == nil, want)
 		}
 	}
 }
