@@ -19,6 +19,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/seccomp-go/seccomp"
+	"github.com/seccomp-go/seccomp/internal/childcase"
 )
 
 // Installing a filter cannot be undone, so every test here runs its case in
@@ -26,35 +27,17 @@ import (
 // TestInstallHelper and the case in SECCOMP_INSTALL_CASE. The case prints
 // what it saw on stdout; the parent checks it and the exit status.
 
-const installCaseEnv = "SECCOMP_INSTALL_CASE"
-
-var installCases = map[string]func() error{}
+var installCases = childcase.New("SECCOMP_INSTALL_CASE")
 
 // TestInstallHelper runs a case in a child process; it does nothing in a
 // normal run.
-func TestInstallHelper(t *testing.T) {
-	name := os.Getenv(installCaseEnv)
-	if name == "" {
-		t.Skip("runs only as a child of the install tests")
-	}
-	run, ok := installCases[name]
-	if !ok {
-		fmt.Printf("no case %q\n", name)
-		os.Exit(3)
-	}
-	if err := run(); err != nil {
-		fmt.Printf("error: %v\n", err)
-		os.Exit(1)
-	}
-	os.Exit(0)
-}
+func TestInstallHelper(t *testing.T) { installCases.Helper(t) }
 
 // runCase runs an install case in a child and returns its output and wait
 // status.
 func runCase(t *testing.T, name string, env ...string) (string, syscall.WaitStatus) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestInstallHelper$", "-test.count=1")
-	cmd.Env = append(append(os.Environ(), installCaseEnv+"="+name), env...)
+	cmd := installCases.Command("TestInstallHelper", name, env...)
 	out, err := cmd.CombinedOutput()
 	var ee *exec.ExitError
 	if err != nil && !errors.As(err, &ee) {
@@ -120,7 +103,7 @@ func threadStatus() (map[int][2]int, error) {
 
 func init() {
 	// A filter installed from a goroutine reaches every OS thread.
-	installCases["tsync"] = func() error {
+	installCases.Add("tsync", func() error {
 		const threads = 12
 		var ready, release sync.WaitGroup
 		ready.Add(threads)
@@ -157,7 +140,7 @@ func init() {
 		_, _, errno := syscall.Syscall(1001, 0, 0, 0)
 		fmt.Printf("call 1001: errno %d\n", errno)
 		return nil
-	}
+	})
 }
 
 func TestInstallTSync(t *testing.T) {
@@ -180,7 +163,7 @@ func TestInstallTSync(t *testing.T) {
 
 func init() {
 	// Each action as the kernel documents it, seen from inside.
-	installCases["actions"] = func() error {
+	installCases.Add("actions", func() error {
 		progs := []seccomp.Program{
 			denyNr(1001, seccomp.Errno(42)),
 			denyNr(1002, seccomp.ActLog),
@@ -198,7 +181,7 @@ func init() {
 			fmt.Printf("nr %d: ret %d errno %d\n", nr, int(r), errno)
 		}
 		return nil
-	}
+	})
 }
 
 func TestInstallActions(t *testing.T) {
@@ -212,7 +195,7 @@ func TestInstallActions(t *testing.T) {
 }
 
 func init() {
-	installCases["kill_process"] = func() error {
+	installCases.Add("kill_process", func() error {
 		if err := seccomp.Install(denyNr(1001, seccomp.ActKillProcess), seccomp.InstallOptions{}); err != nil {
 			return err
 		}
@@ -220,8 +203,8 @@ func init() {
 		syscall.Syscall(1001, 0, 0, 0)
 		fmt.Println("survived")
 		return nil
-	}
-	installCases["trap"] = func() error {
+	})
+	installCases.Add("trap", func() error {
 		if err := seccomp.Install(denyNr(1001, seccomp.Trap(9)), seccomp.InstallOptions{}); err != nil {
 			return err
 		}
@@ -229,7 +212,7 @@ func init() {
 		syscall.Syscall(1001, 0, 0, 0)
 		fmt.Println("survived")
 		return nil
-	}
+	})
 }
 
 func TestInstallKillProcess(t *testing.T) {
@@ -255,7 +238,7 @@ func TestInstallTrap(t *testing.T) {
 
 func init() {
 	// Stacked filters: the stricter decision wins, in either order.
-	installCases["stacking"] = func() error {
+	installCases.Add("stacking", func() error {
 		a := seccomp.NewFilter(seccomp.ActAllow, seccomp.ArchX86_64)
 		a.Add(seccomp.Rule{Number: 1001, Arch: seccomp.ArchX86_64, Action: seccomp.ActLog},
 			seccomp.Rule{Number: 1002, Arch: seccomp.ArchX86_64, Action: seccomp.Errno(4)})
@@ -272,7 +255,7 @@ func init() {
 			fmt.Printf("nr %d: errno %d\n", nr, errno)
 		}
 		return nil
-	}
+	})
 }
 
 func TestInstallStacking(t *testing.T) {
@@ -296,7 +279,7 @@ func capDrop(capability uint) error {
 }
 
 func init() {
-	installCases["privileges"] = func() error {
+	installCases.Add("privileges", func() error {
 		runtime.LockOSThread() // capabilities are per thread
 		if err := capDrop(unix.CAP_SYS_ADMIN); err != nil {
 			return err
@@ -314,7 +297,7 @@ func init() {
 		nnp, _ = seccomp.NoNewPrivs()
 		fmt.Printf("default: nnp %v errno %d\n", nnp, errno)
 		return nil
-	}
+	})
 }
 
 func TestInstallPrivileges(t *testing.T) {
@@ -330,7 +313,7 @@ func TestInstallPrivileges(t *testing.T) {
 
 func init() {
 	// Foreign arches: an x86_64 filter stops x32 calls and i386 calls.
-	installCases["foreign_arch"] = func() error {
+	installCases.Add("foreign_arch", func() error {
 		f := seccomp.NewFilter(seccomp.ActAllow, seccomp.ArchX86_64).SetBadArchAction(seccomp.Errno(11))
 		if err := f.Install(seccomp.InstallOptions{}); err != nil {
 			return err
@@ -343,7 +326,7 @@ func init() {
 			fmt.Println("no int 0x80")
 		}
 		return nil
-	}
+	})
 }
 
 func TestInstallForeignArch(t *testing.T) {
@@ -359,7 +342,7 @@ func TestInstallForeignArch(t *testing.T) {
 
 func init() {
 	// The stacking limit is checked before the kernel is asked.
-	installCases["stack_limit"] = func() error {
+	installCases.Add("stack_limit", func() error {
 		big := make(seccomp.Program, seccomp.MaxInstructions)
 		for i := range big {
 			big[i] = seccomp.Program{{Op: 0x20, K: 0}}[0] // ld [0]
@@ -377,7 +360,7 @@ func init() {
 				return fmt.Errorf("install %d: %w", i, err)
 			}
 		}
-	}
+	})
 }
 
 func TestInstallStackLimit(t *testing.T) {
@@ -391,7 +374,7 @@ func init() {
 	// Where seccomp(2) does not exist, prctl(PR_SET_SECCOMP) is used, and
 	// only for what it can do. The missing syscall is played by a filter
 	// answering ENOSYS to seccomp(2).
-	installCases["prctl_fallback"] = func() error {
+	installCases.Add("prctl_fallback", func() error {
 		if err := seccomp.Install(denyNr(unix.SYS_SECCOMP, seccomp.Errno(38)), seccomp.InstallOptions{}); err != nil {
 			return err
 		}
@@ -407,7 +390,7 @@ func init() {
 		_, _, errno := syscall.Syscall(1001, 0, 0, 0)
 		fmt.Printf("this thread: errno %d\n", errno)
 		return nil
-	}
+	})
 }
 
 func TestInstallPrctlFallback(t *testing.T) {
@@ -421,7 +404,7 @@ func TestInstallPrctlFallback(t *testing.T) {
 func init() {
 	// Install before exec, the way a launcher does it: Exec replaces the
 	// process.
-	installCases["exec"] = func() error {
+	installCases.Add("exec", func() error {
 		f := seccomp.NewFilter(seccomp.ActAllow, seccomp.ArchX86_64)
 		f.AddSyscalls(seccomp.Errno(1), "uname")
 		p, err := f.Compile()
@@ -429,7 +412,7 @@ func init() {
 			return err
 		}
 		return seccomp.Exec(p, seccomp.InstallOptions{}, "/bin/uname", []string{"uname"}, os.Environ())
-	}
+	})
 }
 
 func unameDenied() seccomp.Program {
@@ -481,13 +464,13 @@ func TestCommand(t *testing.T) {
 }
 
 func init() {
-	installCases["trap_exec"] = func() error {
+	installCases.Add("trap_exec", func() error {
 		if err := seccomp.Install(denyNr(1001, seccomp.Trap(9)), seccomp.InstallOptions{}); err != nil {
 			return err
 		}
 		bin := os.Getenv("SIGSYS_BIN")
 		return seccomp.Exec(denyNr(1002, seccomp.Errno(1)), seccomp.InstallOptions{}, bin, []string{bin}, os.Environ())
-	}
+	})
 }
 
 // TestInstallTrapSiginfo checks what a TRAP delivers: SIGSYS with si_code
@@ -511,7 +494,7 @@ func TestInstallTrapSiginfo(t *testing.T) {
 func init() {
 	// A thread with a filter of its own cannot be synchronised: the error
 	// names it, and nothing is installed anywhere.
-	installCases["tsync_diverged"] = func() error {
+	installCases.Add("tsync_diverged", func() error {
 		tidc := make(chan int)
 		hold := make(chan struct{})
 		go func() {
@@ -539,7 +522,7 @@ func init() {
 		_, _, errno := syscall.Syscall(1002, 0, 0, 0)
 		fmt.Printf("call 1002 here: errno %d\n", errno)
 		return nil
-	}
+	})
 }
 
 func TestInstallTSyncDiverged(t *testing.T) {
@@ -553,7 +536,7 @@ func TestInstallTSyncDiverged(t *testing.T) {
 
 func init() {
 	// Every flag the kernel has can be used.
-	installCases["flags"] = func() error {
+	installCases.Add("flags", func() error {
 		p := denyNr(1001, seccomp.Errno(4))
 		for _, fl := range []seccomp.FilterFlag{seccomp.FlagLog, seccomp.FlagSpecAllow, seccomp.FlagLog | seccomp.FlagTSyncESRCH} {
 			err := seccomp.Install(p, seccomp.InstallOptions{Flags: fl})
@@ -574,7 +557,7 @@ func init() {
 		st, _ := threadStatus()
 		fmt.Printf("filters: %d\n", st[unix.Gettid()][1])
 		return nil
-	}
+	})
 }
 
 func TestInstallFlags(t *testing.T) {
@@ -593,7 +576,7 @@ func init() {
 	// A flag the kernel does not know is reported with the release that
 	// added it, before anything is installed. The unknown flag is played by
 	// a filter that answers EINVAL to seccomp(2) calls with FlagLog.
-	installCases["missing_flag"] = func() error {
+	installCases.Add("missing_flag", func() error {
 		f := seccomp.NewFilter(seccomp.ActAllow, seccomp.ArchX86_64)
 		f.Add(seccomp.Rule{Syscall: "seccomp", Action: seccomp.Errno(uint16(unix.EINVAL)),
 			Conds: []seccomp.Cond{seccomp.Arg(0).Eq(1), seccomp.Arg(1).MaskedNe(uint64(seccomp.FlagLog), 0)}})
@@ -605,7 +588,7 @@ func init() {
 		st, _ := threadStatus()
 		fmt.Printf("filters: %d\n", st[unix.Gettid()][1])
 		return nil
-	}
+	})
 }
 
 func TestInstallMissingFlag(t *testing.T) {

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"os"
@@ -19,6 +18,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/seccomp-go/seccomp"
+	"github.com/seccomp-go/seccomp/internal/childcase"
 )
 
 // The targets of these tests are child processes: the test binary run
@@ -28,28 +28,11 @@ import (
 // unix socket (its fd 3): the test process is the supervisor, and installs
 // nothing. The target prints what it saw on stdout.
 
-const notifyCaseEnv = "SECCOMP_NOTIFY_CASE"
-
-var targetCases = map[string]func() error{}
+var targetCases = childcase.New("SECCOMP_NOTIFY_CASE")
 
 // TestNotifyHelper runs a target case in a child process; it does nothing
 // in a normal run.
-func TestNotifyHelper(t *testing.T) {
-	name := os.Getenv(notifyCaseEnv)
-	if name == "" {
-		t.Skip("runs only as a child of the notify tests")
-	}
-	run, ok := targetCases[name]
-	if !ok {
-		fmt.Printf("no case %q\n", name)
-		os.Exit(3)
-	}
-	if err := run(); err != nil {
-		fmt.Printf("error: %v\n", err)
-		os.Exit(1)
-	}
-	os.Exit(0)
-}
+func TestNotifyHelper(t *testing.T) { targetCases.Helper(t) }
 
 // installAndSend is the target's start: it installs a filter on every
 // thread that sends the named system calls to a listener (and allows the
@@ -116,8 +99,7 @@ func startTarget(t *testing.T, name string, env ...string) *target {
 	}
 	parent, child := os.NewFile(uintptr(fds[0]), "target"), os.NewFile(uintptr(fds[1]), "supervisor")
 	defer parent.Close()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestNotifyHelper$", "-test.count=1")
-	cmd.Env = append(append(os.Environ(), notifyCaseEnv+"="+name), env...)
+	cmd := targetCases.Command("TestNotifyHelper", name, env...)
 	cmd.ExtraFiles = []*os.File{child}
 	pr, pw, err := os.Pipe()
 	if err != nil {

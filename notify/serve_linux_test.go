@@ -23,7 +23,7 @@ import (
 
 func init() {
 	// mkdir, openat and getppid go to the supervisor.
-	targetCases["answers"] = func() error {
+	targetCases.Add("answers", func() error {
 		dir := os.Getenv("NOTIFY_DIR")
 		if err := installAndSend("mkdirat", "openat", "getppid"); err != nil {
 			return err
@@ -42,7 +42,7 @@ func init() {
 		_, _, e = syscall.Syscall6(unix.SYS_OPENAT, uintptr(fdcwd), 8, unix.O_RDONLY, 0, 0, 0)
 		fmt.Printf("openat bad pointer: %v\n", e)
 		return nil
-	}
+	})
 }
 
 // TestAnswers: a target whose mkdir, openat and getppid are answered by
@@ -126,7 +126,7 @@ func TestAnswers(t *testing.T) {
 
 func init() {
 	// openat goes to the supervisor, which injects descriptors.
-	targetCases["addfd"] = func() error {
+	targetCases.Add("addfd", func() error {
 		dir := os.Getenv("NOTIFY_DIR")
 		devnull, err := os.Open(os.DevNull)
 		if err != nil {
@@ -153,7 +153,7 @@ func init() {
 			fmt.Printf("%s: fd %d %q %v cloexec=%v\n", name, f.Fd(), b[:n], err, flags&unix.FD_CLOEXEC != 0)
 		}
 		return nil
-	}
+	})
 }
 
 // TestAddFD: descriptors injected with ADDFD, with SEND (the call returns
@@ -221,7 +221,7 @@ func TestAddFD(t *testing.T) {
 
 func init() {
 	// The hub starts victims, which inherit its filter, and waits for them.
-	targetCases["hub"] = func() error {
+	targetCases.Add("hub", func() error {
 		if err := installAndSend("getppid"); err != nil {
 			return err
 		}
@@ -246,17 +246,16 @@ func init() {
 		}
 		fmt.Println("after: 100 answers")
 		return nil
-	}
-	targetCases["victim"] = func() error {
+	})
+	targetCases.Add("victim", func() error {
 		r, e := getppid(0xdead, 0)
 		fmt.Printf("victim: getppid %d errno %d\n", int(r), int(e))
 		return nil
-	}
+	})
 }
 
 func newHelperCmd(name string) *exec.Cmd {
-	cmd := exec.Command(os.Args[0], "-test.run=^TestNotifyHelper$", "-test.count=1")
-	cmd.Env = append(os.Environ(), notifyCaseEnv+"="+name)
+	cmd := targetCases.Command("TestNotifyHelper", name)
 	return cmd
 }
 
@@ -353,7 +352,7 @@ const (
 func init() {
 	// 8 threads make 10,000 getppid calls, each with its own arguments,
 	// and check that each gets its own answer.
-	targetCases["storm"] = func() error {
+	targetCases.Add("storm", func() error {
 		if err := installAndSend("getppid"); err != nil {
 			return err
 		}
@@ -385,7 +384,7 @@ func init() {
 		wg.Wait()
 		fmt.Printf("storm: calls %d wrong %d threads %d\n", calls, wrong, len(tids))
 		return nil
-	}
+	})
 }
 
 func stormAnswer(thread, call uint64) uintptr { return uintptr(thread<<20 | call + 1) }
@@ -458,7 +457,7 @@ func storm(t *testing.T, workers int) {
 func init() {
 	// The idle target makes a getppid call for each line on stdin and
 	// prints the answer; it exits at the end of stdin.
-	targetCases["idle"] = func() error {
+	targetCases.Add("idle", func() error {
 		if err := installAndSend("getppid"); err != nil {
 			return err
 		}
@@ -468,7 +467,7 @@ func init() {
 			fmt.Printf("getppid: %d errno %d\n", int(r), int(e))
 		}
 		return nil
-	}
+	})
 }
 
 // TestCancel: cancelling Serve's context stops it within a bounded time,
