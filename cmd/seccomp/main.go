@@ -77,6 +77,11 @@ var verbs = []*verb{
 	emulateVerb,
 	runVerb,
 	compileVerb,
+	syscallsVerb,
+	explainVerb,
+	auditVerb,
+	diffVerb,
+	dotVerb,
 	featuresVerb,
 	versionVerb,
 }
