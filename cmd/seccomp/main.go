@@ -38,6 +38,10 @@
 //     verb or flag, a missing or extra operand, a malformed or out-of-range
 //     number, an unknown arch or system call name, conflicting flags, or raw
 //     output headed for a terminal.
+//   - 3: a finding, for gates in CI: audit found something at or above its
+//     -fail-on severity, or diff found a difference.
+//   - run exits with its command's status, 126 when the filter cannot be
+//     installed or the command executed, 127 when it is not found.
 //
 // Every error is one line on standard error, starting with "seccomp VERB: ".
 package main
@@ -161,7 +165,9 @@ decimal or 0x hexadecimal; negative numbers are refused.
 Exit status: 0 success; 1 the work failed (unreadable or malformed input, a
 program the kernel would refuse, a bad -batch line, a failed write); 2 usage
 error (unknown verb or flag, wrong operands, malformed number, unknown arch or
-system call name, conflicting flags).
+system call name, conflicting flags); 3 a finding (audit at or above -fail-on,
+diff found differences). run exits with its command's status (126: cannot
+install or exec, 127: not found).
 
 Examples:
   seccomp asm -o allow.bpf allow.txt
