@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command notify runs a program under a filter that sends its mkdir and
 // getppid calls to a supervisor, this program, which answers them in the
 // kernel's place (seccomp user notification, Linux 5.0 and later).
