@@ -66,13 +66,13 @@ func TestMemProcSelf(t *testing.T) {
 func TestIoctlNumbers(t *testing.T) {
 	switch unix.SECCOMP_IOCTL_NOTIF_ID_VALID {
 	case 0x40082102: // x86, arm, arm64, riscv, s390, loongarch
-		assert.EqualValues(t, uint32(0xc0502100), ioctlRecv)
-		assert.EqualValues(t, uint32(0xc0182101), ioctlSend)
-		assert.EqualValues(t, uint32(0x40082102), ioctlIDValid)
-		assert.EqualValues(t, uint32(0x80082102), ioctlIDValidLegacy)
-		assert.EqualValues(t, uint32(0x40182103), ioctlAddFD)
+		assert.Equal(t, uint32(0xc0502100), uint32(ioctlRecv))
+		assert.Equal(t, uint32(0xc0182101), uint32(ioctlSend))
+		assert.Equal(t, uint32(0x40082102), uint32(ioctlIDValid))
+		assert.Equal(t, uint32(0x80082102), uint32(ioctlIDValidLegacy))
+		assert.Equal(t, uint32(0x40182103), uint32(ioctlAddFD))
 	default: // powerpc, mips, sparc: _IOW and _IOR swap the top bits
-		assert.EqualValues(t, uint32(0x80082102), ioctlIDValid)
-		assert.EqualValues(t, uint32(0x40082102), ioctlIDValidLegacy)
+		assert.Equal(t, uint32(0x80082102), uint32(ioctlIDValid))
+		assert.Equal(t, uint32(0x40082102), uint32(ioctlIDValidLegacy))
 	}
 }
