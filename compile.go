@@ -1,7 +1,10 @@
 package seccomp
 
 import (
+	"cmp"
 	"fmt"
+	"math"
+	"slices"
 	"strconv"
 
 	"golang.org/x/net/bpf"
@@ -59,6 +62,9 @@ type compiler struct {
 	rets       map[Action]string // return label of each action in this chunk
 	order      []Action          // those actions, in the order first used
 	chunkStart int               // instruction count where the chunk began
+	chunkItem  int               // index in src.items where the chunk began
+
+	costs map[blockID]int // blockCost's answers
 }
 
 // chunkSize bounds how far a chunk's code may run before its returns are
@@ -84,7 +90,14 @@ func (c *compiler) ret(a Action) string {
 // flush emits the chunk's shared returns. It must be called where the code
 // before does not fall through.
 func (c *compiler) flush() {
-	used := c.src.jumpTargets()
+	// Jumps to the chunk's returns are all in the chunk: its labels are
+	// made there.
+	used := make(map[string]bool, len(c.order))
+	for _, it := range c.src.items[c.chunkItem:] {
+		if it.isJump {
+			used[it.jt], used[it.jf] = true, true
+		}
+	}
 	for _, a := range c.order {
 		if !used[c.rets[a]] {
 			continue // e.g. conditions that turned out to always hold
@@ -94,6 +107,7 @@ func (c *compiler) flush() {
 	}
 	c.rets, c.order = map[Action]string{}, nil
 	c.chunkStart = c.src.Len()
+	c.chunkItem = len(c.src.items)
 }
 
 // maybeFlush flushes when the chunk has grown long; same rule as flush.
@@ -191,9 +205,17 @@ func (c *compiler) fallback(p *archPlan, nr uint32) Action {
 // constDecision returns the action of system call nr on p when it does not
 // depend on the arguments.
 func (c *compiler) constDecision(p *archPlan, nr int32) (Action, bool) {
-	rs := sortedRules(p.bySys[nr])
-	if len(rs[0].conds) == 0 {
-		return rs[0].action, true
+	// The first rule of the highest rank (sortedRules' first), without
+	// sorting.
+	rs := p.bySys[nr]
+	first := 0
+	for i := range rs {
+		if ranks(rs[i].action, rs[first].action) < 0 {
+			first = i
+		}
+	}
+	if len(rs[first].conds) == 0 {
+		return rs[first].action, true
 	}
 	return 0, false
 }
@@ -237,13 +259,24 @@ func (c *compiler) tree(p *archPlan, lo, hi uint32) {
 		next = uint64(u) + 1
 	}
 	gap(next, uint64(hi))
-	c.node(ivs)
+	// Prefix sums of the intervals' weights, for split: an interval weighs
+	// 2 to the power of the longest path its own code takes.
+	w := make([]float64, len(ivs)+1)
+	for i, iv := range ivs {
+		cost := 1
+		if iv.block {
+			cost = c.blockCost(iv.plan, int32(iv.lo))
+		}
+		w[i+1] = w[i] + math.Ldexp(1, cost)
+	}
+	c.node(ivs, w)
 }
 
 // node emits a balanced binary search over the intervals, which cover a
 // contiguous range of numbers in order, entered by falling through with
-// the number in A. Its code never falls through at its end.
-func (c *compiler) node(ivs []interval) {
+// the number in A. w holds the prefix sums of their weights (see split).
+// Its code never falls through at its end.
+func (c *compiler) node(ivs []interval, w []float64) {
 	if len(ivs) == 1 {
 		if ivs[0].block {
 			c.argBlock(ivs[0].plan, int32(ivs[0].lo))
@@ -252,7 +285,7 @@ func (c *compiler) node(ivs []interval) {
 		}
 		return
 	}
-	mid := len(ivs) / 2
+	mid := split(w)
 	left, right := ivs[:mid], ivs[mid:]
 	constant := func(part []interval) bool { return len(part) == 1 && !part[0].block }
 	var lt, rt string
@@ -266,19 +299,155 @@ func (c *compiler) node(ivs []interval) {
 	}
 	c.src.JumpIf(bpf.JumpGreaterOrEqual, right[0].lo, rt, lt)
 	if !constant(left) {
-		c.node(left)
+		c.node(left, w[:mid+1])
 		c.maybeFlush()
 	}
 	if !constant(right) {
 		c.src.Label(rt)
-		c.node(right)
+		c.node(right, w[mid:])
 	}
 }
 
+// split returns where node splits intervals whose weights have the prefix
+// sums w: between 1 and len(w)-2, where the weights on both sides are most
+// even. An interval weighs 2 to the power of the longest path its own code
+// takes; argument blocks are longer than returns, so they sit nearer the
+// root, and the longest path through the tree is about log2 of the total
+// weight.
+func split(w []float64) int {
+	n := len(w) - 1
+	best, bestW := 1, math.Inf(1)
+	for k := 1; k < n; k++ {
+		m := max(w[k]-w[0], w[n]-w[k])
+		if m < bestW {
+			best, bestW = k, m
+		}
+		if w[k]-w[0] >= w[n]-w[k] {
+			break // the left side only grows from here
+		}
+	}
+	return best
+}
+
+// blockCost estimates the longest path through the argument block of
+// system call nr on p, its return included.
+func (c *compiler) blockCost(p *archPlan, nr int32) int {
+	if n, ok := c.costs[blockID{p, nr}]; ok {
+		return n
+	}
+	tests, _ := c.blockTests(p, nr)
+	n := 1
+	for _, t := range tests {
+		if t.rule != nil {
+			n += 3 * len(t.rule)
+			continue
+		}
+		spans := unionSpans(t.spans)
+		d := 1 + searchDepth(len(lowSpans(spans, "", "")))
+		if !t.key.width32 {
+			d += 2
+		}
+		n += d
+	}
+	if c.costs == nil {
+		c.costs = map[blockID]int{}
+	}
+	c.costs[blockID{p, nr}] = n
+	return n
+}
+
+type blockID struct {
+	p  *archPlan
+	nr int32
+}
+
+// searchDepth estimates the comparisons search makes over n ranges.
+func searchDepth(n int) int {
+	d := 0
+	for ; n > 3; n = (n + 1) / 2 {
+		d++
+	}
+	if n > 1 {
+		d++
+	}
+	return d
+}
+
 // argBlock emits the rules of system call nr on p, most important action
-// first; each rule's conditions jump to the next rule when one fails.
+// first. Rules of one action are alternatives whose order does not matter:
+// those that are a single comparison on the same argument are merged into
+// one set of values, tested with one load of each half and a balanced
+// search over the boundaries of the set (see set); the others are emitted
+// one by one, each rule's conditions jumping to the next test when one
+// fails.
 func (c *compiler) argBlock(p *archPlan, nr int32) {
 	le := p.arch.AuditArch.LittleEndian()
+	all, final := c.blockTests(p, nr)
+	var tests []*test
+	for _, t := range all {
+		if t.rule == nil {
+			if t.spans = unionSpans(t.spans); len(t.spans) == 0 {
+				continue // no value matches (Validate rejects such rules)
+			}
+		}
+		tests = append(tests, t)
+	}
+	if len(tests) == 0 {
+		c.src.Add(bpf.RetConstant{Val: uint32(final)})
+		return
+	}
+	for i, t := range tests {
+		// When the test fails, try the next one; after the last, take the
+		// shared return of the final action.
+		var fail string
+		if i == len(tests)-1 {
+			fail = c.ret(final)
+		} else {
+			fail = c.label("next")
+		}
+		if t.rule == nil {
+			spans := t.spans
+			if spans[0].lo == 0 && spans[0].hi == t.key.max() {
+				// Every value matches: the test decides, those after it cannot.
+				c.src.Add(bpf.RetConstant{Val: uint32(t.action)})
+				return
+			}
+			c.set(t.key, spans, le, c.ret(t.action), fail)
+		} else {
+			before := len(c.src.items)
+			c.conds(t.rule, le, fail)
+			if len(c.src.items) == before {
+				// The conditions always hold (say a masked compare that
+				// cannot fail): the rule decides, the rules after it cannot.
+				c.src.Add(bpf.RetConstant{Val: uint32(t.action)})
+				return
+			}
+			// All conditions held: return the action, by jumping to its
+			// shared return straight from the last comparison where possible.
+			if c.src.fallsThroughLast() {
+				c.src.retargetFallthrough(c.ret(t.action))
+			} else {
+				c.src.Add(bpf.RetConstant{Val: uint32(t.action)})
+			}
+		}
+		if i < len(tests)-1 {
+			c.src.Label(fail)
+		}
+	}
+}
+
+// test is one test of an argument block: a set of values of one argument,
+// or one rule's conditions.
+type test struct {
+	action Action
+	key    setKey
+	spans  []span // for a set
+	rule   []Cond // otherwise
+}
+
+// blockTests returns the tests of the argument block of system call nr on
+// p in order, and the action when none passes.
+func (c *compiler) blockTests(p *archPlan, nr int32) ([]*test, Action) {
 	final := c.fallback(p, uint32(nr))
 	var conditional []resolved
 	for _, r := range sortedRules(p.bySys[nr]) {
@@ -288,33 +457,266 @@ func (c *compiler) argBlock(p *archPlan, nr int32) {
 		}
 		conditional = append(conditional, r)
 	}
-	for i, r := range conditional {
-		// When a condition fails, try the next rule; after the last rule,
-		// take the shared return of the final action.
-		var fail string
-		if i == len(conditional)-1 {
-			fail = c.ret(final)
-		} else {
-			fail = c.label("next")
+	var tests []*test
+	for i := 0; i < len(conditional); {
+		j := i
+		for j < len(conditional) && conditional[j].action == conditional[i].action {
+			j++
 		}
-		before := len(c.src.items)
-		c.conds(r.conds, le, fail)
-		if len(c.src.items) == before {
-			// The conditions always hold (say a masked compare that
-			// cannot fail): the rule decides, the rules after it cannot.
-			c.src.Add(bpf.RetConstant{Val: uint32(r.action)})
+		sets := map[setKey]*test{}
+		var order []*test
+		for _, r := range conditional[i:j] {
+			if k, sp, ok := condSpans(r.conds); ok {
+				if t := sets[k]; t != nil {
+					t.spans = append(t.spans, sp...)
+					continue
+				}
+				t := &test{action: r.action, key: k, spans: sp}
+				sets[k] = t
+				order = append(order, t)
+				continue
+			}
+			order = append(order, &test{action: r.action, rule: r.conds})
+		}
+		tests = append(tests, order...)
+		i = j
+	}
+	return tests, final
+}
+
+// setKey names the value an argument set is about: one argument, all 64
+// bits or only the low 32.
+type setKey struct {
+	arg     int
+	width32 bool
+}
+
+func (k setKey) max() uint64 {
+	if k.width32 {
+		return 0xffffffff
+	}
+	return 1<<64 - 1
+}
+
+// span is a range of values [lo, hi].
+type span struct{ lo, hi uint64 }
+
+// condSpans reports whether conds is a single comparison that holds on a
+// union of ranges of one argument's value, and returns them.
+func condSpans(conds []Cond) (setKey, []span, bool) {
+	if len(conds) != 1 {
+		return setKey{}, nil, false
+	}
+	cd := conds[0]
+	k := setKey{arg: cd.Arg, width32: cd.Width32}
+	v, top := cd.Value, k.max()
+	if v > top {
+		return setKey{}, nil, false
+	}
+	var sp []span
+	switch cd.Op {
+	case OpEq:
+		sp = []span{{v, v}}
+	case OpNe:
+		if v > 0 {
+			sp = append(sp, span{0, v - 1})
+		}
+		if v < top {
+			sp = append(sp, span{v + 1, top})
+		}
+	case OpLt:
+		if v > 0 {
+			sp = []span{{0, v - 1}}
+		}
+	case OpLe:
+		sp = []span{{0, v}}
+	case OpGt:
+		if v < top {
+			sp = []span{{v + 1, top}}
+		}
+	case OpGe:
+		sp = []span{{v, top}}
+	default:
+		return setKey{}, nil, false
+	}
+	return k, sp, true
+}
+
+// unionSpans returns the union of sp as sorted, disjoint, non-adjacent
+// ranges.
+func unionSpans(sp []span) []span {
+	sp = slices.Clone(sp)
+	slices.SortFunc(sp, func(a, b span) int { return cmp.Compare(a.lo, b.lo) })
+	var out []span
+	for _, s := range sp {
+		if n := len(out); n > 0 && (s.lo <= out[n-1].hi || s.lo == out[n-1].hi+1) {
+			out[n-1].hi = max(out[n-1].hi, s.hi)
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// vspan is a range of 32-bit values [lo, hi] in a search: a jump to label
+// to, or (when leaf is set) code that decides the values in it.
+type vspan struct {
+	lo, hi uint32
+	to     string
+	leaf   func()
+}
+
+// set emits a test of whether the argument of k is in spans (sorted,
+// disjoint, not empty, not everything): jump to in or to out. For 64-bit
+// arguments it searches over the high word first; each high word that is
+// only partly in the set then searches over the low word.
+func (c *compiler) set(k setKey, spans []span, le bool, in, out string) {
+	loOff, hiOff := OffsetArgLow(k.arg, le), OffsetArgHigh(k.arg, le)
+	s := &c.src
+	if k.width32 {
+		s.Add(bpf.LoadAbsolute{Off: loOff, Size: 4})
+		c.search(lowSpans(spans, in, out))
+		return
+	}
+	// Split the set at high-word boundaries.
+	var items []vspan
+	var part []span // low-word ranges of the high word being built
+	partHi := uint32(0)
+	endPart := func() {
+		if part == nil {
 			return
 		}
-		// All conditions held: return the action, by jumping to its shared
-		// return straight from the last comparison where possible.
-		if c.src.fallsThroughLast() {
-			c.src.retargetFallthrough(c.ret(r.action))
+		ls := lowSpans(part, in, out)
+		items = append(items, vspan{lo: partHi, hi: partHi, leaf: func() {
+			s.Add(bpf.LoadAbsolute{Off: loOff, Size: 4})
+			c.search(ls)
+		}})
+		part = nil
+	}
+	push := func(lo, hi uint32, to string) {
+		if n := len(items); n > 0 && items[n-1].leaf == nil && items[n-1].to == to && items[n-1].hi+1 == lo {
+			items[n-1].hi = hi
+			return
+		}
+		items = append(items, vspan{lo: lo, hi: hi, to: to})
+	}
+	addPart := func(h uint32, lo, hi uint32) {
+		if part != nil && partHi != h {
+			endPart()
+		}
+		if part == nil && len(items) > 0 {
+			if last := items[len(items)-1].hi; last+1 < h {
+				push(last+1, h-1, out)
+			}
+		} else if part == nil && h > 0 {
+			push(0, h-1, out)
+		}
+		partHi = h
+		part = append(part, span{uint64(lo), uint64(hi)})
+	}
+	full := func(lo, hi uint32) {
+		endPart()
+		if n := len(items); n > 0 && items[n-1].hi+1 < lo {
+			push(items[n-1].hi+1, lo-1, out)
+		} else if n == 0 && lo > 0 {
+			push(0, lo-1, out)
+		}
+		push(lo, hi, in)
+	}
+	for _, sp := range spans {
+		ah, al := uint32(sp.lo>>32), uint32(sp.lo)
+		bh, bl := uint32(sp.hi>>32), uint32(sp.hi)
+		if ah == bh {
+			if al == 0 && bl == 0xffffffff {
+				full(ah, ah)
+			} else {
+				addPart(ah, al, bl)
+			}
+			continue
+		}
+		first := ah
+		if al != 0 {
+			addPart(ah, al, 0xffffffff)
+			first = ah + 1
+		}
+		last := bh
+		if bl != 0xffffffff {
+			last = bh - 1
+		}
+		if first <= last {
+			full(first, last)
+		}
+		if bl != 0xffffffff {
+			addPart(bh, 0, bl)
+		}
+	}
+	endPart()
+	if last := items[len(items)-1].hi; last != 0xffffffff {
+		push(last+1, 0xffffffff, out)
+	}
+	s.Add(bpf.LoadAbsolute{Off: hiOff, Size: 4})
+	c.search(items)
+}
+
+// lowSpans returns the 32-bit search that jumps to in for the values in
+// spans (sorted, disjoint, within 0..0xffffffff) and to out for the others.
+func lowSpans(spans []span, in, out string) []vspan {
+	var vs []vspan
+	next := uint64(0)
+	for _, sp := range spans {
+		if sp.lo > next {
+			vs = append(vs, vspan{lo: uint32(next), hi: uint32(sp.lo - 1), to: out})
+		}
+		vs = append(vs, vspan{lo: uint32(sp.lo), hi: uint32(sp.hi), to: in})
+		next = sp.hi + 1
+	}
+	if next <= 0xffffffff {
+		vs = append(vs, vspan{lo: uint32(next), hi: 0xffffffff, to: out})
+	}
+	return vs
+}
+
+// search emits a balanced binary search over vs, which cover 0..0xffffffff
+// in order, entered with the value in A. Its code never falls through.
+func (c *compiler) search(vs []vspan) {
+	s := &c.src
+	if len(vs) == 1 {
+		if vs[0].leaf != nil {
+			vs[0].leaf()
 		} else {
-			c.src.Add(bpf.RetConstant{Val: uint32(r.action)})
+			s.Jump(vs[0].to)
 		}
-		if i < len(conditional)-1 {
-			c.src.Label(fail)
+		return
+	}
+	// One value between two ranges that go to the same place: one jeq.
+	if len(vs) == 3 && vs[1].lo == vs[1].hi && vs[0].leaf == nil && vs[2].leaf == nil && vs[0].to == vs[2].to {
+		if vs[1].leaf == nil {
+			s.JumpIf(bpf.JumpEqual, vs[1].lo, vs[1].to, vs[0].to)
+			return
 		}
+		s.JumpIf(bpf.JumpNotEqual, vs[1].lo, vs[0].to, "")
+		vs[1].leaf()
+		return
+	}
+	mid := len(vs) / 2
+	left, right := vs[:mid], vs[mid:]
+	constant := func(part []vspan) bool { return len(part) == 1 && part[0].leaf == nil }
+	var lt, rt string
+	if constant(right) {
+		rt = right[0].to
+	} else {
+		rt = c.label("sge")
+	}
+	if constant(left) {
+		lt = left[0].to
+	}
+	s.JumpIf(bpf.JumpGreaterOrEqual, right[0].lo, rt, lt)
+	if !constant(left) {
+		c.search(left)
+	}
+	if !constant(right) {
+		s.Label(rt)
+		c.search(right)
 	}
 }
 

@@ -2,6 +2,7 @@ package seccomp
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"slices"
 	"testing"
@@ -15,6 +16,13 @@ import (
 // (arg & value) == (valueTwo & value). It is a test fixture, not the
 // profile importer.
 func dockerDefaultFilter(tb testing.TB) *Filter {
+	tb.Helper()
+	return dockerDefaultFilterFor(tb, ArchX86_64, ArchI386, ArchX32)
+}
+
+// dockerDefaultFilterFor is dockerDefaultFilter for the given arches (a
+// subset of x86_64, i386 and x32).
+func dockerDefaultFilterFor(tb testing.TB, archList ...*Arch) *Filter {
 	tb.Helper()
 	raw, err := os.ReadFile("testdata/profiles/docker-default.json")
 	if err != nil {
@@ -44,7 +52,10 @@ func dockerDefaultFilter(tb testing.TB) *Filter {
 	if err := json.Unmarshal(raw, &prof); err != nil {
 		tb.Fatal(err)
 	}
-	arches := []string{"amd64", "x86", "x32"}
+	var arches []string
+	for _, a := range archList {
+		arches = append(arches, map[*Arch]string{ArchX86_64: "amd64", ArchI386: "x86", ArchX32: "x32"}[a])
+	}
 	hasArch := func(list []string) bool {
 		for _, a := range list {
 			if slices.Contains(arches, a) {
@@ -53,7 +64,7 @@ func dockerDefaultFilter(tb testing.TB) *Filter {
 		}
 		return false
 	}
-	f := NewFilter(Errno(1), ArchX86_64, ArchI386, ArchX32)
+	f := NewFilter(Errno(1), archList...)
 	for _, e := range prof.Syscalls {
 		if len(e.Includes.Caps) > 0 || (len(e.Includes.Arches) > 0 && !hasArch(e.Includes.Arches)) || hasArch(e.Excludes.Arches) {
 			continue
@@ -109,8 +120,22 @@ func TestDockerDefaultCompiles(t *testing.T) {
 		t.Log(w)
 	}
 	st := pathStats(p, f)
-	t.Logf("Docker default for x86_64+i386+x32: %d rules, %d instructions; x86_64 allowed path mean %.1f max %d, denied max %d",
-		len(f.Rules()), len(p), st.allowedMean, st.allowedMax, st.deniedMax)
+	t.Logf("Docker default for x86_64+i386+x32: %d rules, %d instructions; x86_64 allowed path mean %.1f max %d, denied max %d; with the rules' argument values: allowed max %d, denied max %d; %d of %d argument-free allows cacheable",
+		len(f.Rules()), len(p), st.allowedMean, st.allowedMax, st.deniedMax, st.argAllowedMax, st.argDeniedMax, st.cacheable, st.constAllows)
+	p64, err := dockerDefaultFilterFor(t, ArchX86_64).Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("Docker default for x86_64 alone: %d instructions", len(p64))
+	// Layout regression check (instruction counts are deterministic):
+	// issue 7's measures as of the argument-set compiler.
+	if len(p) > 388 || len(p64) > 108 || st.argAllowedMax > 16 || st.argDeniedMax > 16 || st.deniedMax > 13 {
+		t.Errorf("Docker default layout regressed: %d instructions (x86_64 alone %d), worst allowed path %d, worst denied %d (%d with argument values); was at most 388 (108), 16, 13 (16)",
+			len(p), len(p64), st.argAllowedMax, st.deniedMax, st.argDeniedMax)
+	}
+	if st.cacheable != st.constAllows {
+		t.Errorf("%d argument-free allows are decided on a path the kernel's action cache does not accept", st.constAllows-st.cacheable)
+	}
 	e := MustEmulator(p)
 	for _, tc := range []struct {
 		d    Data
@@ -144,10 +169,20 @@ func TestDockerDefaultCompiles(t *testing.T) {
 type stats struct {
 	allowedMean           float64
 	allowedMax, deniedMax int
+
+	// Over every x86_64 call with zero arguments and, for system calls with
+	// argument rules, every value a rule mentions (and its neighbours) in
+	// the argument it names: the longest allowed and denied paths.
+	argAllowedMax, argDeniedMax int
+	// Argument-free allows (on every arch) decided on a path the kernel's
+	// action cache accepts (constAllowPath), out of all of them.
+	cacheable, constAllows int
 }
 
 // pathStats runs every x86_64 syscall number with zero arguments and
-// reports the instructions executed on allowed and denied paths.
+// reports the instructions executed on allowed and denied paths; then the
+// argument values the rules mention, and the cache eligibility of every
+// argument-free allow.
 func pathStats(p Program, f *Filter) stats {
 	e := MustEmulator(p)
 	var st stats
@@ -165,7 +200,64 @@ func pathStats(p Program, f *Filter) stats {
 	if n > 0 {
 		st.allowedMean /= float64(n)
 	}
+	st.argAllowedMax, st.argDeniedMax = st.allowedMax, st.deniedMax
+	for _, r := range f.Rules() {
+		if r.Arch != nil && r.Arch != ArchX86_64 {
+			continue
+		}
+		nr, ok := r.Number, r.Syscall == ""
+		if !ok {
+			nr, ok = ArchX86_64.Syscall(r.Syscall)
+		}
+		if !ok {
+			continue
+		}
+		for _, c := range r.Conds {
+			for _, v := range []uint64{c.Value, c.Value + 1, c.Value - 1, c.Value | 1<<32} {
+				d := x86(nr)
+				d.Args[c.Arg] = v
+				res := e.Run(d)
+				if res.Action != f.Evaluate(d) {
+					panic(fmt.Sprintf("compiled program disagrees with the filter on %+v", d))
+				}
+				if res.Action == ActAllow {
+					st.argAllowedMax = max(st.argAllowedMax, res.Executed)
+				} else {
+					st.argDeniedMax = max(st.argDeniedMax, res.Executed)
+				}
+			}
+		}
+	}
+	plans, _ := f.plan()
+	for _, a := range f.Arches() {
+		lo, hi := int32(0), a.MaxSyscall()
+		if a == ArchX32 {
+			lo, hi = X32SyscallBit, X32SyscallBit|hi
+		}
+		for nr := lo; nr <= hi; nr++ {
+			d := Data{Nr: nr, Arch: a.AuditArch}
+			if !argFree(plans, d) || f.Evaluate(d) != ActAllow {
+				continue
+			}
+			st.constAllows++
+			if constAllowPath(p, d) {
+				st.cacheable++
+			}
+		}
+	}
 	return st
+}
+
+// argFree reports whether the filter's decision on d's arch and number
+// does not depend on the arguments: no rule for it has a condition, or an
+// unconditional rule outranks every conditional one.
+func argFree(plans []*archPlan, d Data) bool {
+	p := planFor(plans, &d)
+	if p == nil {
+		return true
+	}
+	rs := sortedRules(p.bySys[d.Nr])
+	return len(rs) == 0 || len(rs[0].conds) == 0
 }
 
 func BenchmarkCompileDockerDefault(b *testing.B) {
@@ -183,6 +275,9 @@ func BenchmarkCompileDockerDefault(b *testing.B) {
 	b.ReportMetric(st.allowedMean, "allowed-mean-path")
 	b.ReportMetric(float64(st.allowedMax), "allowed-max-path")
 	b.ReportMetric(float64(st.deniedMax), "denied-max-path")
+	b.ReportMetric(float64(st.argAllowedMax), "allowed-max-path-args")
+	b.ReportMetric(float64(st.argDeniedMax), "denied-max-path-args")
+	b.ReportMetric(float64(st.constAllows-st.cacheable), "uncacheable-allows")
 }
 
 func BenchmarkEmulatorDockerDefault(b *testing.B) {
