@@ -285,6 +285,17 @@ func (c *compiler) node(ivs []interval, w []float64) {
 		}
 		return
 	}
+	// A lone number between two ranges with the same constant decision:
+	// one jeq decides it.
+	if len(ivs) == 3 && ivs[1].lo == ivs[1].hi && !ivs[0].block && !ivs[2].block && ivs[0].action == ivs[2].action {
+		if ivs[1].block {
+			c.src.JumpIf(bpf.JumpEqual, ivs[1].lo, "", c.ret(ivs[0].action))
+			c.argBlock(ivs[1].plan, int32(ivs[1].lo))
+		} else {
+			c.src.JumpIf(bpf.JumpEqual, ivs[1].lo, c.ret(ivs[1].action), c.ret(ivs[0].action))
+		}
+		return
+	}
 	mid := split(w)
 	left, right := ivs[:mid], ivs[mid:]
 	constant := func(part []interval) bool { return len(part) == 1 && !part[0].block }

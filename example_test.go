@@ -92,8 +92,8 @@ func ExampleCheckStackLimit() {
 	fmt.Println("total with three attached:", seccomp.StackTotal(attached, prog))
 	fmt.Println(seccomp.CheckStackLimit(attached, prog))
 	// Output:
-	// 10 instructions, the kernel counts 19
-	// total with three attached: 88
+	// 9 instructions, the kernel counts 18
+	// total with three attached: 84
 	// <nil>
 }
 
