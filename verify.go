@@ -2,6 +2,7 @@ package seccomp
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/seccomp-go/seccomp/internal/ebpflen"
 
@@ -64,7 +65,7 @@ func (e *VerifyError) Error() string {
 	if e.Index < 0 {
 		return fmt.Sprintf("invalid filter: %s (has %d)", e.Rule, e.Len)
 	}
-	return fmt.Sprintf("invalid filter: instruction %d (%s): %s%s", e.Index, insnString(e.Insn), e.Rule, e.detail())
+	return fmt.Sprintf("invalid filter: instruction %d (%s): %s%s", e.Index, insnString(e.Index, e.Insn), e.Rule, e.detail())
 }
 
 func (e *VerifyError) detail() string {
@@ -83,9 +84,15 @@ func (e *VerifyError) detail() string {
 	return ""
 }
 
-// insnString is a short form of an instruction for error messages.
-func insnString(in bpf.RawInstruction) string {
-	return fmt.Sprintf("code=%#04x jt=%d jf=%d k=%#x", in.Op, in.Jt, in.Jf, in.K)
+// insnString is an instruction at index pc in the text form, for error
+// messages: "ld [64]", "jeq #1, 0007, 0003" (targets as absolute indices),
+// or ".insn 0xff, 0, 0, 0x0" for what has no readable form.
+func insnString(pc int, in bpf.RawInstruction) string {
+	p := make(Program, pc+1)
+	p[pc] = in
+	d := textDisassembler{p: p, le: true, state: make([]textFlow, len(p))}
+	text, _ := d.insn(pc)
+	return strings.Join(strings.Fields(text), " ")
 }
 
 // Verify applies every check the kernel applies when a seccomp filter is

@@ -116,7 +116,7 @@ func TestEmulateErrors(t *testing.T) {
 		{[]string{"emulate", "-audit-arch", "0x1234", allow, "read"}, 2, `SYSCALL: no syscall table for audit arch 0x1234 to look up "read" in: give the number, or -arch`},
 		{x86(allow, "0", "-arch", "x86_64"), 2, "flag -arch after the operands"},
 		{x86(allow, "0", "--ip=1"), 2, "flag --ip=1 after the operands"},
-		{x86(invalid, "0"), 1, "seccomp emulate: " + invalid + ": invalid filter: instruction 0 (code=0x0020 jt=0 jf=0 k=0x40): load must be a 4-byte aligned offset inside seccomp_data (0..60) (offset 64)"},
+		{x86(invalid, "0"), 1, "seccomp emulate: " + invalid + ": invalid filter: instruction 0 (ld [64]): load must be a 4-byte aligned offset inside seccomp_data (0..60) (offset 64)"},
 		// The command line is checked before the file is read.
 		{x86("/no/such/file", "0", "0xzz"), 2, `argument 1: malformed number "0xzz"`},
 		{x86("/no/such/file", "0"), 1, "seccomp emulate: open /no/such/file: no such file or directory"},
