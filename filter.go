@@ -194,8 +194,12 @@ type Rule struct {
 //     32-bit number (KILL_PROCESS, KILL_THREAD, TRAP, ERRNO, USER_NOTIF,
 //     TRACE, LOG, ALLOW). Between equal action parts (ERRNO(1) and
 //     ERRNO(13)) the lowest full value wins. So the result never depends on
-//     the order rules were added. libseccomp differs: it keeps the first
-//     rule added for identical conditions, and rejects some overlaps.
+//     the order rules were added. libseccomp differs: it merges a syscall's
+//     rules into one comparison tree whose first matching branch decides,
+//     so its answer depends on argument indexes and on the order rules were
+//     added, it drops a rule that extends an earlier one, and it refuses
+//     identical conditions with different actions (as Validate does here).
+//     Package profile documents the details, checked against libseccomp.
 //  3. When no rule matches: the default action, or ERRNO(ENOSYS) for a
 //     number above the highest one the arch's table knows when
 //     SetUnknownSyscallENOSYS is on (glibc and the Go runtime fall back to
