@@ -262,7 +262,15 @@ func checkStackOfThisThread(p Program) error {
 		return err // no Seccomp_filters (Linux before 5.9): the kernel decides
 	}
 	installed.Lock()
-	known := append(append([]Program(nil), installed.all...), installed.byThread[unix.Gettid()]...)
+	known := installed.all
+	if own := installed.byThread[unix.Gettid()]; len(known)+len(own) == n {
+		// Trusted only when the count agrees: a thread id can be reused by
+		// a new thread that does not have the old one's filters.
+		known = append(append([]Program(nil), known...), own...)
+	}
+	if len(known) > n {
+		known = nil // the record does not describe this thread
+	}
 	installed.Unlock()
 	total := KernelLen(p)
 	for i := 0; i < n; i++ {
