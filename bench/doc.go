@@ -1,9 +1,12 @@
 // Package bench holds the tests that compare this module with libseccomp,
-// through cgo: a module of its own, so that the library stays pure Go.
+// through cgo, and with gVisor's pkg/seccomp: a module of its own, so that
+// the library stays pure Go.
 //
 // It needs a C compiler and libseccomp's headers and library (Debian's
 // libseccomp-dev; .ci/run installs it). Without cgo the package builds but
-// has nothing to test.
+// has nothing to test. gVisor's pkg/seccomp builds programs only for the
+// arch it is compiled for, so its x86_64 comparison runs on linux/amd64
+// only (gvisor.go; gvisor_other.go elsewhere).
 //
 // The tests:
 //
@@ -23,4 +26,16 @@
 //     github.com/moby/profiles/seccomp's, on Docker's default profile and
 //     random Docker profiles (for the arch the test runs on, which is all
 //     moby can resolve for).
+//   - TestLayoutTable: the side-by-side table of BENCHMARKS.md, for
+//     Docker's default profile resolved for amd64: instructions, paths run
+//     in the emulator, argument-free allows on a path the kernel's action
+//     cache accepts, compile time (with -v or SECCOMP_LAYOUT_TIMES=1), for
+//     this module, libseccomp (default layout and binary tree) and gVisor's
+//     pkg/seccomp (x86_64 only); every program checked against the
+//     profile's meaning on every x86_64 call measured.
+//   - TestGVisorAgainstEvaluate: the program gVisor's pkg/seccomp builds
+//     from the same resolved profile's x86_64 rules decides as the profile
+//     means on every x86_64 number and every x86_64 argument rule at the
+//     edges of its values; the i386 and x32 calls it cannot allow (it
+//     covers x86_64 only) are pinned: the bad-arch action and the default.
 package bench

@@ -20,7 +20,7 @@ import (
 var hotMix = []int32{0, 1, 202, 281, 9, 11, 257, 3, 5, 262, 228, 39, 24, 35, 45, 44, 12}
 
 // layoutRow is what one compiler makes of Docker's default profile for
-// amd64 (x86_64, i386 and x32).
+// amd64 (x86_64, i386 and x32, or x86_64 alone for gVisor).
 type layoutRow struct {
 	name                  string
 	insns                 int
@@ -30,6 +30,7 @@ type layoutRow struct {
 	argDeniedMax          int
 	hotMean               float64
 	cacheable, constAllow int     // argument-free allows on a cacheable path, of all
+	x86Only               bool    // cacheable and constAllow count x86_64's allows only
 	compile               float64 // ns per compile
 }
 
@@ -83,11 +84,14 @@ func constAllowPath(p seccomp.Program, d seccomp.Data) bool {
 }
 
 // measure fills a row for program p, checking it against the resolved
-// profile's meaning on every input it runs, but for the numbers in skip
-// (libseccomp's table differences, see tableDiffs).
-func measure(t testing.TB, name string, p seccomp.Program, res *profile.Result, compile float64, skip map[seccomp.AuditArch]map[int32]string) layoutRow {
+// profile's meaning on every input it runs (all of them x86_64 calls), but
+// for the numbers in skip (libseccomp's table differences, see
+// tableDiffs). The argument-free allows are counted on every arch of the
+// filter, or on x86_64 alone with x86Only (for a program that covers only
+// x86_64, which cannot allow the other arches' calls).
+func measure(t testing.TB, name string, p seccomp.Program, res *profile.Result, compile float64, skip map[seccomp.AuditArch]map[int32]string, x86Only bool) layoutRow {
 	e := seccomp.MustEmulator(p)
-	row := layoutRow{name: name, insns: len(p), compile: compile}
+	row := layoutRow{name: name, insns: len(p), compile: compile, x86Only: x86Only}
 	run := func(d seccomp.Data) seccomp.Result {
 		r := e.Run(d)
 		if _, ok := skip[d.Arch][d.Nr]; ok {
@@ -154,6 +158,9 @@ func measure(t testing.TB, name string, p seccomp.Program, res *profile.Result, 
 	}
 	row.hotMean /= float64(len(hotMix))
 	for _, a := range res.Filter.Arches() {
+		if x86Only && a != x86 {
+			continue
+		}
 		lo, hi := int32(0), a.MaxSyscall()
 		if a == seccomp.ArchX32 {
 			lo, hi = seccomp.X32SyscallBit, seccomp.X32SyscallBit|hi
@@ -174,14 +181,17 @@ func measure(t testing.TB, name string, p seccomp.Program, res *profile.Result, 
 
 // TestLayoutTable prints, for Docker's default profile resolved for amd64
 // (x86_64, i386 and x32; default capabilities; kernel 6.1), what this
-// module's compiler and libseccomp (default layout, and the binary tree
-// runc asks for) make of it: instructions, paths executed in the emulator,
-// cache eligibility of argument-free allows, and compile time (ours:
-// resolved profile to program, Compile; libseccomp: the same profile to
-// program through runc's calls, context creation to seccomp_export_bpf).
+// module's compiler, libseccomp (default layout, and the binary tree runc
+// asks for) and gVisor's pkg/seccomp (x86_64 only, on linux/amd64) make of
+// it: instructions, paths executed in the emulator, cache eligibility of
+// argument-free allows, and compile time (ours: resolved profile to
+// program, Compile; libseccomp: the same profile to program through runc's
+// calls, context creation to seccomp_export_bpf; gVisor: the resolved
+// profile's x86_64 rules to gVisor rules, Program.Build, raw instructions).
 // Every program is checked against the profile's meaning on every call it
-// runs. Compile times are measured only with -v or SECCOMP_LAYOUT_TIMES=1,
-// so that go test stays fast; paths and sizes are always checked.
+// runs (x86_64 calls). Compile times are measured only with -v or
+// SECCOMP_LAYOUT_TIMES=1, so that go test stays fast; paths and sizes are
+// always checked.
 func TestLayoutTable(t *testing.T) {
 	k := profile.KernelVersion{Kernel: 6, Major: 1}
 	res, err := profile.Default().Build(profile.Options{Arch: seccomp.ArchX86_64, Kernel: &k})
@@ -206,7 +216,7 @@ func TestLayoutTable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows := []layoutRow{measure(t, "seccomp-go", ours, res, timeIt(func() error { _, err := res.Compile(); return err }), nil)}
+	rows := []layoutRow{measure(t, "seccomp-go", ours, res, timeIt(func() error { _, err := res.Compile(); return err }), nil, false)}
 	skip := map[seccomp.AuditArch]map[int32]string{} // x86_64 and x32 share a token
 	for _, a := range res.Filter.Arches() {
 		if skip[a.AuditArch] == nil {
@@ -226,7 +236,23 @@ func TestLayoutTable(t *testing.T) {
 			t.Fatal(err)
 		}
 		ns := timeIt(func() error { _, err := runcProgram(res.Profile, seccomp.ArchX86_64, opt.level); return err })
-		rows = append(rows, measure(t, opt.name, p, res, ns, skip))
+		rows = append(rows, measure(t, opt.name, p, res, ns, skip, false))
+	}
+	// gVisor's pkg/seccomp: the same resolved profile's x86_64 rules (see
+	// gvisorProgram), with the hot mix as its HotSyscalls.
+	var gvisorNote string
+	if gvisorAvailable {
+		p, err := gvisorProgram(res, hotMix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ns := timeIt(func() error { _, err := gvisorProgram(res, hotMix); return err })
+		rows = append(rows, measure(t, "gVisor pkg/seccomp (x86_64 only, with the argument rules)", p, res, ns, nil, true))
+		e := seccomp.MustEmulator(p)
+		gvisorNote = fmt.Sprintf("gVisor: %s; its program covers x86_64 only: i386 calls get %v (its bad-arch action), x32 calls (nr|0x40000000) %v (the default: it has no x32 guard, and no rule has such a number); its cacheable count is of x86_64's argument-free allows only.\n",
+			gvisorVersion(), e.Action(seccomp.Data{Nr: 0, Arch: seccomp.AuditArchI386}), e.Action(seccomp.Data{Nr: seccomp.X32SyscallBit, Arch: seccomp.AuditArchX86_64}))
+	} else {
+		gvisorNote = "gVisor: no row, " + runtime.GOOS + "/" + runtime.GOARCH + " cannot build its x86_64 program.\n"
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Docker default profile for amd64 (x86_64+i386+x32), %s/%s, %d CPUs\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
@@ -237,9 +263,14 @@ func TestLayoutTable(t *testing.T) {
 		if timed {
 			ct = fmt.Sprintf("%.3f ms", r.compile/1e6)
 		}
-		fmt.Fprintf(&b, "| %s | %d | %.1f / %d | %d | %d | %d | %.1f | %d of %d | %s |\n",
-			r.name, r.insns, r.allowedMean, r.allowedMax, r.argAllowedMax, r.deniedMax, r.argDeniedMax, r.hotMean, r.cacheable, r.constAllow, ct)
+		only := ""
+		if r.x86Only {
+			only = " (x86_64 only)"
+		}
+		fmt.Fprintf(&b, "| %s | %d | %.1f / %d | %d | %d | %d | %.1f | %d of %d%s | %s |\n",
+			r.name, r.insns, r.allowedMean, r.allowedMax, r.argAllowedMax, r.deniedMax, r.argDeniedMax, r.hotMean, r.cacheable, r.constAllow, only, ct)
 	}
+	b.WriteString(gvisorNote)
 	t.Log("\n" + b.String())
 	// Deterministic properties of our program: a regression check, no
 	// timing.
