@@ -38,4 +38,22 @@
 //     means on every x86_64 number and every x86_64 argument rule at the
 //     edges of its values; the i386 and x32 calls it cannot allow (it
 //     covers x86_64 only) are pinned: the bad-arch action and the default.
+//   - TestKernelBenchChildWorks: the kernel benchmarks' child processes,
+//     run with few calls, one per peer (this module, libseccomp's default
+//     layout and binary tree, gVisor, no filter) and one with every peer
+//     on a thread of its own: under each program getpid and
+//     personality(0xffffffff) return what they return unfiltered and
+//     umount2 fails with EPERM (EINVAL unfiltered); each program decides
+//     the three calls as Docker's default profile does in the emulator.
+//
+// The benchmarks (go test -run '^$' -bench BenchmarkKernel; kernel_test.go):
+//
+//   - BenchmarkKernelDocker and BenchmarkKernelDockerThreads: the kernel's
+//     cost of an unconditional allow (getpid, which the action cache
+//     answers), an argument-checked allow (personality(0xffffffff)) and a
+//     denied call (umount2) under each peer's program for Docker's default
+//     profile, against no filter, with our program twice as a control;
+//     each program installed in a child process only, peers interleaved in
+//     one run: a child per peer in rotated rounds, or one child per round
+//     with every peer on its own thread taking turns block by block.
 package bench
