@@ -3,7 +3,9 @@ package seccomp
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"math"
+	"math/bits"
 	"slices"
 	"strconv"
 
@@ -154,31 +156,9 @@ func (c *compiler) program(plans []*archPlan) {
 	for _, g := range groups {
 		s.Label(g.entryLbl)
 		s.Add(bpf.LoadAbsolute{Off: OffsetNr, Size: 4})
-		switch {
-		case g.token != AuditArchX86_64:
-			c.tree(g.native, 0, 0xffffffff)
-		case g.x32 == nil && c.f.minusOne && c.f.defaultAction != c.f.badArch:
-			// x32 numbers are a bad arch, but for -1 (SetNrMinusOneDefault).
-			hi := c.label("x32_")
-			s.JumpIf(bpf.JumpGreaterOrEqual, X32SyscallBit, hi, "")
-			c.tree(g.native, 0, X32SyscallBit-1)
-			c.maybeFlush()
-			s.Label(hi)
-			s.JumpIf(bpf.JumpEqual, 0xffffffff, c.ret(c.f.defaultAction), c.ret(c.f.badArch))
-		case g.x32 == nil:
-			s.JumpIf(bpf.JumpGreaterOrEqual, X32SyscallBit, c.ret(c.f.badArch), "")
-			c.tree(g.native, 0, X32SyscallBit-1)
-		case g.native == nil:
-			s.JumpIf(bpf.JumpLessThan, X32SyscallBit, c.ret(c.f.badArch), "")
-			c.tree(g.x32, X32SyscallBit, 0xffffffff)
-		default:
-			x32 := c.label("x32_")
-			s.JumpIf(bpf.JumpGreaterOrEqual, X32SyscallBit, x32, "")
-			c.tree(g.native, 0, X32SyscallBit-1)
-			c.maybeFlush()
-			s.Label(x32)
-			c.tree(g.x32, X32SyscallBit, 0xffffffff)
-		}
+		ivs := c.groupIntervals(g.token, g.native, g.x32)
+		pick, _ := c.layout(ivs)
+		c.node(ivs, 0, len(ivs)-1, pick)
 		c.maybeFlush()
 	}
 	c.flush()
@@ -191,6 +171,112 @@ type interval struct {
 	action Action
 	block  bool
 	plan   *archPlan
+
+	sub *subtree // or the search over them (x32's, see groupIntervals)
+
+	// What the tree's shape is chosen by (see weigh and layout): the
+	// longest path the interval's own code takes, its return included, 2
+	// to the power of it, and how hot its numbers are (the sum of their
+	// SetHotSyscalls frequencies).
+	cost        int
+	weight, hot float64
+	demoted     bool // x32's numbers next to x86_64's: may take x32Slack more
+}
+
+// constant reports whether the interval's code is a return.
+func (iv *interval) constant() bool { return !iv.block && iv.sub == nil }
+
+// intervals collects the decisions of numbers in order, merging
+// neighbours with the same constant action.
+type intervals []interval
+
+func (ivs *intervals) push(iv interval) {
+	if n := len(*ivs); n > 0 {
+		last := &(*ivs)[n-1]
+		if iv.constant() && last.constant() && last.action == iv.action && last.hi+1 == iv.lo {
+			last.hi = iv.hi
+			return
+		}
+	}
+	*ivs = append(*ivs, iv)
+}
+
+// groupIntervals returns the decisions of every number under one audit
+// arch token: for AUDIT_ARCH_X86_64, the x86_64 numbers below
+// X32SyscallBit and the x32 numbers from it on, each side a bad arch when
+// the filter does not cover it, so that one tree decides both and x32
+// costs x86_64 no extra comparison.
+func (c *compiler) groupIntervals(token AuditArch, native, x32 *archPlan) []interval {
+	var ivs intervals
+	if token != AuditArchX86_64 {
+		c.planIntervals(&ivs, native, 0, 0xffffffff)
+		return c.weigh(ivs, native)
+	}
+	bad := func(lo, hi uint32) { ivs.push(interval{lo: lo, hi: hi, action: c.f.badArch}) }
+	if native == nil {
+		bad(0, X32SyscallBit-1)
+		c.planIntervals(&ivs, x32, X32SyscallBit, 0xffffffff)
+		return c.weigh(ivs, x32)
+	}
+	c.planIntervals(&ivs, native, 0, X32SyscallBit-1)
+	switch {
+	case x32 != nil:
+		// x32's numbers are laid out on their own and hang off x86_64's
+		// tree as one interval, demoted: x32 is rare (most kernels turn
+		// it off), so the tree serves x86_64 first.
+		var sub intervals
+		c.planIntervals(&sub, x32, X32SyscallBit, 0xffffffff)
+		t := &subtree{ivs: c.weigh(sub, x32)}
+		var height int
+		t.pick, height = c.layout(t.ivs)
+		ivs = append(ivs, interval{lo: X32SyscallBit, hi: 0xffffffff, sub: t, cost: height, demoted: true})
+	case c.f.minusOne && c.f.defaultAction != c.f.badArch:
+		// x32 numbers are a bad arch, but for -1 (SetNrMinusOneDefault).
+		bad(X32SyscallBit, 0xfffffffe)
+		ivs.push(interval{lo: 0xffffffff, hi: 0xffffffff, action: c.f.defaultAction})
+	default:
+		bad(X32SyscallBit, 0xffffffff)
+	}
+	return c.weigh(ivs, native)
+}
+
+// subtree is a part of a tree laid out on its own.
+type subtree struct {
+	ivs  []interval
+	pick func(i, j int) int
+}
+
+// planIntervals appends the decisions of numbers lo..hi of p.
+func (c *compiler) planIntervals(ivs *intervals, p *archPlan, lo, hi uint32) {
+	// Gaps take the fallback, which changes at most once: above the table.
+	gap := func(from, to uint64) {
+		if from > to {
+			return
+		}
+		max := uint64(uint32(p.arch.MaxSyscall()))
+		if c.f.enosys && from <= max && to > max {
+			ivs.push(interval{lo: uint32(from), hi: uint32(max), action: c.f.defaultAction})
+			from = max + 1
+		}
+		ivs.push(interval{lo: uint32(from), hi: uint32(to), action: c.fallback(p, uint32(from))})
+	}
+	next := uint64(lo)
+	for _, nr := range sortedKeys(p.bySys) {
+		u := uint32(nr)
+		if u < lo || u > hi {
+			continue
+		}
+		if uint64(u) > next {
+			gap(next, uint64(u)-1)
+		}
+		if a, ok := c.constDecision(p, nr); ok {
+			ivs.push(interval{lo: u, hi: u, action: a})
+		} else {
+			ivs.push(interval{lo: u, hi: u, block: true, plan: p})
+		}
+		next = uint64(u) + 1
+	}
+	gap(next, uint64(hi))
 }
 
 // fallback is what a call on plan p with number nr gets when no rule
@@ -220,124 +306,82 @@ func (c *compiler) constDecision(p *archPlan, nr int32) (Action, bool) {
 	return 0, false
 }
 
-// tree emits the dispatch on the number (in A) for numbers lo..hi of p.
-func (c *compiler) tree(p *archPlan, lo, hi uint32) {
-	var ivs []interval
-	push := func(iv interval) {
-		if n := len(ivs); n > 0 && !iv.block && !ivs[n-1].block && ivs[n-1].action == iv.action && ivs[n-1].hi+1 == iv.lo {
-			ivs[n-1].hi = iv.hi
-			return
+// weigh sets the intervals' weights: 2 to the power of the longest path
+// each one's own code takes, and the frequencies of p's hot system calls
+// it holds.
+func (c *compiler) weigh(ivs []interval, p *archPlan) []interval {
+	for i := range ivs {
+		iv := &ivs[i]
+		switch {
+		case iv.block:
+			iv.cost = c.blockCost(iv.plan, int32(iv.lo))
+		case iv.sub == nil:
+			iv.cost = 1
 		}
-		ivs = append(ivs, iv)
+		iv.weight = math.Ldexp(1, iv.cost)
+		if iv.demoted {
+			iv.weight = math.Ldexp(1, iv.cost-x32Slack)
+		}
 	}
-	// Gaps take the fallback, which changes at most once: above the table.
-	gap := func(from, to uint64) {
-		if from > to {
-			return
-		}
-		max := uint64(uint32(p.arch.MaxSyscall()))
-		if c.f.enosys && from <= max && to > max {
-			push(interval{lo: uint32(from), hi: uint32(max), action: c.f.defaultAction})
-			from = max + 1
-		}
-		push(interval{lo: uint32(from), hi: uint32(to), action: c.fallback(p, uint32(from))})
+	if p == nil || p.arch == ArchX32 {
+		return ivs
 	}
-	next := uint64(lo)
-	for _, nr := range sortedKeys(p.bySys) {
-		u := uint32(nr)
-		if u < lo || u > hi {
+	hot := c.f.HotSyscalls()
+	for _, name := range slices.Sorted(maps.Keys(hot)) { // a fixed order: the same sums
+		nr, ok := p.arch.Syscall(name)
+		if !ok {
 			continue
 		}
-		if uint64(u) > next {
-			gap(next, uint64(u)-1)
-		}
-		if a, ok := c.constDecision(p, nr); ok {
-			push(interval{lo: u, hi: u, action: a})
-		} else {
-			push(interval{lo: u, hi: u, block: true, plan: p})
-		}
-		next = uint64(u) + 1
+		i, _ := slices.BinarySearchFunc(ivs, uint32(nr), func(iv interval, nr uint32) int { return cmp.Compare(iv.hi, nr) })
+		ivs[i].hot += hot[name]
 	}
-	gap(next, uint64(hi))
-	// Prefix sums of the intervals' weights, for split: an interval weighs
-	// 2 to the power of the longest path its own code takes.
-	w := make([]float64, len(ivs)+1)
-	for i, iv := range ivs {
-		cost := 1
-		if iv.block {
-			cost = c.blockCost(iv.plan, int32(iv.lo))
-		}
-		w[i+1] = w[i] + math.Ldexp(1, cost)
-	}
-	c.node(ivs, w)
+	return ivs
 }
 
-// node emits a balanced binary search over the intervals, which cover a
-// contiguous range of numbers in order, entered by falling through with
-// the number in A. w holds the prefix sums of their weights (see split).
-// Its code never falls through at its end.
-func (c *compiler) node(ivs []interval, w []float64) {
-	if len(ivs) == 1 {
-		if ivs[0].block {
-			c.argBlock(ivs[0].plan, int32(ivs[0].lo))
+// node emits the search over intervals i..j of ivs, entered by falling
+// through with the number in A, split where pick says. Its code never
+// falls through at its end.
+func (c *compiler) node(ivs []interval, i, j int, pick func(i, j int) int) {
+	if i == j {
+		if t := ivs[i].sub; t != nil {
+			c.node(t.ivs, 0, len(t.ivs)-1, t.pick)
+		} else if ivs[i].block {
+			c.argBlock(ivs[i].plan, int32(ivs[i].lo))
 		} else {
-			c.src.Add(bpf.RetConstant{Val: uint32(ivs[0].action)})
+			c.src.Add(bpf.RetConstant{Val: uint32(ivs[i].action)})
 		}
 		return
 	}
-	// A lone number between two ranges with the same constant decision:
-	// one jeq decides it.
-	if len(ivs) == 3 && ivs[1].lo == ivs[1].hi && !ivs[0].block && !ivs[2].block && ivs[0].action == ivs[2].action {
-		if ivs[1].block {
-			c.src.JumpIf(bpf.JumpEqual, ivs[1].lo, "", c.ret(ivs[0].action))
-			c.argBlock(ivs[1].plan, int32(ivs[1].lo))
+	k := pick(i, j)
+	if k == jeqSplit {
+		side, mid := ivs[i], ivs[i+1]
+		if mid.block {
+			c.src.JumpIf(bpf.JumpEqual, mid.lo, "", c.ret(side.action))
+			c.argBlock(mid.plan, int32(mid.lo))
 		} else {
-			c.src.JumpIf(bpf.JumpEqual, ivs[1].lo, c.ret(ivs[1].action), c.ret(ivs[0].action))
+			c.src.JumpIf(bpf.JumpEqual, mid.lo, c.ret(mid.action), c.ret(side.action))
 		}
 		return
 	}
-	mid := split(w)
-	left, right := ivs[:mid], ivs[mid:]
-	constant := func(part []interval) bool { return len(part) == 1 && !part[0].block }
+	constant := func(i, j int) bool { return i == j && ivs[i].constant() }
 	var lt, rt string
-	if constant(right) {
-		rt = c.ret(right[0].action)
+	if constant(k, j) {
+		rt = c.ret(ivs[k].action)
 	} else {
 		rt = c.label("ge")
 	}
-	if constant(left) {
-		lt = c.ret(left[0].action)
+	if constant(i, k-1) {
+		lt = c.ret(ivs[i].action)
 	}
-	c.src.JumpIf(bpf.JumpGreaterOrEqual, right[0].lo, rt, lt)
-	if !constant(left) {
-		c.node(left, w[:mid+1])
+	c.src.JumpIf(bpf.JumpGreaterOrEqual, ivs[k].lo, rt, lt)
+	if !constant(i, k-1) {
+		c.node(ivs, i, k-1, pick)
 		c.maybeFlush()
 	}
-	if !constant(right) {
+	if !constant(k, j) {
 		c.src.Label(rt)
-		c.node(right, w[mid:])
+		c.node(ivs, k, j, pick)
 	}
-}
-
-// split returns where node splits intervals whose weights have the prefix
-// sums w: between 1 and len(w)-2, where the weights on both sides are most
-// even. An interval weighs 2 to the power of the longest path its own code
-// takes; argument blocks are longer than returns, so they sit nearer the
-// root, and the longest path through the tree is about log2 of the total
-// weight.
-func split(w []float64) int {
-	n := len(w) - 1
-	best, bestW := 1, math.Inf(1)
-	for k := 1; k < n; k++ {
-		m := max(w[k]-w[0], w[n]-w[k])
-		if m < bestW {
-			best, bestW = k, m
-		}
-		if w[k]-w[0] >= w[n]-w[k] {
-			break // the left side only grows from here
-		}
-	}
-	return best
 }
 
 // blockCost estimates the longest path through the argument block of
@@ -350,11 +394,20 @@ func (c *compiler) blockCost(p *archPlan, nr int32) int {
 	n := 1
 	for _, t := range tests {
 		if t.rule != nil {
-			n += 3 * len(t.rule)
+			// The conditions' code is straight: its length bounds any
+			// path through it.
+			scratch := compiler{f: c.f}
+			scratch.conds(t.rule, p.arch.AuditArch.LittleEndian(), "fail")
+			n += scratch.src.Len()
 			continue
 		}
 		spans := unionSpans(t.spans)
-		d := 1 + searchDepth(len(lowSpans(spans, "", "")))
+		d := 1 // the load of the low word
+		if spans[len(spans)-1].hi <= 0xffffffff {
+			d += lowDepth(spans)
+		} else {
+			d += searchDepth(lowSpans(spans, "", ""))
+		}
 		if !t.key.width32 {
 			d += 2
 		}
@@ -372,16 +425,17 @@ type blockID struct {
 	nr int32
 }
 
-// searchDepth estimates the comparisons search makes over n ranges.
-func searchDepth(n int) int {
-	d := 0
-	for ; n > 3; n = (n + 1) / 2 {
-		d++
+// searchDepth returns the most comparisons search makes over vs (whose
+// leaves, if any, count as none).
+func searchDepth(vs []vspan) int {
+	if len(vs) == 1 {
+		return 0
 	}
-	if n > 1 {
-		d++
+	if loneValue(vs) {
+		return 1
 	}
-	return d
+	mid := len(vs) / 2
+	return 1 + max(searchDepth(vs[:mid]), searchDepth(vs[mid:]))
 }
 
 // argBlock emits the rules of system call nr on p, most important action
@@ -585,8 +639,7 @@ func (c *compiler) set(k setKey, spans []span, le bool, in, out string) {
 	loOff, hiOff := OffsetArgLow(k.arg, le), OffsetArgHigh(k.arg, le)
 	s := &c.src
 	if k.width32 {
-		s.Add(bpf.LoadAbsolute{Off: loOff, Size: 4})
-		c.search(lowSpans(spans, in, out))
+		c.lowTest(loOff, spans, in, out)
 		return
 	}
 	// Split the set at high-word boundaries.
@@ -597,10 +650,9 @@ func (c *compiler) set(k setKey, spans []span, le bool, in, out string) {
 		if part == nil {
 			return
 		}
-		ls := lowSpans(part, in, out)
+		low := part
 		items = append(items, vspan{lo: partHi, hi: partHi, leaf: func() {
-			s.Add(bpf.LoadAbsolute{Off: loOff, Size: 4})
-			c.search(ls)
+			c.lowTest(loOff, low, in, out)
 		}})
 		part = nil
 	}
@@ -687,6 +739,110 @@ func lowSpans(spans []span, in, out string) []vspan {
 	return vs
 }
 
+// loneValue reports whether vs is one value between two ranges that go
+// to the same place, which one jeq decides.
+func loneValue(vs []vspan) bool {
+	return len(vs) == 3 && vs[1].lo == vs[1].hi && vs[0].leaf == nil && vs[2].leaf == nil && vs[0].to == vs[2].to
+}
+
+// lowTest loads the 32-bit word at off and jumps to in when it is in
+// spans (sorted, disjoint, within 0..0xffffffff), to out when not. When
+// spans hold every combination of some flag bits (flagCube), one jset
+// decides those values before the search over the rest.
+func (c *compiler) lowTest(off uint32, spans []span, in, out string) {
+	c.src.Add(bpf.LoadAbsolute{Off: off, Size: 4})
+	if m, rest, ok := flagCube(spans); ok {
+		if len(rest) == 0 {
+			c.src.JumpIf(bpf.JumpBitsSet, ^m, out, in)
+			return
+		}
+		next := c.label("notflags")
+		c.src.JumpIf(bpf.JumpBitsSet, ^m, next, in)
+		c.src.Label(next)
+		spans = rest
+	}
+	c.search(lowSpans(spans, in, out))
+}
+
+// lowDepth returns the most comparisons lowTest makes over spans.
+func lowDepth(spans []span) int {
+	if _, rest, ok := flagCube(spans); ok {
+		if len(rest) == 0 {
+			return 1
+		}
+		return 1 + searchDepth(lowSpans(rest, "", ""))
+	}
+	return searchDepth(lowSpans(spans, "", ""))
+}
+
+// flagCube looks in spans (sorted, disjoint, 32-bit) for every
+// combination of a few flag bits m, zero included, when at least four of
+// them are lone values of spans: a set like {0, 8, 0x20000, 0x20008} is
+// "no bit outside 0x20008", one jset instead of a search over four
+// values. It returns m and the spans without the lone values it covers.
+func flagCube(spans []span) (m uint32, rest []span, ok bool) {
+	var pts []uint32
+	for _, sp := range spans {
+		if sp.lo == sp.hi {
+			pts = append(pts, uint32(sp.lo))
+		}
+	}
+	in := func(v uint32) bool {
+		i, found := slices.BinarySearchFunc(spans, uint64(v), func(sp span, v uint64) int {
+			if sp.hi < v {
+				return -1
+			}
+			if sp.lo > v {
+				return 1
+			}
+			return 0
+		})
+		_ = i
+		return found
+	}
+	for len(pts) >= 4 {
+		m = 0
+		for _, p := range pts {
+			m |= p
+		}
+		if k := bits.OnesCount32(m); k <= maxCubeBits {
+			all := true
+			// Every submask of m, m itself first, down to zero.
+			for sub := m; ; sub = (sub - 1) & m {
+				if !in(sub) {
+					all = false
+					break
+				}
+				if sub == 0 {
+					break
+				}
+			}
+			if all {
+				for _, sp := range spans {
+					if sp.lo != sp.hi || uint32(sp.lo)&^m != 0 {
+						rest = append(rest, sp)
+					}
+				}
+				return m, rest, true
+			}
+		}
+		// Leave out the value with the most bits (the largest of those)
+		// and try again.
+		worst := 0
+		for i, p := range pts {
+			if bits.OnesCount32(p) > bits.OnesCount32(pts[worst]) || bits.OnesCount32(p) == bits.OnesCount32(pts[worst]) && p > pts[worst] {
+				worst = i
+			}
+		}
+		pts = slices.Delete(pts, worst, worst+1)
+	}
+	return 0, nil, false
+}
+
+// maxCubeBits bounds the flag bits flagCube looks at: the set must hold
+// 2 to their power values.
+const maxCubeBits = 8
+
 // search emits a balanced binary search over vs, which cover 0..0xffffffff
 // in order, entered with the value in A. Its code never falls through.
 func (c *compiler) search(vs []vspan) {
@@ -699,8 +855,7 @@ func (c *compiler) search(vs []vspan) {
 		}
 		return
 	}
-	// One value between two ranges that go to the same place: one jeq.
-	if len(vs) == 3 && vs[1].lo == vs[1].hi && vs[0].leaf == nil && vs[2].leaf == nil && vs[0].to == vs[2].to {
+	if loneValue(vs) {
 		if vs[1].leaf == nil {
 			s.JumpIf(bpf.JumpEqual, vs[1].lo, vs[1].to, vs[0].to)
 			return

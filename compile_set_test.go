@@ -30,6 +30,30 @@ func randSetFilter(rng *rand.Rand) *Filter {
 		return c
 	}
 	names := []string{"socket", "personality", "ioctl"}
+	if rng.IntN(3) == 0 {
+		// Every combination of a few flag bits (the shape flagCube turns
+		// into one jset), sometimes with one left out or one more value.
+		masks := []uint64{0x3, 0x7, 0x20008, 0x10101, 0x80000001, 1<<rng.IntN(32) | 1<<rng.IntN(32) | 1<<rng.IntN(32)}
+		m := masks[rng.IntN(len(masks))]
+		hi := his[rng.IntN(len(his))] << 32
+		r := Rule{Syscall: names[rng.IntN(len(names))], Action: acts[rng.IntN(len(acts))]}
+		skip := uint64(1 << 40) // none
+		if rng.IntN(4) == 0 {
+			skip = m & rng.Uint64()
+		}
+		for sub := m; ; sub = (sub - 1) & m {
+			if sub != skip {
+				c := Cond{Arg: 0, Op: OpEq, Value: hi | sub, Width32: hi == 0 && rng.IntN(3) == 0}
+				f.Add(Rule{Syscall: r.Syscall, Action: r.Action, Conds: []Cond{c}})
+			}
+			if sub == 0 {
+				break
+			}
+		}
+		if rng.IntN(2) == 0 {
+			f.Add(Rule{Syscall: r.Syscall, Action: r.Action, Conds: []Cond{Arg(0).Eq(val())}})
+		}
+	}
 	n := 1 + rng.IntN(40)
 	for i := 0; i < n; i++ {
 		r := Rule{Syscall: names[rng.IntN(len(names))], Action: acts[rng.IntN(len(acts))]}
@@ -56,7 +80,9 @@ func randSetInput(rng *rand.Rand, f *Filter) Data {
 		o := rules[rng.IntN(len(rules))]
 		for _, c := range o.Conds {
 			v := c.Value
-			switch rng.IntN(6) {
+			switch rng.IntN(7) {
+			case 6:
+				v ^= 1 << rng.IntN(32) // in or out of a set of flags
 			case 0:
 				v++
 			case 1:

@@ -141,3 +141,36 @@ func ExampleFilter_Validate() {
 	// seccomp filter: rule 1 (ioctl) on x86_64: no call can match: the conditions on arg1 contradict each other (arg1 < 0x3 && arg1 > 0x7)
 	// seccomp filter: rule 2 (kill): errno 5000 is above 4095, the largest the kernel returns
 }
+
+// Naming the calls a program makes most often shortens their paths
+// through the filter, and no other call's path grows past the longest
+// one. Decisions do not change.
+func ExampleFilter_SetHotSyscalls() {
+	f := seccomp.NewFilter(seccomp.Errno(1), seccomp.ArchX86_64)
+	f.AddSyscalls(seccomp.ActAllow, "read", "write", "close", "fstat", "mmap", "mprotect",
+		"munmap", "brk", "rt_sigaction", "rt_sigprocmask", "ioctl", "pread64", "writev",
+		"getpid", "socket", "connect", "accept4", "sendto", "recvfrom", "clone", "execve",
+		"exit", "wait4", "kill", "uname", "fcntl", "getcwd", "chdir", "getuid", "getgid",
+		"gettid", "futex", "epoll_wait", "epoll_ctl", "openat", "newfstatat", "exit_group",
+		"epoll_pwait", "getrandom", "clock_gettime", "clock_nanosleep")
+	paths := func() (getcwd, longest int) {
+		p, err := f.Compile()
+		if err != nil {
+			panic(err)
+		}
+		e := seccomp.MustEmulator(p)
+		for nr := int32(0); nr <= seccomp.ArchX86_64.MaxSyscall(); nr++ {
+			longest = max(longest, e.Run(seccomp.Data{Nr: nr, Arch: seccomp.AuditArchX86_64}).Executed)
+		}
+		nr, _ := seccomp.ArchX86_64.Syscall("getcwd")
+		return e.Run(seccomp.Data{Nr: nr, Arch: seccomp.AuditArchX86_64}).Executed, longest
+	}
+	getcwd, longest := paths()
+	fmt.Printf("default hot calls: getcwd takes %d instructions, the longest path %d\n", getcwd, longest)
+	f.SetHotSyscalls(map[string]float64{"getcwd": 1})
+	getcwd, longest = paths()
+	fmt.Printf("getcwd hot:        getcwd takes %d instructions, the longest path %d\n", getcwd, longest)
+	// Output:
+	// default hot calls: getcwd takes 10 instructions, the longest path 10
+	// getcwd hot:        getcwd takes 7 instructions, the longest path 10
+}

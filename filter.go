@@ -3,6 +3,8 @@ package seccomp
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"math"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -212,7 +214,8 @@ type Filter struct {
 	badArch       Action
 	arches        []*Arch
 	enosys        bool
-	minusOne      bool // SetNrMinusOneDefault
+	minusOne      bool               // SetNrMinusOneDefault
+	hot           map[string]float64 // SetHotSyscalls; nil: DefaultHotSyscalls
 	rules         []Rule
 
 	// planned caches what plan returns, for Evaluate; nil after a change.
@@ -268,6 +271,58 @@ func (f *Filter) Add(rules ...Rule) *Filter {
 // reproduces them (package profile turns it on, to mean what runc and crun
 // mean). It is off by default.
 func (f *Filter) SetNrMinusOneDefault(on bool) *Filter { f.minusOne = on; f.changed(); return f }
+
+// SetHotSyscalls tells the compiler how often a process makes each named
+// system call, relative to the others: the program decides the frequent
+// ones in fewer comparisons. It changes no decision, and it never
+// lengthens the longest path: the search over system call numbers keeps
+// every call within the least longest path any search could have, and
+// among such searches favours the hot calls.
+//
+// Names are looked up on each arch the filter covers (a name an arch does
+// not know is ignored there, so "mmap" and "mmap2" can both be given);
+// x32's numbers are never treated as hot. A frequency must be a finite
+// number above zero. A nil map restores the default, DefaultHotSyscalls;
+// an empty map asks for no preference.
+func (f *Filter) SetHotSyscalls(freq map[string]float64) *Filter {
+	if freq == nil {
+		f.hot = nil
+	} else {
+		f.hot = maps.Clone(freq)
+	}
+	f.changed()
+	return f
+}
+
+// HotSyscalls returns the frequencies the compiler lays the program out
+// for: those given to SetHotSyscalls, or DefaultHotSyscalls.
+func (f *Filter) HotSyscalls() map[string]float64 {
+	if f.hot == nil {
+		return DefaultHotSyscalls()
+	}
+	return maps.Clone(f.hot)
+}
+
+// DefaultHotSyscalls returns the system calls a filter is laid out for
+// when SetHotSyscalls has not been called, all with frequency 1: the calls
+// that dominate the system call traffic of typical servers and runtimes
+// (file and socket I/O, polling, futexes, memory management, time), under
+// their names on each arch.
+func DefaultHotSyscalls() map[string]float64 {
+	m := make(map[string]float64, len(defaultHot))
+	for _, n := range defaultHot {
+		m[n] = 1
+	}
+	return m
+}
+
+var defaultHot = []string{
+	"read", "write", "futex", "epoll_pwait", "mmap", "munmap", "openat",
+	"close", "fstat", "newfstatat", "clock_gettime", "getpid",
+	"sched_yield", "nanosleep", "recvfrom", "sendto", "brk",
+	// The same calls under other arches' names.
+	"mmap2", "fstat64", "fstatat64", "clock_gettime64", "futex_time64",
+}
 
 // AddSyscalls adds one unconditional rule with action a for each named
 // system call.
@@ -412,6 +467,22 @@ func (f *Filter) plan() ([]*archPlan, []*Problem) {
 	}
 	if s := checkAction(f.badArch); s != "" {
 		add(-1, "", "", SeverityError, "bad-arch action: %s", s)
+	}
+	for _, name := range slices.Sorted(maps.Keys(f.hot)) {
+		if v := f.hot[name]; !(v > 0) || math.IsInf(v, 0) {
+			add(-1, name, "", SeverityError, "hot system call %q: frequency %v: want a finite number above zero", name, v)
+		}
+		known := false
+		for _, a := range f.arches {
+			if a != nil && a.table != nil {
+				if _, ok := a.Syscall(name); ok {
+					known = true
+				}
+			}
+		}
+		if !known {
+			add(-1, name, "", SeverityWarning, "hot system call %q: unknown on every arch the filter covers", name)
+		}
 	}
 	plans := make([]*archPlan, 0, len(f.arches))
 	for _, a := range f.arches {

@@ -64,6 +64,17 @@ func randFilter(rng *rand.Rand) *Filter {
 	f.SetNrMinusOneDefault(rng.IntN(2) == 0)
 	// A small pool of syscalls so that several rules share one.
 	pool := []string{"read", "write", "openat", "personality", "socket", "ioctl", "mprotect", "clone", "futex", "exit_group"}
+	switch rng.IntN(3) {
+	case 0: // DefaultHotSyscalls
+	case 1:
+		f.SetHotSyscalls(map[string]float64{})
+	case 2:
+		hot := map[string]float64{}
+		for k := rng.IntN(5); k >= 0; k-- {
+			hot[pool[rng.IntN(len(pool))]] = 1 + 100*rng.Float64()
+		}
+		f.SetHotSyscalls(hot)
+	}
 	nRules := rng.IntN(25)
 	uncond := map[string]bool{}
 	for i := 0; i < nRules; i++ {
