@@ -261,7 +261,7 @@ func (c *compiler) planIntervals(ivs *intervals, p *archPlan, lo, hi uint32) {
 		ivs.push(interval{lo: uint32(from), hi: uint32(to), action: c.fallback(p, uint32(from))})
 	}
 	next := uint64(lo)
-	for _, nr := range sortedKeys(p.bySys) {
+	for _, nr := range p.keys {
 		u := uint32(nr)
 		if u < lo || u > hi {
 			continue
@@ -291,15 +291,8 @@ func (c *compiler) fallback(p *archPlan, nr uint32) Action {
 // constDecision returns the action of system call nr on p when it does not
 // depend on the arguments.
 func (c *compiler) constDecision(p *archPlan, nr int32) (Action, bool) {
-	// The first rule of the highest rank (sortedRules' first), without
-	// sorting.
 	rs := p.bySys[nr]
-	first := 0
-	for i := range rs {
-		if ranks(rs[i].action, rs[first].action) < 0 {
-			first = i
-		}
-	}
+	first := 0 // rules are in the order they are tried
 	if len(rs[first].conds) == 0 {
 		return rs[first].action, true
 	}
@@ -515,7 +508,7 @@ type test struct {
 func (c *compiler) blockTests(p *archPlan, nr int32) ([]*test, Action) {
 	final := c.fallback(p, uint32(nr))
 	var conditional []resolved
-	for _, r := range sortedRules(p.bySys[nr]) {
+	for _, r := range p.bySys[nr] {
 		if len(r.conds) == 0 {
 			final = r.action // rules after it can never decide
 			break

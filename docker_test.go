@@ -262,7 +262,7 @@ func argFree(plans []*archPlan, d Data) bool {
 	if p == nil {
 		return true
 	}
-	rs := sortedRules(p.bySys[d.Nr])
+	rs := p.bySys[d.Nr]
 	return len(rs) == 0 || len(rs[0].conds) == 0
 }
 

@@ -413,7 +413,8 @@ type resolved struct {
 // archPlan is what the filter decides on one arch: rules grouped by number.
 type archPlan struct {
 	arch  *Arch
-	bySys map[int32][]resolved
+	bySys map[int32][]resolved // each call's rules, in the order they are tried
+	keys  []int32              // bySys's numbers, in unsigned order
 }
 
 func (p *archPlan) w32() bool { return !p.arch.AuditArch.Is64Bit() }
@@ -487,7 +488,7 @@ func (f *Filter) plan() ([]*archPlan, []*Problem) {
 	plans := make([]*archPlan, 0, len(f.arches))
 	for _, a := range f.arches {
 		if a != nil && a.table != nil {
-			plans = append(plans, &archPlan{arch: a, bySys: map[int32][]resolved{}})
+			plans = append(plans, &archPlan{arch: a, bySys: make(map[int32][]resolved, len(f.rules))})
 		}
 	}
 	for i, r := range f.rules {
@@ -545,6 +546,17 @@ func (f *Filter) plan() ([]*archPlan, []*Problem) {
 		}
 	}
 	for _, p := range plans {
+		p.keys = make([]int32, 0, len(p.bySys))
+		for nr, rs := range p.bySys {
+			p.keys = append(p.keys, nr)
+			// In the order rules are tried: by precedence of their actions,
+			// then by the order they were added.
+			slices.SortStableFunc(rs, func(a, b resolved) int { return ranks(a.action, b.action) })
+		}
+		slices.Sort(p.keys)
+		if neg, _ := slices.BinarySearch(p.keys, 0); neg > 0 { // negative numbers last
+			p.keys = slices.Concat(p.keys[neg:], p.keys[:neg])
+		}
 		probs = append(probs, p.check()...)
 	}
 	slices.SortStableFunc(probs, func(a, b *Problem) int { return a.Rule - b.Rule })
@@ -569,27 +581,21 @@ func ranks(a, b Action) int {
 	return 0
 }
 
-// sortedRules returns the rules for one system call in the order they are
-// tried: by precedence of their actions, then by the order they were added.
-func sortedRules(rs []resolved) []resolved {
-	out := slices.Clone(rs)
-	slices.SortStableFunc(out, func(a, b resolved) int { return ranks(a.action, b.action) })
-	return out
-}
-
 // check reports, for one arch, rules that no input can match, rules that
 // can never decide, and the same conditions given two actions.
 func (p *archPlan) check() []*Problem {
 	var probs []*Problem
-	for _, nr := range sortedKeys(p.bySys) {
-		rs := sortedRules(p.bySys[nr])
-		name, _ := p.arch.SyscallName(nr)
-		if name == "" {
-			name = fmt.Sprintf("#%d", nr)
+	for _, nr := range p.keys {
+		rs := p.bySys[nr]
+		name := func() string {
+			if n, ok := p.arch.SyscallName(nr); ok {
+				return n
+			}
+			return fmt.Sprintf("#%d", nr)
 		}
 		for i, r := range rs {
 			if why := unsatisfiable(r.conds); why != "" {
-				probs = append(probs, &Problem{Rule: r.rule, Syscall: name, Arch: p.arch.Name, Severity: SeverityError,
+				probs = append(probs, &Problem{Rule: r.rule, Syscall: name(), Arch: p.arch.Name, Severity: SeverityError,
 					Reason: "no call can match: " + why})
 				continue
 			}
@@ -605,30 +611,13 @@ func (p *archPlan) check() []*Problem {
 						sev, what = SeverityError, fmt.Sprintf("gives %s where it has the same conditions as", r.action)
 					}
 				}
-				probs = append(probs, &Problem{Rule: r.rule, Syscall: name, Arch: p.arch.Name, Severity: sev,
+				probs = append(probs, &Problem{Rule: r.rule, Syscall: name(), Arch: p.arch.Name, Severity: sev,
 					Reason: fmt.Sprintf("%s rule %d (%s), which wins whenever this rule matches", what, q.rule, q.action)})
 				break
 			}
 		}
 	}
 	return probs
-}
-
-func sortedKeys(m map[int32][]resolved) []int32 {
-	keys := make([]int32, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(a, b int32) int {
-		switch {
-		case uint32(a) < uint32(b):
-			return -1
-		case uint32(a) > uint32(b):
-			return 1
-		}
-		return 0
-	})
-	return keys
 }
 
 // condSubset reports whether every condition of a is also in b: then a
@@ -761,8 +750,7 @@ func evaluatePlans(plans []*archPlan, f *Filter, d *Data) Action {
 		}
 		return f.badArch
 	}
-	best, matched := Action(0), false
-	for _, r := range p.bySys[d.Nr] {
+	for _, r := range p.bySys[d.Nr] { // by precedence: the first match wins
 		ok := true
 		for _, c := range r.conds {
 			if !c.holds(&d.Args) {
@@ -770,12 +758,9 @@ func evaluatePlans(plans []*archPlan, f *Filter, d *Data) Action {
 				break
 			}
 		}
-		if ok && (!matched || ranks(r.action, best) < 0) {
-			best, matched = r.action, true
+		if ok {
+			return r.action
 		}
-	}
-	if matched {
-		return best
 	}
 	if f.enosys && p.unknownAbove(d.Nr) {
 		return Errno(ENOSYS)

@@ -61,9 +61,10 @@ type treeLayout struct {
 	bound int     // h over all intervals
 
 	// The estimate of one mix (optimal alphabetic tree costs).
-	w    []float64 // prefix sums of the mix's weights
-	est  []float64 // est[i*n+j]: expected comparisons below range i..j
-	root []int16   // the split of the estimate's tree (Knuth's bound)
+	w     []float64 // prefix sums of the mix's weights
+	est   []float64 // est[i*n+j]: expected comparisons below range i..j
+	byEnd []float64 // byEnd[j*n+i] = est[i*n+j]
+	root  []int16   // the split of the estimate's tree (Knuth's bound)
 }
 
 // layout chooses the shape of the search over the intervals, which cover
@@ -148,9 +149,9 @@ func (l *treeLayout) reset(ivs []interval) {
 	l.ivs, l.n = ivs, n
 	l.h, l.root = grow(l.h), grow(l.root)
 	if cap(l.est) < n*n {
-		l.est, l.w = make([]float64, n*n), make([]float64, n+1)
+		l.est, l.byEnd, l.w = make([]float64, n*n), make([]float64, n*n), make([]float64, n+1)
 	}
-	l.est, l.w = l.est[:n*n], l.w[:n+1]
+	l.est, l.byEnd, l.w = l.est[:n*n], l.byEnd[:n*n], l.w[:n+1]
 	l.eff = l.eff[:0]
 	for _, iv := range ivs {
 		e := iv.cost
@@ -199,26 +200,29 @@ func (l *treeLayout) heights() {
 // where the best split of a range lies, and one comparison for the ranges
 // that loneJeq decides.
 func (l *treeLayout) estimate() {
-	n, w := l.n, l.w
+	n, w, est, byEnd, root := l.n, l.w, l.est, l.byEnd, l.root
 	for i := range n {
-		l.root[i*n+i], l.est[i*n+i] = int16(i), 0
+		root[i*n+i], est[i*n+i], byEnd[i*n+i] = int16(i), 0, 0
 	}
 	for length := 2; length <= n; length++ {
 		for i := 0; i+length <= n; i++ {
 			j := i + length - 1
-			lo := max(int(l.root[i*n+j-1]), i+1)
-			hi := min(int(l.root[(i+1)*n+j]), j)
+			lo := max(int(root[i*n+j-1]), i+1)
+			hi := min(int(root[(i+1)*n+j]), j)
 			best, bestK := math.Inf(1), lo
+			// est(i, k-1) + est(k, j), both read along a row.
+			left, right := est[i*n:i*n+n], byEnd[j*n:j*n+n]
 			for k := lo; k <= hi; k++ {
-				if v := l.est[i*n+k-1] + l.est[k*n+j]; v < best {
+				if v := left[k-1] + right[k]; v < best {
 					best, bestK = v, k
 				}
 			}
 			weight := w[j+1] - w[i]
-			l.est[i*n+j], l.root[i*n+j] = weight+best, int16(bestK)
+			best += weight
 			if length == 3 && loneJeq(l.ivs[i:j+1]) {
-				l.est[i*n+j] = min(l.est[i*n+j], weight)
+				best = min(best, weight)
 			}
+			est[i*n+j], byEnd[j*n+i], root[i*n+j] = best, best, int16(bestK)
 		}
 	}
 }
