@@ -17,8 +17,7 @@ import (
 // hot system calls (SetHotSyscalls) in few comparisons: built top down,
 // each range split where an estimate of the expected comparisons is least
 // (the optimal alphabetic tree under a mix of hotness and cost weights)
-// among the splits that keep both sides within the bound. Several mixes
-// are tried; the tree with the fewest comparisons for the hot calls wins.
+// among the splits that keep both sides within the bound.
 //
 // So hot calls never cost any other call its bound on the longest path,
 // and without hot calls the tree is the expected-comparisons tree under
@@ -44,9 +43,9 @@ const x32Slack = 3
 // weight on both sides (split).
 const maxOptimalTree = 512
 
-// hotShares are the parts of the estimate's weight the hot calls take,
-// one tree each.
-var hotShares = []float64{0.5, 0.75}
+// hotShare is the part of the estimate's weight the hot calls take when
+// there are any.
+const hotShare = 0.75
 
 // layoutPool keeps treeLayouts' buffers (tens of kilobytes each) from one
 // compilation to the next.
@@ -90,7 +89,7 @@ func (c *compiler) layout(ivs []interval) (pick func(i, j int) int, height int) 
 	if n > maxOptimalTree {
 		w := make([]float64, n+1)
 		if hot > 0 {
-			mix(w, hotShares[0])
+			mix(w, hotShare)
 		} else {
 			mix(w, 0)
 		}
@@ -105,21 +104,15 @@ func (c *compiler) layout(ivs []interval) (pick func(i, j int) int, height int) 
 	l := layoutPool.Get().(*treeLayout)
 	defer layoutPool.Put(l)
 	l.reset(ivs)
-	shares := hotShares
-	if hot == 0 {
-		shares = []float64{0}
+	if hot > 0 {
+		mix(l.w, hotShare)
+	} else {
+		mix(l.w, 0)
 	}
-	var best map[int]int
-	bestHot := math.Inf(1)
-	for _, share := range shares {
-		mix(l.w, share)
-		l.estimate()
-		picks := map[int]int{}
-		if h := l.build(picks, 0, n-1, 0); h < bestHot {
-			best, bestHot = picks, h
-		}
-	}
-	pick = func(i, j int) int { return best[i*n+j] }
+	l.estimate()
+	picks := make(map[int]int, n)
+	l.build(picks, 0, n-1, 0)
+	pick = func(i, j int) int { return picks[i*n+j] }
 	return pick, treeHeight(ivs, 0, n-1, pick)
 }
 

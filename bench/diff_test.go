@@ -17,11 +17,6 @@ func TestLibseccompVersion(t *testing.T) {
 	t.Logf("libseccomp %s", Version())
 }
 
-// pool holds names that libseccomp 2.5 and this module's tables both know
-// on the arches they exist on; open and chown32 exist on some arches only.
-var pool = []string{"read", "write", "openat", "close", "personality", "socket", "ioctl", "mprotect",
-	"futex", "clone", "kill", "prctl", "open", "chown32", "exit_group"}
-
 var edges = []uint64{0, 1, 2, 8, 40, 0xff, 1<<31 - 1, 1 << 31, 1<<32 - 1, 1 << 32, 1<<32 + 1, 1 << 63, 1<<64 - 1, 0xffffffff00000000}
 
 func randVal(rng *rand.Rand) uint64 {
