@@ -6,8 +6,12 @@ import (
 	"go/format"
 	"go/token"
 	"io"
+	"maps"
+	"math"
 	"os"
 	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/seccomp-go/seccomp"
@@ -59,6 +63,12 @@ Flags:
   -enosys         add runc's stub: calls above the highest system call the
                   profile names get ERRNO(ENOSYS) (unless the default action
                   is ALLOW, LOG or TRACE)
+  -hot LIST       the system calls to decide in the fewest instructions,
+                  comma separated, each NAME or NAME=WEIGHT (how often,
+                  relative to the others; default 1); "none" for no
+                  preference; default: the library's DefaultHotSyscalls
+                  (read, write, futex, mmap, ...). Decisions do not change,
+                  and no call's path grows past the longest one
   -v              also warn about names missing on some of the arches
 
 Exit status: 0 compiled (warnings or not), 1 the profile has an error or a
@@ -69,6 +79,7 @@ Examples:
   seccomp compile -arch arm64 -format text default
   seccomp compile -format go -package filters -o filter_gen.go my-profile.json
   seccomp compile -caps ALL -kernel 6.1 -format text default
+  seccomp compile -hot read=10,write=10,epoll_pwait=5,futex -o docker.bpf default
 `,
 }
 
@@ -86,11 +97,16 @@ func runCompile(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	kernelFlag := fs.String("kernel", "", "")
 	enosys := fs.Bool("enosys", false, "")
 	verbose := fs.Bool("v", false, "")
+	hotFlag := fs.String("hot", "", "")
 	if done, code := parse(v, fs, args, stdout, stderr); done {
 		return code
 	}
 	if fs.NArg() != 1 {
 		return usageError(v, stderr, "want one PROFILE, got %d operands", fs.NArg())
+	}
+	hot, err := parseHot(*hotFlag)
+	if err != nil {
+		return usageError(v, stderr, "-hot: %v", err)
 	}
 	var opts profile.Options
 	switch strings.ToLower(*archFlag) {
@@ -157,6 +173,20 @@ func runCompile(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return failure(v, stderr, "%s: %s", name, oneLine(err))
 	}
+	if hot != nil {
+		for _, n := range slices.Sorted(maps.Keys(hot)) {
+			known := false
+			for _, a := range res.Filter.Arches() {
+				if _, ok := a.Syscall(n); ok {
+					known = true
+				}
+			}
+			if !known {
+				return usageError(v, stderr, "-hot: unknown system call %q on %s", n, archNames(res.Filter.Arches()))
+			}
+		}
+		res.Filter.SetHotSyscalls(hot)
+	}
 	for _, w := range res.Warnings {
 		if w.Kind == profile.WarnSyscallNotOnArch && !*verbose {
 			continue
@@ -192,6 +222,48 @@ func runCompile(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return failure(v, stderr, "writing standard output: %v", err)
 	}
 	return exitOK
+}
+
+// parseHot reads -hot: "" is nil (the default), "none" an empty map,
+// otherwise NAME or NAME=WEIGHT items separated by commas.
+func parseHot(list string) (map[string]float64, error) {
+	switch strings.TrimSpace(list) {
+	case "":
+		return nil, nil
+	case "none":
+		return map[string]float64{}, nil
+	}
+	hot := map[string]float64{}
+	for _, item := range strings.Split(list, ",") {
+		name, weight, hasWeight := strings.Cut(strings.TrimSpace(item), "=")
+		if name == "" {
+			return nil, fmt.Errorf("empty system call name in %q", list)
+		}
+		w := 1.0
+		if hasWeight {
+			var err error
+			if w, err = strconv.ParseFloat(weight, 64); err != nil || !(w > 0) || math.IsInf(w, 0) {
+				return nil, fmt.Errorf("weight %q of %s: want a number above zero", weight, name)
+			}
+		}
+		if _, dup := hot[name]; dup {
+			return nil, fmt.Errorf("%s given twice", name)
+		}
+		hot[name] = w
+	}
+	return hot, nil
+}
+
+// archNames lists arches' names for a message: "x86_64, i386 or x32".
+func archNames(arches []*seccomp.Arch) string {
+	var names []string
+	for _, a := range arches {
+		names = append(names, a.Name)
+	}
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
 // oneLine joins a multi-line error (errors.Join) with "; ", since every

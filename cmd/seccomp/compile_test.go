@@ -171,7 +171,63 @@ func TestCompileUsage(t *testing.T) {
 		{[]string{"compile", "-format", "go", "-var", "a-b", "default"}, `-var "a-b" is not a Go identifier`},
 		{[]string{"compile", "-kernel", "5", "default"}, "-kernel: kernel version \"5\""},
 		{[]string{"compile", "default", "-arch", "amd64"}, "flag -arch after the operands"},
+		{[]string{"compile", "-arch", "amd64", "-hot", "no_such_call", "default"}, `-hot: unknown system call "no_such_call" on x86_64, i386 or x32`},
+		{[]string{"compile", "-hot", "read=0", "default"}, `-hot: weight "0" of read: want a number above zero`},
+		{[]string{"compile", "-hot", "read=x", "default"}, `-hot: weight "x" of read`},
+		{[]string{"compile", "-hot", "read=Inf", "default"}, `-hot: weight "Inf" of read`},
+		{[]string{"compile", "-hot", "read,,write", "default"}, `-hot: empty system call name`},
+		{[]string{"compile", "-hot", "read,read=2", "default"}, `-hot: read given twice`},
 	} {
 		want(t, "", tc.args, 2, "", "seccomp compile: "+tc.err, "run 'seccomp compile -h'")
+	}
+}
+
+// TestCompileHot: -hot shortens the named calls' paths and changes no
+// decision; "none" and the default give the library's layouts.
+func TestCompileHot(t *testing.T) {
+	o := profile.Options{Arch: seccomp.ArchX86_64, Kernel: kernel61}
+	r, err := profile.Load(profile.DefaultJSON(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withHot := func(hot map[string]float64) string {
+		r.Filter.SetHotSyscalls(hot)
+		p, err := r.Compile()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return seccomp.Disassemble(p)
+	}
+	args := []string{"compile", "-arch", "amd64", "-kernel", "6.1", "-format", "text"}
+	wantWarned(t, "", append(args, "default"), 0, withHot(nil))
+	wantWarned(t, "", append(args, "-hot", "none", "default"), 0, withHot(map[string]float64{}))
+	hot := map[string]float64{"getcwd": 3, "uname": 1}
+	text := withHot(hot)
+	wantWarned(t, "", append(args, "-hot", "getcwd=3, uname", "default"), 0, text)
+
+	// Independently of the code above: the named calls run fewer
+	// instructions than under the default layout, and every x86_64 call
+	// gets the same decision.
+	hotProg, err := seccomp.AssembleText(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defProg, err := seccomp.AssembleText(withHot(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	eh, ed := seccomp.MustEmulator(hotProg), seccomp.MustEmulator(defProg)
+	for nr := int32(0); nr <= seccomp.ArchX86_64.MaxSyscall()+5; nr++ {
+		d := seccomp.Data{Nr: nr, Arch: seccomp.AuditArchX86_64}
+		if a, b := eh.Action(d), ed.Action(d); a != b {
+			t.Errorf("call %d: %v with -hot, %v without", nr, a, b)
+		}
+	}
+	for name := range hot {
+		nr, _ := seccomp.ArchX86_64.Syscall(name)
+		d := seccomp.Data{Nr: nr, Arch: seccomp.AuditArchX86_64}
+		if h, n := eh.Run(d).Executed, ed.Run(d).Executed; h >= n {
+			t.Errorf("%s: %d instructions with -hot, %d without", name, h, n)
+		}
 	}
 }
