@@ -39,6 +39,11 @@ func (f *Filter) Compile() (Program, error) {
 		return nil, err
 	}
 	c := &compiler{f: f, rets: map[Action]string{}}
+	calls := 0
+	for _, p := range plans {
+		calls += len(p.keys)
+	}
+	c.src.items = make([]srcItem, 0, calls/2+64) // a little more than Docker's profile takes
 	c.program(plans)
 	p, err := c.src.Assemble()
 	if err != nil {
@@ -248,6 +253,9 @@ type subtree struct {
 
 // planIntervals appends the decisions of numbers lo..hi of p.
 func (c *compiler) planIntervals(ivs *intervals, p *archPlan, lo, hi uint32) {
+	if cap(*ivs) == 0 {
+		*ivs = make(intervals, 0, 2*len(p.keys)+4)
+	}
 	// Gaps take the fallback, which changes at most once: above the table.
 	gap := func(from, to uint64) {
 		if from > to {

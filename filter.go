@@ -491,6 +491,14 @@ func (f *Filter) plan() ([]*archPlan, []*Problem) {
 			plans = append(plans, &archPlan{arch: a, bySys: make(map[int32][]resolved, len(f.rules))})
 		}
 	}
+	// One backing array for the rules of all calls (most have one): a
+	// call's first rule is a slice of it, with room for no more.
+	arena := make([]resolved, 0, len(f.rules)*len(plans))
+	nConds := 0
+	for _, r := range f.rules {
+		nConds += len(r.Conds)
+	}
+	condArena := make([]Cond, 0, nConds*len(plans))
 	for i, r := range f.rules {
 		name := ruleName(r)
 		if s := checkAction(r.Action); s != "" {
@@ -531,11 +539,18 @@ func (f *Filter) plan() ([]*archPlan, []*Problem) {
 			if bad {
 				continue
 			}
-			conds := make([]Cond, len(r.Conds))
-			for j, c := range r.Conds {
-				conds[j] = c.normalized(p.w32())
+			start := len(condArena)
+			for _, c := range r.Conds {
+				condArena = append(condArena, c.normalized(p.w32()))
 			}
-			p.bySys[nr] = append(p.bySys[nr], resolved{rule: i, nr: nr, action: r.Action, conds: conds})
+			conds := condArena[start:len(condArena):len(condArena)]
+			rv := resolved{rule: i, nr: nr, action: r.Action, conds: conds}
+			if rs, ok := p.bySys[nr]; ok {
+				p.bySys[nr] = append(rs, rv)
+			} else {
+				arena = append(arena, rv)
+				p.bySys[nr] = arena[len(arena)-1 : len(arena) : len(arena)]
+			}
 		}
 		if !found {
 			where := "any arch the filter covers"
