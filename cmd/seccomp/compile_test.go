@@ -7,6 +7,7 @@ import (
 	"go/format"
 	"go/parser"
 	"go/token"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -230,4 +231,26 @@ func TestCompileHot(t *testing.T) {
 			t.Errorf("%s: %d instructions with -hot, %d without", name, h, n)
 		}
 	}
+}
+
+// FuzzParseHot: -hot's parser never panics, and what it accepts is names
+// with finite weights above zero, each given once in the list.
+func FuzzParseHot(f *testing.F) {
+	for _, s := range []string{"", "none", "read", "read=2,write", "read=0", "a=1e308,b=1e-300", "read,,write", " read = 2 ", "x=NaN"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		hot, err := parseHot(s)
+		if err != nil {
+			return
+		}
+		for name, w := range hot {
+			if name == "" || !(w > 0) || math.IsInf(w, 0) {
+				t.Fatalf("parseHot(%q) accepted %q=%v", s, name, w)
+			}
+			if !strings.Contains(s, name) {
+				t.Fatalf("parseHot(%q) made up %q", s, name)
+			}
+		}
+	})
 }
