@@ -493,12 +493,17 @@ func (f *Filter) plan() ([]*archPlan, []*Problem) {
 	}
 	// One backing array for the rules of all calls (most have one): a
 	// call's first rule is a slice of it, with room for no more.
-	arena := make([]resolved, 0, len(f.rules)*len(plans))
-	nConds := 0
+	nRules, nConds := 0, 0
 	for _, r := range f.rules {
-		nConds += len(r.Conds)
+		n := len(plans)
+		if r.Arch != nil {
+			n = 1
+		}
+		nRules += n
+		nConds += n * len(r.Conds)
 	}
-	condArena := make([]Cond, 0, nConds*len(plans))
+	arena := make([]resolved, 0, nRules)
+	condArena := make([]Cond, 0, nConds)
 	for i, r := range f.rules {
 		name := ruleName(r)
 		if s := checkAction(r.Action); s != "" {
