@@ -488,7 +488,13 @@ func (f *Filter) plan() ([]*archPlan, []*Problem) {
 	plans := make([]*archPlan, 0, len(f.arches))
 	for _, a := range f.arches {
 		if a != nil && a.table != nil {
-			plans = append(plans, &archPlan{arch: a, bySys: make(map[int32][]resolved, len(f.rules))})
+			n := 0 // the rules this arch may get, at most one per system call
+			for _, r := range f.rules {
+				if r.Arch == nil || r.Arch == a {
+					n++
+				}
+			}
+			plans = append(plans, &archPlan{arch: a, bySys: make(map[int32][]resolved, min(n, a.table.Len()))})
 		}
 	}
 	// One backing array for the rules of all calls (most have one): a
