@@ -319,10 +319,13 @@ func (c *compiler) weigh(ivs []interval, p *archPlan) []interval {
 		case iv.sub == nil:
 			iv.cost = 1
 		}
-		iv.weight = math.Ldexp(1, iv.cost)
+		// Past 2^60 the weight decides everything anyway; beyond 2^1023 it
+		// would be infinite.
+		exp := min(iv.cost, 60)
 		if iv.demoted {
-			iv.weight = math.Ldexp(1, iv.cost-x32Slack)
+			exp -= x32Slack
 		}
+		iv.weight = math.Ldexp(1, exp)
 	}
 	if p == nil || p.arch == ArchX32 {
 		return ivs

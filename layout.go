@@ -38,6 +38,9 @@ func loneJeq(ivs []interval) bool {
 // off), so the tree serves x86_64 first.
 const x32Slack = 3
 
+// maxCost bounds the cost the layout counts for one interval.
+const maxCost = 1 << 13
+
 // maxOptimalTree bounds the intervals the exact layout takes on: its time
 // and memory grow with their square. Above it, each split balances the
 // weight on both sides (split).
@@ -147,7 +150,9 @@ func (l *treeLayout) reset(ivs []interval) {
 	l.est, l.byEnd, l.w = l.est[:n*n], l.byEnd[:n*n], l.w[:n+1]
 	l.eff = l.eff[:0]
 	for _, iv := range ivs {
-		e := iv.cost
+		// Costs past maxCost (a call with thousands of rules) cannot
+		// compile anyway (MaxInstructions); clamped, heights fit an int16.
+		e := min(iv.cost, maxCost)
 		if iv.demoted {
 			e -= x32Slack
 		}
