@@ -27,12 +27,15 @@ func (e *CompileError) Error() string {
 // *CompileError when the program would be too long for the kernel.
 //
 // The program checks the audit arch first, then dispatches on the syscall
-// number with a balanced decision tree over ranges of numbers that share a
-// decision, so the path grows with the log of the number of rules.
-// System calls whose decision does not depend on arguments are decided
-// without loading an argument, in the shape the kernel's action cache
-// recognises, so that allowed ones cost nothing at run time. The output is
-// deterministic: the same filter gives the same bytes.
+// number with a search over ranges of numbers that share a decision. The
+// search has the least longest path any search over those ranges could
+// have, counting each range's own code, and within that bound decides the
+// hot system calls (SetHotSyscalls) first. The alternatives of one
+// argument become one search over its values. System calls whose decision
+// does not depend on arguments are decided without loading an argument,
+// in the shape the kernel's action cache recognises, so that allowed ones
+// cost nothing at run time. The output is deterministic: the same filter
+// gives the same bytes.
 func (f *Filter) Compile() (Program, error) {
 	plans, probs := f.plan()
 	if err := problemsError(probs, SeverityError); err != nil {
