@@ -334,13 +334,17 @@ func (c *compiler) weigh(ivs []interval, p *archPlan) []interval {
 		return ivs
 	}
 	hot := c.f.HotSyscalls()
+	most := 0.0
+	for _, v := range hot {
+		most = max(most, v)
+	}
 	for _, name := range slices.Sorted(maps.Keys(hot)) { // a fixed order: the same sums
 		nr, ok := p.arch.Syscall(name)
 		if !ok {
 			continue
 		}
 		i, _ := slices.BinarySearchFunc(ivs, uint32(nr), func(iv interval, nr uint32) int { return cmp.Compare(iv.hi, nr) })
-		ivs[i].hot += hot[name]
+		ivs[i].hot += hot[name] / most // at most 1 each: sums of huge frequencies stay finite
 	}
 	return ivs
 }
@@ -795,7 +799,7 @@ func flagCube(spans []span) (m uint32, rest []span, ok bool) {
 		}
 	}
 	in := func(v uint32) bool {
-		i, found := slices.BinarySearchFunc(spans, uint64(v), func(sp span, v uint64) int {
+		_, found := slices.BinarySearchFunc(spans, uint64(v), func(sp span, v uint64) int {
 			if sp.hi < v {
 				return -1
 			}
@@ -804,7 +808,6 @@ func flagCube(spans []span) (m uint32, rest []span, ok bool) {
 			}
 			return 0
 		})
-		_ = i
 		return found
 	}
 	for len(pts) >= 4 {

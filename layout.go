@@ -88,14 +88,14 @@ func (c *compiler) layout(ivs []interval) (pick func(i, j int) int, height int) 
 			w[i+1] = w[i] + m
 		}
 	}
+	share := 0.0
+	if hot > 0 {
+		share = hotShare
+	}
 	n := len(ivs)
 	if n > maxOptimalTree {
 		w := make([]float64, n+1)
-		if hot > 0 {
-			mix(w, hotShare)
-		} else {
-			mix(w, 0)
-		}
+		mix(w, share)
 		pick = func(i, j int) int {
 			if loneJeq(ivs[i : j+1]) {
 				return jeqSplit
@@ -107,11 +107,7 @@ func (c *compiler) layout(ivs []interval) (pick func(i, j int) int, height int) 
 	l := layoutPool.Get().(*treeLayout)
 	defer layoutPool.Put(l)
 	l.reset(ivs)
-	if hot > 0 {
-		mix(l.w, hotShare)
-	} else {
-		mix(l.w, 0)
-	}
+	mix(l.w, share)
 	l.estimate()
 	picks := make(map[int]int, n)
 	l.build(picks, 0, n-1, 0)
@@ -166,7 +162,7 @@ func (l *treeLayout) reset(ivs []interval) {
 // more than the larger of its two sides' at the best split, or one more
 // than its intervals' costs where one jeq decides it. The left side's
 // height only grows with the split and the right side's only shrinks, so
-// the best split is where they cross: found by binary search.
+// the best split is where they cross.
 func (l *treeLayout) heights() {
 	n := l.n
 	for i := range n {
@@ -227,33 +223,34 @@ func (l *treeLayout) estimate() {
 
 // build chooses the splits of range i..j, whose tree starts at depth d
 // (comparisons above it), into picks (key i*n+j), keeping every interval
-// within the bound; it returns the hot calls' comparisons, weighted by
-// their hotness.
-func (l *treeLayout) build(picks map[int]int, i, j, d int) float64 {
+// within the bound.
+func (l *treeLayout) build(picks map[int]int, i, j, d int) {
 	n := l.n
 	if i == j {
-		return float64(d) * l.ivs[i].hot
+		return
 	}
-	room := int16(l.bound - d - 1) // what each side may take below its split
-	if length := j - i + 1; length == 3 && loneJeq(l.ivs[i:j+1]) && 1+max(l.eff[i], l.eff[i+1], l.eff[i+2]) <= l.bound-d {
+	if j-i == 2 && loneJeq(l.ivs[i:j+1]) && 1+max(l.eff[i], l.eff[i+1], l.eff[i+2]) <= l.bound-d {
 		picks[i*n+j] = jeqSplit
-		return float64(d+1) * (l.ivs[i].hot + l.ivs[i+1].hot + l.ivs[i+2].hot)
+		return
 	}
 	// The feasible splits are a run: the left side's height grows with
-	// k, the right side's shrinks.
+	// k, the right side's shrinks. h(i, j) <= bound-d says it is not
+	// empty.
+	room := int16(l.bound - d - 1) // what each side may take below its split
 	kmin := i + 1 + sort.Search(j-i, func(x int) bool { return l.h[(i+1+x)*n+j] <= room })
 	kmax := i + sort.Search(j-i, func(x int) bool { return l.h[i*n+i+x] > room })
-	best, bestEst := -1, math.Inf(1)
+	if kmin > kmax {
+		panic("seccomp: internal error: no split keeps the layout's bound")
+	}
+	best, bestEst := kmin, math.Inf(1)
 	for k := kmin; k <= kmax; k++ {
 		if e := l.est[i*n+k-1] + l.est[k*n+j]; e < bestEst {
 			best, bestEst = k, e
 		}
 	}
-	if best < 0 {
-		panic("seccomp: internal error: no split keeps the layout's bound")
-	}
 	picks[i*n+j] = best
-	return l.build(picks, i, best-1, d+1) + l.build(picks, best, j, d+1)
+	l.build(picks, i, best-1, d+1)
+	l.build(picks, best, j, d+1)
 }
 
 // split returns where a range of intervals whose weights have the prefix
