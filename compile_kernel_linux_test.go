@@ -31,6 +31,11 @@ func TestKernelCompiledDocker(t *testing.T) {
 		{"getppid", kerneltest.Call{Nr: unix.SYS_GETPPID}},
 		{"personality(0xffffffff)", kerneltest.Call{Nr: unix.SYS_PERSONALITY, Args: [6]uint64{0xffffffff}}},
 		{"personality(9)", kerneltest.Call{Nr: unix.SYS_PERSONALITY, Args: [6]uint64{9}}},
+		// The persona flags the program tests with one jset (flagCube).
+		{"personality(0x20008)", kerneltest.Call{Nr: unix.SYS_PERSONALITY, Args: [6]uint64{0x20008}}},
+		{"personality(0x20009)", kerneltest.Call{Nr: unix.SYS_PERSONALITY, Args: [6]uint64{0x20009}}},
+		{"personality(1<<32 | 0x20000)", kerneltest.Call{Nr: unix.SYS_PERSONALITY, Args: [6]uint64{1<<32 | 0x20000}}},
+		{"personality(0)", kerneltest.Call{Nr: unix.SYS_PERSONALITY, Args: [6]uint64{0}}},
 		{"personality(1<<32 | 0xffffffff)", kerneltest.Call{Nr: unix.SYS_PERSONALITY, Args: [6]uint64{1<<32 | 0xffffffff}}},
 		{"socket(AF_VSOCK)", kerneltest.Call{Nr: unix.SYS_SOCKET, Args: [6]uint64{unix.AF_VSOCK, unix.SOCK_STREAM}}},
 		{"socket(AF_UNIX)", kerneltest.Call{Nr: unix.SYS_SOCKET, Args: [6]uint64{unix.AF_UNIX, unix.SOCK_STREAM | unix.SOCK_CLOEXEC}}},
