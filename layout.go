@@ -198,25 +198,26 @@ func (l *treeLayout) estimate() {
 	for i := range n {
 		root[i*n+i], est[i*n+i], byEnd[i*n+i] = int16(i), 0, 0
 	}
-	for length := 2; length <= n; length++ {
-		for i := 0; i+length <= n; i++ {
-			j := i + length - 1
+	// By rows from the bottom: est(k, j) and root(i+1, j) are known for
+	// k > i, est(i, k-1) and root(i, j-1) earlier in the row.
+	for i := n - 2; i >= 0; i-- {
+		row, next := est[i*n:i*n+n], root[(i+1)*n:(i+1)*n+n]
+		for j := i + 1; j < n; j++ {
 			lo := max(int(root[i*n+j-1]), i+1)
-			hi := min(int(root[(i+1)*n+j]), j)
+			hi := min(int(next[j]), j)
 			best, bestK := math.Inf(1), lo
-			// est(i, k-1) + est(k, j), both read along a row.
-			left, right := est[i*n:i*n+n], byEnd[j*n:j*n+n]
+			col := byEnd[j*n : j*n+n] // est(k, j) for every k
 			for k := lo; k <= hi; k++ {
-				if v := left[k-1] + right[k]; v < best {
+				if v := row[k-1] + col[k]; v < best {
 					best, bestK = v, k
 				}
 			}
 			weight := w[j+1] - w[i]
 			best += weight
-			if length == 3 && loneJeq(l.ivs[i:j+1]) {
+			if j == i+2 && loneJeq(l.ivs[i:j+1]) {
 				best = min(best, weight)
 			}
-			est[i*n+j], byEnd[j*n+i], root[i*n+j] = best, best, int16(bestK)
+			row[j], byEnd[j*n+i], root[i*n+j] = best, best, int16(bestK)
 		}
 	}
 }
