@@ -183,13 +183,29 @@ type interval struct {
 	sub *subtree // or the search over them (x32's, see groupIntervals)
 
 	// What the tree's shape is chosen by (see weigh and layout): the
-	// longest path the interval's own code takes, its return included, 2
-	// to the power of it, and how hot its numbers are (the sum of their
-	// SetHotSyscalls frequencies).
-	cost        int
-	weight, hot float64
-	demoted     bool // x32's numbers next to x86_64's: may take x32Slack more
+	// longest path the interval's own code takes, its return included,
+	// and how hot its numbers are (the sum of their SetHotSyscalls
+	// frequencies, each divided by the largest).
+	cost    int
+	hot     float64
+	demoted bool // x32's numbers next to x86_64's: may take x32Slack more
 }
+
+// effCost is the cost the layout bounds: clamped to maxCost (a call with
+// thousands of rules cannot compile anyway, see MaxInstructions), less
+// x32Slack when demoted.
+func (iv *interval) effCost() int {
+	e := min(iv.cost, maxCost)
+	if iv.demoted {
+		e -= x32Slack
+	}
+	return e
+}
+
+// weight is 2 to the power of effCost: what the interval weighs in the
+// layout's estimate, so that long paths sit near the root. Past 2^60 it
+// decides everything anyway.
+func (iv *interval) weight() float64 { return math.Ldexp(1, min(iv.effCost(), 60)) }
 
 // constant reports whether the interval's code is a return.
 func (iv *interval) constant() bool { return !iv.block && iv.sub == nil }
@@ -310,9 +326,9 @@ func (c *compiler) constDecision(p *archPlan, nr int32) (Action, bool) {
 	return 0, false
 }
 
-// weigh sets the intervals' weights: 2 to the power of the longest path
-// each one's own code takes, and the frequencies of p's hot system calls
-// it holds.
+// weigh sets what the layout needs of each interval: the longest path its
+// own code takes (an x32 subtree's is set already), and the frequencies of
+// p's hot system calls it holds.
 func (c *compiler) weigh(ivs []interval, p *archPlan) []interval {
 	for i := range ivs {
 		iv := &ivs[i]
@@ -322,13 +338,6 @@ func (c *compiler) weigh(ivs []interval, p *archPlan) []interval {
 		case iv.sub == nil:
 			iv.cost = 1
 		}
-		// Past 2^60 the weight decides everything anyway; beyond 2^1023 it
-		// would be infinite.
-		exp := min(iv.cost, 60)
-		if iv.demoted {
-			exp -= x32Slack
-		}
-		iv.weight = math.Ldexp(1, exp)
 	}
 	if p == nil || p.arch == ArchX32 {
 		return ivs

@@ -58,7 +58,7 @@ var layoutPool = sync.Pool{New: func() any { return new(treeLayout) }}
 type treeLayout struct {
 	ivs   []interval
 	n     int
-	eff   []int   // each interval's cost, less x32Slack for demoted ones
+	eff   []int   // each interval's effCost, read often
 	h     []int16 // h[i*n+j]: least longest path of a tree over i..j
 	bound int     // h over all intervals
 
@@ -76,12 +76,12 @@ type treeLayout struct {
 func (c *compiler) layout(ivs []interval) (pick func(i, j int) int, height int) {
 	var total, hot float64
 	for _, iv := range ivs {
-		total += iv.weight
+		total += iv.weight()
 		hot += iv.hot
 	}
 	mix := func(w []float64, share float64) {
 		for i, iv := range ivs {
-			m := (1 - share) * iv.weight / total
+			m := (1 - share) * iv.weight() / total
 			if share > 0 {
 				m += share * iv.hot / hot
 			}
@@ -146,13 +146,7 @@ func (l *treeLayout) reset(ivs []interval) {
 	l.est, l.byEnd, l.w = l.est[:n*n], l.byEnd[:n*n], l.w[:n+1]
 	l.eff = l.eff[:0]
 	for _, iv := range ivs {
-		// Costs past maxCost (a call with thousands of rules) cannot
-		// compile anyway (MaxInstructions); clamped, heights fit an int16.
-		e := min(iv.cost, maxCost)
-		if iv.demoted {
-			e -= x32Slack
-		}
-		l.eff = append(l.eff, e)
+		l.eff = append(l.eff, iv.effCost()) // clamped: heights fit an int16
 	}
 	l.heights()
 	l.bound = int(l.h[n-1])

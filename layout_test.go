@@ -42,14 +42,6 @@ func randIntervals(rng *rand.Rand, n int) []interval {
 			ivs[i].demoted, ivs[i].hot = true, 0
 		}
 	}
-	for i := range ivs {
-		iv := &ivs[i]
-		e := iv.cost
-		if iv.demoted {
-			e -= x32Slack
-		}
-		iv.weight = float64(int(1) << max(e, 0))
-	}
 	return ivs
 }
 
