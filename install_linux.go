@@ -3,8 +3,6 @@
 package seccomp
 
 import (
-	"bufio"
-	"errors"
 	"fmt"
 	"os"
 	"runtime"
@@ -289,23 +287,30 @@ func checkStackOfThisThread(p Program) error {
 // threadFilterCount returns Seccomp_filters of the calling thread, or -1
 // when the kernel does not report it.
 func threadFilterCount() (int, error) {
-	f, err := os.Open("/proc/thread-self/status")
-	if err != nil {
+	v, ok := threadStatus()["Seccomp_filters"]
+	if !ok {
 		return -1, nil
 	}
-	defer f.Close()
-	s := bufio.NewScanner(f)
-	for s.Scan() {
-		if v, ok := strings.CutPrefix(s.Text(), "Seccomp_filters:"); ok {
-			n, err := strconv.Atoi(strings.TrimSpace(v))
-			if err != nil {
-				return -1, fmt.Errorf("seccomp: reading /proc/thread-self/status: %w", err)
-			}
-			return n, nil
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return -1, fmt.Errorf("seccomp: the thread's status file has Seccomp_filters %q: %w", v, err)
+	}
+	return n, nil
+}
+
+// threadStatus returns the fields of the calling thread's status file
+// (/proc/self/task/TID/status), values trimmed; empty when it cannot be
+// read.
+func threadStatus() map[string]string {
+	m := map[string]string{}
+	b, err := os.ReadFile("/proc/self/task/" + strconv.Itoa(unix.Gettid()) + "/status")
+	if err != nil {
+		return m
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok {
+			m[k] = strings.TrimSpace(v)
 		}
 	}
-	if err := s.Err(); err != nil {
-		return -1, errors.Join(errors.New("seccomp: reading /proc/thread-self/status"), err)
-	}
-	return -1, nil
+	return m
 }

@@ -249,7 +249,7 @@ func ProbeFeatures() (*Features, error) {
 	if unix.Uname(&u) == nil {
 		f.Kernel = unix.ByteSliceToString(u.Release[:])
 	}
-	status := probeStatus()
+	status := threadStatus()
 	var threadErr error
 	f.Mode, f.NoNewPrivs, threadErr = probeThread(status)
 	if n, err := strconv.Atoi(status["Seccomp_filters"]); err == nil {
@@ -342,20 +342,4 @@ func probeThread(status map[string]string) (mode int, nnp bool, err error) {
 		err = &probeError{why: "prctl(2) failed and the thread's status has no NoNewPrivs", op: "prctl(PR_GET_NO_NEW_PRIVS)", errno: e}
 	}
 	return mode, nnp, err
-}
-
-// probeStatus returns the fields of the calling thread's status file, or
-// an empty map.
-func probeStatus() map[string]string {
-	m := map[string]string{}
-	b, err := os.ReadFile("/proc/self/task/" + strconv.Itoa(unix.Gettid()) + "/status")
-	if err != nil {
-		return m
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if k, v, ok := strings.Cut(line, ":"); ok {
-			m[k] = strings.TrimSpace(v)
-		}
-	}
-	return m
 }
