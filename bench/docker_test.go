@@ -56,6 +56,24 @@ func edgeArgs(c seccomp.Cond) []uint64 {
 	return vs
 }
 
+// edgeCalls returns calls of system call nr on arch a with each condition
+// of r at the edges of its values (edgeArgs), the other conditions'
+// arguments at their operands.
+func edgeCalls(r seccomp.Rule, nr int32, a *seccomp.Arch) []seccomp.Data {
+	var calls []seccomp.Data
+	for _, c := range r.Conds {
+		for _, v := range edgeArgs(c) {
+			d := seccomp.Data{Nr: nr, Arch: a.AuditArch}
+			for _, o := range r.Conds {
+				d.Args[o.Arg] = o.Value
+			}
+			d.Args[c.Arg] = v
+			calls = append(calls, d)
+		}
+	}
+	return calls
+}
+
 // TestDockerDefaultAgainstLibseccomp: Docker's default profile resolved
 // for amd64 and arm64, compiled here and by libseccomp as runc adds it:
 // the same decision for every system call number of every covered arch
@@ -111,19 +129,12 @@ func TestDockerDefaultAgainstLibseccomp(t *testing.T) {
 					check(seccomp.Data{Nr: -1, Arch: a.AuditArch}, skip)
 					// Every argument rule at the edges of its values.
 					for _, r := range res.Filter.Rules() {
-						if r.Arch != a || len(r.Conds) == 0 {
+						nr, ok := ruleNumber(r, a)
+						if !ok || len(r.Conds) == 0 {
 							continue
 						}
-						nr, _ := a.Syscall(r.Syscall)
-						for _, c := range r.Conds {
-							for _, v := range edgeArgs(c) {
-								d := seccomp.Data{Nr: nr, Arch: a.AuditArch}
-								for _, o := range r.Conds {
-									d.Args[o.Arg] = o.Value
-								}
-								d.Args[c.Arg] = v
-								check(d, skip)
-							}
+						for _, d := range edgeCalls(r, nr, a) {
+							check(d, skip)
 						}
 					}
 				}

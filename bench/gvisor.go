@@ -53,15 +53,9 @@ func gvisorProgram(res *profile.Result, hot []int32) (seccomp.Program, error) {
 	}
 	sets := map[seccomp.Action]gseccomp.SyscallRules{}
 	for i, r := range f.Rules() {
-		if r.Arch != nil && r.Arch != x86 {
-			continue
-		}
-		nr, ok := r.Number, r.Syscall == ""
+		nr, ok := ruleNumber(r, x86)
 		if !ok {
-			nr, ok = x86.Syscall(r.Syscall)
-		}
-		if !ok {
-			continue // a name x86_64 lacks: skipped, as the filter does
+			continue // another arch's, or a name x86_64 lacks: skipped, as the filter does
 		}
 		rule, err := gvisorRule(r.Conds)
 		if err != nil {

@@ -67,26 +67,13 @@ func TestGVisorAgainstEvaluate(t *testing.T) {
 	check(seccomp.Data{Nr: -1, Arch: x86.AuditArch})
 	rules := 0
 	for _, r := range res.Filter.Rules() {
-		if (r.Arch != nil && r.Arch != x86) || len(r.Conds) == 0 {
-			continue
-		}
-		nr, ok := r.Number, r.Syscall == ""
-		if !ok {
-			nr, ok = x86.Syscall(r.Syscall)
-		}
-		if !ok {
+		nr, ok := ruleNumber(r, x86)
+		if !ok || len(r.Conds) == 0 {
 			continue
 		}
 		rules++
-		for _, c := range r.Conds {
-			for _, v := range edgeArgs(c) {
-				d := seccomp.Data{Nr: nr, Arch: x86.AuditArch}
-				for _, o := range r.Conds {
-					d.Args[o.Arg] = o.Value
-				}
-				d.Args[c.Arg] = v
-				check(d)
-			}
+		for _, d := range edgeCalls(r, nr, x86) {
+			check(d)
 		}
 	}
 	if rules == 0 {

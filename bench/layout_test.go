@@ -125,13 +125,7 @@ func measure(t testing.TB, name string, p seccomp.Program, res *profile.Result, 
 			continue
 		}
 		for _, a := range res.Filter.Arches() {
-			if r.Arch != nil && r.Arch != a {
-				continue
-			}
-			nr, ok := r.Number, r.Syscall == ""
-			if !ok {
-				nr, ok = a.Syscall(r.Syscall)
-			}
+			nr, ok := ruleNumber(r, a)
 			if !ok {
 				continue
 			}
