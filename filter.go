@@ -274,10 +274,11 @@ func (f *Filter) SetNrMinusOneDefault(on bool) *Filter { f.minusOne = on; f.chan
 
 // SetHotSyscalls tells the compiler how often a process makes each named
 // system call, relative to the others: the program decides the frequent
-// ones in fewer comparisons. It changes no decision, and it never
-// lengthens the longest path: the search over system call numbers keeps
-// every call within the least longest path any search could have, and
-// among such searches favours the hot calls.
+// ones in fewer comparisons. It changes no decision, and it does not
+// lengthen the longest path: the search over system call numbers keeps
+// every call within the least longest path any search could have (as the
+// compiler counts each argument block's path), and among such searches
+// favours the hot calls.
 //
 // Names are looked up on each arch the filter covers (a name an arch does
 // not know is ignored there, so "mmap" and "mmap2" can both be given);
@@ -304,10 +305,13 @@ func (f *Filter) HotSyscalls() map[string]float64 {
 }
 
 // DefaultHotSyscalls returns the system calls a filter is laid out for
-// when SetHotSyscalls has not been called, all with frequency 1: the calls
-// that dominate the system call traffic of typical servers and runtimes
-// (file and socket I/O, polling, futexes, memory management, time), under
-// their names on each arch.
+// when SetHotSyscalls has not been called, all with frequency 1: read,
+// write, futex, epoll_pwait, mmap, munmap, openat, close, fstat,
+// newfstatat, clock_gettime, getpid, sched_yield, nanosleep, recvfrom,
+// sendto and brk (frequent calls of servers and runtimes: I/O, polling,
+// futexes, memory, time), and the same calls under other arches' names
+// (mmap2, fstat64, fstatat64, clock_gettime64, futex_time64). A program
+// whose hot calls differ (ioctl, readv, poll, ...) should name its own.
 func DefaultHotSyscalls() map[string]float64 {
 	m := make(map[string]float64, len(defaultHot))
 	for _, n := range defaultHot {
