@@ -31,8 +31,10 @@ type SyscallDiff struct {
 	Name    string
 	Nr      int32
 	Changes []Change
-	// TooComplex reports that one of the programs was too complex to
-	// analyze for the call: it may differ.
+	// TooComplex reports that the call may differ in ways not listed in
+	// Changes: one of the programs was too complex to analyze for it, or
+	// the solver ran out of work deciding whether two of their paths
+	// meet. Every listed Change is real.
 	TooComplex bool
 }
 
@@ -190,7 +192,13 @@ func (e *engine) changes(pa, pb []path, given []atom, complex bool) ([]Change, b
 				continue
 			}
 			as := append(append(append([]atom(nil), given...), p.atoms...), q.atoms...)
-			if e.limited(func() answer { return e.sol.satAll(as) }) == unsat {
+			switch e.limited(func() answer { return e.sol.satAll(as) }) {
+			case unsat:
+				continue
+			case unknown:
+				// The solver ran out of work: the pair may or may not
+				// meet. Say so (complex), never report it as a change.
+				complex = true
 				continue
 			}
 			joined = append(joined, path{

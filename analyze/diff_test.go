@@ -181,3 +181,25 @@ func (c Change) holds(d *seccomp.Data) bool {
 	}
 	return false
 }
+
+// When the solver runs out of work, the diff says the call may differ
+// (TooComplex) and lists no change it could not prove: a program never
+// differs from itself, however small the budget.
+func TestDiffOutOfWorkIsUnknown(t *testing.T) {
+	p := readRaw(t, "../testdata/cmd/allowlist.bpf")
+	r, err := Analyze(p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, work := range []int{1, 2, 16, 1 << 8} {
+		d := DiffReports(r, r, &Options{MaxWork: work})
+		checkNoSelfChange(t, p, d)
+		if work == 1 && d.Empty() {
+			t.Errorf("MaxWork 1: the diff claims the programs are the same, which it cannot have proved")
+		}
+	}
+	// With the default budget the same diff is proved empty.
+	if d := DiffReports(r, r, nil); !d.Empty() {
+		t.Errorf("default budget: not empty")
+	}
+}
