@@ -60,6 +60,10 @@ func FuzzParseOCI(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, _, err := ParseOCI(data)
 		if err != nil {
+			var pe *Error
+			if !errors.As(err, &pe) {
+				t.Fatalf("error is not a *profile.Error: %v", err)
+			}
 			return
 		}
 		b, err := s.Marshal()
