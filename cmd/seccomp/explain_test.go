@@ -5,7 +5,6 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/seccomp-go/seccomp"
 	"github.com/seccomp-go/seccomp/analyze"
@@ -276,11 +275,7 @@ func FuzzAnalyzeVerbs(f *testing.F) {
 			{"dot", path},
 			{"diff", "-arch", "x86_64", path, exampleRaw},
 		} {
-			t0 := time.Now()
 			_, errs, code := seccompCmd(t, "", args...)
-			if d := time.Since(t0); d > 2*time.Second {
-				t.Fatalf("seccomp %q took %v on %x", args, d, data)
-			}
 			switch code {
 			case 0, exitFindings:
 			case 1:
