@@ -7,6 +7,7 @@ import (
 	"golang.org/x/net/bpf"
 	"golang.org/x/sys/unix"
 
+	"github.com/seccomp-go/seccomp/internal/kernelskip"
 	"github.com/seccomp-go/seccomp/internal/kerneltest"
 )
 
@@ -59,7 +60,7 @@ func TestKernelCompiledDocker(t *testing.T) {
 	}
 	if e := res[0].InstallErrno; e != 0 {
 		if e == unix.ENOSYS || e == unix.EACCES || e == unix.EPERM {
-			t.Skipf("cannot install filters here: %v", e)
+			kernelskip.Skipf(t, "cannot install filters here: %v", e)
 		}
 		t.Fatalf("the kernel refused the compiled program: %v", e)
 	}

@@ -28,6 +28,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/seccomp-go/seccomp"
+	"github.com/seccomp-go/seccomp/internal/kernelskip"
 	"github.com/seccomp-go/seccomp/internal/kerneltest"
 	"github.com/seccomp-go/seccomp/internal/progen"
 )
@@ -74,7 +75,7 @@ func kernelDiff(t *testing.T, ciN, fullN int) diffConfig {
 func skipUnsupported(t *testing.T, err error) {
 	t.Helper()
 	if errors.Is(err, kerneltest.ErrUnsupported) {
-		t.Skip(err)
+		kernelskip.Skip(t, err)
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -276,11 +277,11 @@ func TestKernelStackLimit(t *testing.T) {
 		}
 		if info.ActionAvail != 0 {
 			c.Close()
-			t.Skipf("seccomp filters unavailable: %v", info.ActionAvail)
+			kernelskip.Skipf(t, "seccomp filters unavailable: %v", info.ActionAvail)
 		}
 		if info.Filters != 0 {
 			c.Close()
-			t.Skipf("the helper inherits %d filters of unknown length", info.Filters)
+			kernelskip.Skipf(t, "the helper inherits %d filters of unknown length", info.Filters)
 		}
 		progs := sc.progs
 		got, err := c.AttachPrograms(progs, sc.flags)
@@ -311,7 +312,7 @@ func TestKernelStackLimit(t *testing.T) {
 		}
 		if err != nil {
 			if len(got) > 0 && got[0].Errno == unix.EACCES {
-				t.Skip(err)
+				kernelskip.Skip(t, err)
 			}
 			t.Fatalf("%s: %v", sc.name, err)
 		}

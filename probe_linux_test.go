@@ -21,6 +21,7 @@ import (
 	"unsafe"
 
 	"github.com/seccomp-go/seccomp"
+	"github.com/seccomp-go/seccomp/internal/kernelskip"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/bpf"
@@ -48,7 +49,7 @@ func probeActionsAvail(t *testing.T) []string {
 	t.Helper()
 	b, err := os.ReadFile("/proc/sys/kernel/seccomp/actions_avail")
 	if err != nil {
-		t.Skip("no /proc/sys/kernel/seccomp/actions_avail:", err)
+		kernelskip.Skip(t, "no /proc/sys/kernel/seccomp/actions_avail: ", err)
 	}
 	return strings.Fields(string(b))
 }
@@ -133,7 +134,7 @@ func TestProbeNotifSizes(t *testing.T) {
 	s, err := seccomp.GetNotifSizes()
 	if errors.Is(err, errors.ErrUnsupported) {
 		require.False(t, probeKernelAtLeast(t, "5.0"), "GetNotifSizes: %v", err)
-		t.Skip(err)
+		kernelskip.Skip(t, err)
 	}
 	require.NoError(t, err)
 	assert.Equal(t, seccomp.NotifSizes{Notif: 80, Resp: 24, Data: 64}, s)
@@ -296,7 +297,7 @@ func TestProbeUnderFilter(t *testing.T) {
 				t.Fatalf("child: %v; its output:\n%s", err, out)
 			}
 			if strings.Contains(string(out), "--- SKIP: TestProbeUnderFilter") {
-				t.Skipf("child skipped:\n%s", out)
+				kernelskip.Skipf(t, "child skipped:\n%s", out)
 			}
 			require.Contains(t, string(out), "--- PASS: TestProbeUnderFilter", "child output:\n%s", out)
 			t.Logf("child output:\n%s", out)
@@ -447,12 +448,12 @@ func probeInstall(t *testing.T, prog []bpf.Instruction) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
-		t.Skip("prctl(PR_SET_NO_NEW_PRIVS):", err)
+		kernelskip.Skip(t, "prctl(PR_SET_NO_NEW_PRIVS): ", err)
 	}
 	r, _, e := unix.Syscall(unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER, unix.SECCOMP_FILTER_FLAG_TSYNC, uintptr(unsafe.Pointer(&fprog)))
 	runtime.KeepAlive(filter)
 	if e == unix.ENOSYS || e == unix.EINVAL {
-		t.Skip("cannot install a filter:", e)
+		kernelskip.Skip(t, "cannot install a filter: ", e)
 	}
 	require.Zero(t, e, "seccomp(SECCOMP_SET_MODE_FILTER, TSYNC): %v", e)
 	require.Zero(t, r, "seccomp(SECCOMP_SET_MODE_FILTER, TSYNC): thread %d could not be synchronised", r)

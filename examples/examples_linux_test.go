@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/seccomp-go/seccomp"
+	"github.com/seccomp-go/seccomp/internal/kernelskip"
 )
 
 func build(t *testing.T, name string) string {
@@ -62,7 +63,7 @@ func TestLauncher(t *testing.T) {
 func TestNotify(t *testing.T) {
 	bin := build(t, "notify")
 	if ok, err := seccomp.FlagSupported(seccomp.FlagNewListener); err != nil || !ok {
-		t.Skipf("no user notification here: %v", err)
+		kernelskip.Skipf(t, "no user notification here: %v", err)
 	}
 	out, err := exec.Command(bin).CombinedOutput()
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/seccomp-go/seccomp"
 	"github.com/seccomp-go/seccomp/internal/childcase"
+	"github.com/seccomp-go/seccomp/internal/kernelskip"
 )
 
 // The targets of these tests are child processes: the test binary run
@@ -70,7 +71,7 @@ func skipUnlessNotify(t *testing.T) {
 	}
 	ok, err := seccomp.FlagSupported(seccomp.FlagNewListener)
 	if err != nil || !ok {
-		t.Skipf("no user notification here: %v", err)
+		kernelskip.Skipf(t, "no user notification here: %v", err)
 	}
 }
 

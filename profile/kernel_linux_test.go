@@ -7,6 +7,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/seccomp-go/seccomp"
+	"github.com/seccomp-go/seccomp/internal/kernelskip"
 	"github.com/seccomp-go/seccomp/internal/kerneltest"
 )
 
@@ -78,7 +79,7 @@ func TestKernelDefaultProfile(t *testing.T) {
 	for j, jr := range res {
 		if e := jr.InstallErrno; e != 0 {
 			if e == unix.ENOSYS || e == unix.EACCES || e == unix.EPERM {
-				t.Skipf("cannot install filters here: %v", e)
+				kernelskip.Skipf(t, "cannot install filters here: %v", e)
 			}
 			t.Fatalf("the kernel refused the compiled program: %v", e)
 		}

@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/seccomp-go/seccomp/internal/kernelskip"
 )
 
 // checkFeaturesRun checks an in-process run of features: on Linux a report
@@ -22,7 +24,7 @@ func checkFeaturesRun(t *testing.T, args ...string) (stdout string, ok bool) {
 		return "", false
 	}
 	if code == exitFailure && strings.Contains(errs, "denied") {
-		t.Skipf("seccomp(2) is denied to this process: %s", errs)
+		kernelskip.Skipf(t, "seccomp(2) is denied to this process: %s", errs)
 	}
 	if code != exitOK || errs != "" {
 		t.Fatalf("seccomp features %q: exit %d, stderr %q; want 0 and nothing", args, code, errs)
