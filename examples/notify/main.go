@@ -16,14 +16,27 @@
 //
 // The supervisor answers:
 //   - getppid: 1, as if the target had been orphaned (a value);
-//   - mkdir of a name starting with "denied": EACCES (an errno);
-//   - mkdir of a name starting with "emulated": the supervisor makes the
-//     directory itself, from its copy of the path, and answers with the
-//     result. This is how a supervisor allows a call because of what a
-//     pointer argument holds;
-//   - any other mkdir: CONTINUE, the kernel runs the call. The path is
-//     only logged: the target can change the path after the supervisor
-//     read it, so CONTINUE must never depend on what was read.
+//   - mkdir: the supervisor decides from its own copy of the path and
+//     carries the decision out itself. A name starting with "denied" gets
+//     EACCES; any other name is made by the supervisor, from the same copy,
+//     and the call answered with the result.
+//
+// Why not check the path and answer CONTINUE (let the kernel run the call)?
+// Because the kernel would read the path again from the target's memory,
+// and another thread of the target can change it between the supervisor's
+// read and the kernel's: "denied-x" gets past a check made on "x". The
+// kernel's documentation says it plainly: CONTINUE after inspecting memory
+// is not a security boundary. A supervisor that decides on what a pointer
+// argument holds must act on its own copy (make the directory, or open the
+// file and hand the descriptor over with ADDFD, notify.Request.AddFD) and
+// answer with the result. CONTINUE is only for decisions that read no
+// memory; this example does not use it.
+//
+// Acting for the target must not lend it the supervisor's powers: this
+// supervisor acts only for a target with exactly its own credentials and
+// its own root directory (it starts the target itself, so that is the
+// case unless the target changed them, e.g. by running a setuid program);
+// for any other target it answers EPERM.
 package main
 
 import (
@@ -158,7 +171,8 @@ func answer(ctx context.Context, r *notify.Request) notify.Response {
 		dirfd, pathArg, modeArg = int32(r.Data.Args[0]), r.Data.Args[1], r.Data.Args[2]
 	}
 	// A copy of the path, read after which the notification was still
-	// live: it is the target's.
+	// live: it is the target's. Everything below decides on this copy and
+	// acts on it; the target's memory is not read again.
 	path, err := r.ReadString(pathArg, unix.PathMax-1)
 	switch {
 	case errors.Is(err, notify.ErrGone):
@@ -169,39 +183,86 @@ func answer(ctx context.Context, r *notify.Request) notify.Response {
 		return say("", notify.Errno(unix.EFAULT))
 	}
 	what := fmt.Sprintf(" %q", path)
-	base := filepath.Base(path)
-	switch {
-	case strings.HasPrefix(base, "denied"):
+	if strings.HasPrefix(filepath.Base(path), "denied") {
 		return say(what, notify.Errno(unix.EACCES))
-	case strings.HasPrefix(base, "emulated"):
-		return say(what, emulateMkdir(r, dirfd, path, uint32(modeArg)))
 	}
-	return say(what+" (logged only)", notify.Continue())
+	return say(what, mkdirFor(r, dirfd, path, uint32(modeArg)))
 }
 
-// emulateMkdir makes the directory on the target's behalf, from the copy
-// of its path, relative to the target's working directory or dirfd. (A
-// real supervisor also takes the target's credentials, umask and root
-// into account; this one makes the directory as itself.)
-func emulateMkdir(r *notify.Request, dirfd int32, path string, mode uint32) notify.Response {
-	dir := "/proc/" + strconv.Itoa(int(r.Pid)) + "/cwd"
+// mkdirFor makes the directory on the target's behalf, from the copy of
+// its path, relative to the target's working directory or dirfd, if the
+// target has the supervisor's own credentials and root (see the package
+// doc); otherwise it answers EPERM.
+func mkdirFor(r *notify.Request, dirfd int32, path string, mode uint32) notify.Response {
+	proc := "/proc/" + strconv.Itoa(int(r.Pid))
+	if ok, err := sameIdentity(proc); err != nil || !ok {
+		return notify.Errno(unix.EPERM)
+	}
+	dir := proc + "/cwd"
 	if dirfd != unix.AT_FDCWD {
-		dir = "/proc/" + strconv.Itoa(int(r.Pid)) + "/fd/" + strconv.Itoa(int(dirfd))
+		dir = proc + "/fd/" + strconv.Itoa(int(dirfd))
 	}
 	d, err := unix.Open(dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return notify.Errno(err.(syscall.Errno))
 	}
 	defer unix.Close(d)
-	// The directory opened through /proc is the target's only if the
-	// target is still there: check after opening, before acting.
+	// What was read through /proc is the target's only if the target
+	// (whose pid could otherwise be reused) is still there: check after
+	// reading, before acting.
 	if err := r.Valid(); err != nil {
 		return notify.Errno(unix.ENOENT)
 	}
+	// The target's umask is not applied: a real supervisor reads it from
+	// /proc/PID/status (Umask) and clears those bits.
 	if err := unix.Mkdirat(d, path, mode&0o7777); err != nil {
 		return notify.Errno(err.(syscall.Errno))
 	}
 	return notify.Return(0)
+}
+
+// sameIdentity reports whether the process at proc (a /proc/PID path) has
+// exactly this process's user and group ids (real, effective, saved and
+// filesystem), supplementary groups and root directory.
+func sameIdentity(proc string) (bool, error) {
+	ids := func(status []byte) (string, error) {
+		var out []string
+		for _, line := range strings.Split(string(status), "\n") {
+			for _, key := range []string{"Uid:", "Gid:", "Groups:"} {
+				if strings.HasPrefix(line, key) {
+					out = append(out, strings.Join(strings.Fields(line), " "))
+				}
+			}
+		}
+		if len(out) != 3 {
+			return "", fmt.Errorf("%d of 3 id lines in status", len(out))
+		}
+		return strings.Join(out, "; "), nil
+	}
+	theirs, err := os.ReadFile(proc + "/status")
+	if err != nil {
+		return false, err
+	}
+	ours, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return false, err
+	}
+	a, err := ids(theirs)
+	if err != nil {
+		return false, err
+	}
+	b, err := ids(ours)
+	if err != nil {
+		return false, err
+	}
+	var rootA, rootB unix.Stat_t
+	if err := unix.Stat(proc+"/root", &rootA); err != nil {
+		return false, err
+	}
+	if err := unix.Stat("/", &rootB); err != nil {
+		return false, err
+	}
+	return a == b && rootA.Dev == rootB.Dev && rootA.Ino == rootB.Ino, nil
 }
 
 // target installs the filter, hands the listener to the supervisor and
@@ -269,7 +330,7 @@ func target(args []string) int {
 
 func demo(dir string) {
 	fmt.Printf("target: getppid() = %d\n", os.Getppid())
-	for _, name := range []string{"plain", "denied-dir", "emulated-dir"} {
+	for _, name := range []string{"plain", "denied-dir"} {
 		p := filepath.Join(dir, name)
 		err := os.Mkdir(p, 0o755)
 		_, statErr := os.Stat(p)
