@@ -16,6 +16,11 @@ var targets = []struct{ goos, goarch string }{
 	{"linux", "386"},
 	{"linux", "riscv64"},
 	{"linux", "arm"},
+	{"linux", "mips"},
+	{"linux", "mips64le"},
+	{"linux", "ppc64"},
+	{"linux", "s390x"},
+	{"linux", "loong64"},
 	{"darwin", "arm64"},
 	{"windows", "amd64"},
 }
@@ -40,10 +45,22 @@ func TestTableFilesBuildEverywhere(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{
-		"zsysnum_aarch64_table.go",
+		"zsysnum_arches_table.go",
 		"zsysnum_arm_table.go",
+		"zsysnum_generic_table.go",
 		"zsysnum_i386_table.go",
-		"zsysnum_riscv64_table.go",
+		"zsysnum_m68k_table.go",
+		"zsysnum_mips_n32_table.go",
+		"zsysnum_mips_n64_table.go",
+		"zsysnum_mips_o32_table.go",
+		"zsysnum_multiplex_table.go",
+		"zsysnum_parisc32_table.go",
+		"zsysnum_parisc64_table.go",
+		"zsysnum_ppc32_table.go",
+		"zsysnum_ppc64_table.go",
+		"zsysnum_s390_table.go",
+		"zsysnum_s390x_table.go",
+		"zsysnum_sh_table.go",
 		"zsysnum_x32_table.go",
 		"zsysnum_x86_64_table.go",
 	}

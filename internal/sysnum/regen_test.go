@@ -15,16 +15,16 @@ import (
 
 // TestGeneratedTablesUpToDate regenerates the tables from the pinned inputs
 // and fails if the checked-in files differ, e.g. after a change to the
-// generator, to testdata/syscall_64.tbl or to the x/sys version in go.mod.
+// generator or to its pinned inputs under internal/cmd/mksysnum/testdata.
 func TestGeneratedTablesUpToDate(t *testing.T) {
 	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("the go command is needed to locate golang.org/x/sys:", err)
+		t.Skip("the go command is needed to locate the module:", err)
 	}
 	root, err := gen.ModuleRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, err := gen.LoadInputs(root, filepath.Join(root, "internal", "cmd", "mksysnum", "testdata", "syscall_64.tbl"))
+	in, err := gen.LoadInputs(gen.TestdataDir(root))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -54,6 +54,34 @@ func TestKnownNumbers(t *testing.T) {
 		{sysnum.ARM, "seccomp", 383},
 
 		{sysnum.RISCV64, "seccomp", 277},
+		{sysnum.RISCV64, "riscv_flush_icache", 259},
+
+		// The list: ARM-private calls, x32 uprobe and 463+.
+		{sysnum.ARM, "breakpoint", 0xf0001},
+		{sysnum.ARM, "cacheflush", 0xf0002},
+		{sysnum.ARM, "usr26", 0xf0003},
+		{sysnum.ARM, "usr32", 0xf0004},
+		{sysnum.ARM, "set_tls", 0xf0005},
+		{sysnum.ARM, "get_tls", 0xf0006},
+		{sysnum.X32, "uprobe", x32Bit | 336},
+		{sysnum.X32, "setxattrat", x32Bit | 463},
+		{sysnum.X32, "rseq_slice_yield", x32Bit | 471},
+
+		// mips: __NR_Linux 4000 (o32), 5000 (n64), 6000 (n32), from
+		// arch/mips/include/uapi/asm/unistd.h and syscall(2).
+		{sysnum.MIPS, "read", 4003},
+		{sysnum.MIPSEL, "socketcall", 4102},
+		{sysnum.MIPS64, "read", 5000},
+		{sysnum.MIPSEL64N32, "read", 6000},
+		{sysnum.PPC64LE, "read", 3},
+		{sysnum.PPC, "socketcall", 102},
+		{sysnum.S390X, "read", 3},
+		{sysnum.S390X, "s390_guarded_storage", 378},
+		{sysnum.S390, "socketcall", 102},
+		{sysnum.LoongArch64, "openat", 56},
+		{sysnum.PARISC, "read", 3},
+		{sysnum.M68K, "read", 3},
+		{sysnum.SH, "read", 3},
 	}
 	for _, tt := range tests {
 		got, ok := tt.table.Number(tt.name)
@@ -137,6 +165,9 @@ func TestTableInvariants(t *testing.T) {
 			t.Errorf("%s: Max() = %#x, want %#x", tab.Arch(), tab.Max(), prev)
 		}
 	}
+	if got := sysnum.ARM.Max(); got != 0xf0006 {
+		t.Errorf("ARM.Max() = %#x, want 0xf0006 (get_tls)", got)
+	}
 	if got := sysnum.X32.Max(); got != x32Bit|547 {
 		t.Errorf("X32.Max() = %#x, want %#x", got, x32Bit|547)
 	}
@@ -151,7 +182,9 @@ func TestNamesIsACopy(t *testing.T) {
 }
 
 func TestByArchAndAll(t *testing.T) {
-	want := []string{"x86_64", "i386", "x32", "aarch64", "arm", "riscv64"}
+	want := []string{"x86_64", "i386", "x32", "aarch64", "arm", "riscv64", "loongarch64",
+		"mips", "mipsel", "mips64", "mipsel64", "mips64n32", "mipsel64n32", "ppc", "ppc64", "ppc64le",
+		"s390", "s390x", "parisc", "parisc64", "m68k", "sh", "sheb"}
 	var got []string
 	for _, tab := range sysnum.All() {
 		got = append(got, tab.Arch())
