@@ -161,7 +161,7 @@ var MIPSEL = &Table{
 }
 
 // MIPS64 is the syscall table of the big-endian mips n64 ABI (GOARCH mips64).
-// It has 374 syscalls, numbered 5000 to 5471, from Linux 7.2 arch/mips/kernel/syscalls/syscall_n64.tbl (ABIs n64).
+// It has 375 syscalls, numbered 5000 to 5471, from Linux 7.2 arch/mips/kernel/syscalls/syscall_n64.tbl (ABIs n64,common).
 var MIPS64 = &Table{
 	arch:       "mips64",
 	scmp:       "SCMP_ARCH_MIPS64",
@@ -173,12 +173,12 @@ var MIPS64 = &Table{
 	bias:       0x1388,
 	socketcall: -1,
 	ipc:        -1,
-	source:     "Linux 7.2 arch/mips/kernel/syscalls/syscall_n64.tbl (ABIs n64)",
+	source:     "Linux 7.2 arch/mips/kernel/syscalls/syscall_n64.tbl (ABIs n64,common)",
 	entries:    mips_n64Entries,
 }
 
 // MIPSEL64 is the syscall table of the little-endian mips n64 ABI (GOARCH mips64le).
-// It has 374 syscalls, numbered 5000 to 5471, from Linux 7.2 arch/mips/kernel/syscalls/syscall_n64.tbl (ABIs n64).
+// It has 375 syscalls, numbered 5000 to 5471, from Linux 7.2 arch/mips/kernel/syscalls/syscall_n64.tbl (ABIs n64,common).
 var MIPSEL64 = &Table{
 	arch:       "mipsel64",
 	scmp:       "SCMP_ARCH_MIPSEL64",
@@ -190,7 +190,7 @@ var MIPSEL64 = &Table{
 	bias:       0x1388,
 	socketcall: -1,
 	ipc:        -1,
-	source:     "Linux 7.2 arch/mips/kernel/syscalls/syscall_n64.tbl (ABIs n64)",
+	source:     "Linux 7.2 arch/mips/kernel/syscalls/syscall_n64.tbl (ABIs n64,common)",
 	entries:    mips_n64Entries,
 }
 

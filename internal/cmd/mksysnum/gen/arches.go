@@ -15,8 +15,10 @@ type Numbering struct {
 	Release string
 	// ABIs are the values of the table's ABI column this numbering takes,
 	// as the arch's syscalls Makefile passes them to scripts/syscallhdr.sh
-	// (--abis). Empty for the generic numbering: each generic arch has its
-	// own list, from its Makefile.syscalls.
+	// (--abis). Empty means every row: mips, m68k and sh pass no --abis
+	// (and mips's n64 table has a row marked "common", 450
+	// set_mempolicy_home_node, which n64 has). For the generic numbering
+	// each arch has its own list, from its Makefile.syscalls.
 	ABIs []string
 	// Bias is added to every number of the table: mips's __NR_Linux (4000,
 	// 5000, 6000, the --offset of its syscallhdr.sh) or x32's
@@ -36,9 +38,11 @@ var Numberings = []Numbering{
 	// arch/arm/include/uapi/asm/unistd.h (see armPrivate).
 	{Key: "arm", Tbl: linux72 + "arch/arm/tools/syscall.tbl", Release: "7.2", ABIs: []string{"common", "eabi"}},
 	{Key: "generic", Tbl: linux72 + "scripts/syscall.tbl", Release: "7.2", Generic: true},
-	{Key: "mips_o32", Tbl: linux72 + "arch/mips/kernel/syscalls/syscall_o32.tbl", Release: "7.2", ABIs: []string{"o32"}, Bias: 4000},
-	{Key: "mips_n64", Tbl: linux72 + "arch/mips/kernel/syscalls/syscall_n64.tbl", Release: "7.2", ABIs: []string{"n64"}, Bias: 5000},
-	{Key: "mips_n32", Tbl: linux72 + "arch/mips/kernel/syscalls/syscall_n32.tbl", Release: "7.2", ABIs: []string{"n32"}, Bias: 6000},
+	// mips: arch/mips/kernel/syscalls/Makefile runs syscallhdr.sh with
+	// --offset __NR_Linux and no --abis: every row of each file.
+	{Key: "mips_o32", Tbl: linux72 + "arch/mips/kernel/syscalls/syscall_o32.tbl", Release: "7.2", Bias: 4000},
+	{Key: "mips_n64", Tbl: linux72 + "arch/mips/kernel/syscalls/syscall_n64.tbl", Release: "7.2", Bias: 5000},
+	{Key: "mips_n32", Tbl: linux72 + "arch/mips/kernel/syscalls/syscall_n32.tbl", Release: "7.2", Bias: 6000},
 	{Key: "ppc32", Tbl: linux72 + "arch/powerpc/kernel/syscalls/syscall.tbl", Release: "7.2", ABIs: []string{"common", "nospu", "32"}},
 	{Key: "ppc64", Tbl: linux72 + "arch/powerpc/kernel/syscalls/syscall.tbl", Release: "7.2", ABIs: []string{"common", "nospu", "64"}},
 	// s390 (31-bit) is gone from Linux 6.19 on ("s390: Remove compat
@@ -48,8 +52,8 @@ var Numberings = []Numbering{
 	{Key: "s390x", Tbl: linux72 + "arch/s390/kernel/syscalls/syscall.tbl", Release: "7.2", ABIs: []string{"common", "64"}},
 	{Key: "parisc32", Tbl: linux72 + "arch/parisc/kernel/syscalls/syscall.tbl", Release: "7.2", ABIs: []string{"common", "32"}},
 	{Key: "parisc64", Tbl: linux72 + "arch/parisc/kernel/syscalls/syscall.tbl", Release: "7.2", ABIs: []string{"common", "64"}},
-	{Key: "m68k", Tbl: linux72 + "arch/m68k/kernel/syscalls/syscall.tbl", Release: "7.2", ABIs: []string{"common"}},
-	{Key: "sh", Tbl: linux72 + "arch/sh/kernel/syscalls/syscall.tbl", Release: "7.2", ABIs: []string{"common"}},
+	{Key: "m68k", Tbl: linux72 + "arch/m68k/kernel/syscalls/syscall.tbl", Release: "7.2"},
+	{Key: "sh", Tbl: linux72 + "arch/sh/kernel/syscalls/syscall.tbl", Release: "7.2"},
 }
 
 const (

@@ -125,6 +125,13 @@ func Tables(read func(string) ([]byte, error), skipMissingGeneric bool) (map[str
 			}
 			return nil, err
 		}
+		if len(abis) == 0 {
+			for _, row := range r {
+				if !containsString(abis, row.ABI) {
+					abis = append(abis, row.ABI)
+				}
+			}
+		}
 		at.ABIs = abis
 		at.Entries = TblEntries(r, n.Bias, abis...)
 		if n.Key == "arm" {

@@ -215,7 +215,7 @@ func TestSinceRules(t *testing.T) {
 		want       Release
 	}{
 		{"x86_64", "read", Release{3, 0}},
-		{"x86_64", "afs_syscall", Floor},   // undef
+		{"x86_64", "afs_syscall", Floor},    // undef
 		{"x86_64", "statx", Release{4, 12}}, // arch line beats libseccomp
 		{"x86_64", "newcall", Release{7, 0}},
 		{"i386", "statx", Release{4, 11}},
