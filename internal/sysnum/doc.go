@@ -122,7 +122,10 @@
 //     rseq_slice_yield 7.0);
 //  4. for a generic arch (aarch64, riscv64, loongarch64), whose libseccomp
 //     columns date every call 3.0: the oldest release libseccomp gives the
-//     call on any other arch, that is when it entered Linux.
+//     call on any other arch, that is when it entered Linux, raised if
+//     needed to the release of every lower number below 403 (outside the
+//     arch-private 244-259): that part of the generic numbering was
+//     allocated in ascending order.
 //
 // The result is then cross-checked against the tables of Linux 6.1 and 6.12
 // (absent.txt): a call the arch's table at 6.1 (or 6.12) lacks must be dated
@@ -134,9 +137,10 @@
 //
 //   - Rule 4 is exact only for a call that reached every generic arch when
 //     it entered Linux. A call wired up later on one of them is caught by
-//     the 6.1/6.12 cross-check only if it came after 6.1; earlier cases would
-//     be dated too old (for instance, kexec_file_load on aarch64 is dated
-//     3.18, when x86_64 got it, if arm64 got it later).
+//     the 6.1/6.12 cross-check only if it came after 6.1, and otherwise
+//     only bounded below by the ascending-numbers rule: kexec_file_load
+//     (294) on aarch64 and riscv64 is dated 4.18 (rseq, 293, is 4.18),
+//     although x86_64 had it in 3.18 and arm64 probably got it in 5.0.
 //   - arm's get_tls is dated 6.1, an upper bound (Linux 6.1 has it); the
 //     release that added it was not established.
 //   - libseccomp's versions are as good as its method; beyond the i386 case

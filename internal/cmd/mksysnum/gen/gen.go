@@ -436,6 +436,27 @@ func Since(tables map[string]*ArchTable, read func(string) ([]byte, error)) (map
 			}
 			m[e.Name] = maxRelease(r, birth)
 		}
+		if n.Generic {
+			// The generic numbering below the unified range (403 on) was
+			// allocated in ascending order, so no call is older than one
+			// numbered before it; the arch-private range 244-259 is apart.
+			var floor Release
+			for _, e := range t.Entries {
+				if e.Nr >= 403 || e.Nr >= 244 && e.Nr <= 259 {
+					continue
+				}
+				r, ok := m[e.Name]
+				if !ok {
+					continue
+				}
+				if _, fixed := extra(s.Name, e.Name); !fixed && r.Less(floor) {
+					notes = append(notes, fmt.Sprintf("%s: %s (%d) dated %s, raised to %s, the release of a lower number", s.Name, e.Name, e.Nr, r, floor))
+					m[e.Name] = floor
+					continue
+				}
+				floor = maxRelease(floor, r)
+			}
+		}
 		// Cross-check with the older tables.
 		for rel, perArch := range absent {
 			lacks, ok := perArch[s.Name]
