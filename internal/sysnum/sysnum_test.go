@@ -82,6 +82,22 @@ func TestKnownNumbers(t *testing.T) {
 		{sysnum.PARISC, "read", 3},
 		{sysnum.M68K, "read", 3},
 		{sysnum.SH, "read", 3},
+
+		// Arch specials, as libseccomp's syscalls.csv numbers them.
+		{sysnum.PPC64, "switch_endian", 363},
+		{sysnum.PPC64LE, "subpage_prot", 310},
+		{sysnum.PPC, "spu_run", 278},
+		{sysnum.PPC, "sync_file_range2", 308},
+		{sysnum.S390X, "s390_runtime_instr", 342},
+		{sysnum.S390X, "s390_pci_mmio_write", 352},
+		{sysnum.S390, "s390_sthyi", 380},
+		{sysnum.MIPS, "cacheflush", 4147},
+		{sysnum.SH, "cacheflush", 123},
+		{sysnum.PARISC, "cacheflush", 356},
+		{sysnum.M68K, "cacheflush", 123},
+		{sysnum.RISCV64, "riscv_hwprobe", 258},
+		{sysnum.SH, "sync_file_range2", 388},
+		{sysnum.MIPS64, "set_mempolicy_home_node", 5450}, // a "common" row of syscall_n64.tbl
 	}
 	for _, tt := range tests {
 		got, ok := tt.table.Number(tt.name)

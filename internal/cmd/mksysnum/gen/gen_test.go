@@ -194,8 +194,9 @@ func TestSinceRules(t *testing.T) {
 		libseccompKver: []byte("read x86_64=0@3.0 x86=3@3.0 aarch64=63@3.0\n" +
 			"statx x86_64=332@4.11 x86=383@4.11 aarch64=291@3.0\n" +
 			"afs_syscall x86_64=183@undef\n" +
-			"nfsservctl x86_64=180@undef\n"),
-		sinceExtra: []byte("* newcall 7.0 src\nx86_64 statx 4.12 src\n"),
+			"nfsservctl x86_64=180@undef\n" +
+			"kexec_file_load x86_64=320@3.18\n"),
+		sinceExtra: []byte("* newcall 7.0 src\nx86_64 statx 4.12 src\naarch64 riscv_hwprobe 6.4 src\n"),
 		absentFile: []byte("6.12 x86_64 newcall\n"),
 	}
 	read := func(p string) ([]byte, error) { return files[p], nil }
@@ -205,7 +206,7 @@ func TestSinceRules(t *testing.T) {
 	}
 	tables["x86_64"].Entries = []Entry{{0, "read"}, {183, "afs_syscall"}, {332, "statx"}, {500, "newcall"}}
 	tables["i386"].Entries = []Entry{{3, "read"}, {383, "statx"}}
-	tables["aarch64"].Entries = []Entry{{42, "nfsservctl"}, {63, "read"}, {291, "statx"}}
+	tables["aarch64"].Entries = []Entry{{42, "nfsservctl"}, {63, "read"}, {258, "riscv_hwprobe"}, {291, "statx"}, {294, "kexec_file_load"}}
 	got, _, err := Since(tables, read)
 	if err != nil {
 		t.Fatal(err)
@@ -224,6 +225,9 @@ func TestSinceRules(t *testing.T) {
 		{"aarch64", "statx", Release{4, 11}},
 		{"aarch64", "read", Release{3, 7}},
 		{"aarch64", "nfsservctl", Release{3, 7}},
+		// raised to statx's release: a higher generic number is not older
+		// (the arch-private 258 does not count).
+		{"aarch64", "kexec_file_load", Release{4, 11}},
 	} {
 		if r := got[c.arch][c.name]; r != c.want {
 			t.Errorf("%s %s = %v, want %v", c.arch, c.name, r, c.want)
