@@ -109,9 +109,9 @@
 //
 //  1. since-extra.txt entries for the arch: what the other data lacks or has
 //     wrong, each with its source (ARM-private calls, riscv's own calls,
-//     i386's direct socket calls (4.3) and IPC calls (5.1), which
-//     libseccomp's data dates 3.10, a release whose i386 table ended at
-//     350);
+//     calls that reached a generic arch late, i386's direct socket calls
+//     (4.3) and IPC calls (5.1), which libseccomp's data dates 3.10, a
+//     release whose i386 table ended at 350);
 //  2. for a non-generic arch, libseccomp's per-arch kernel versions
 //     (syscalls.csv at libseccomp commit 031024a, computed by libseccomp from
 //     the kernel's git history for every release from 3.0 to 6.16), after
@@ -136,11 +136,15 @@
 // # Known gaps
 //
 //   - Rule 4 is exact only for a call that reached every generic arch when
-//     it entered Linux. A call wired up later on one of them is caught by
-//     the 6.1/6.12 cross-check only if it came after 6.1, and otherwise
-//     only bounded below by the ascending-numbers rule: kexec_file_load
-//     (294) on aarch64 and riscv64 is dated 4.18 (rseq, 293, is 4.18),
-//     although x86_64 had it in 3.18 and arm64 probably got it in 5.0.
+//     it entered Linux. The known exceptions are in since-extra.txt, from
+//     the dated history of hrw/syscalls-table's arm64 and riscv64 tables
+//     (kexec_file_load 5.0 on both, clone3 5.5 on aarch64, memfd_secret
+//     5.19 on riscv64, 7.0 on loongarch64); others would be dated too old,
+//     bounded below only by the ascending-numbers rule and, after 6.1, by
+//     the cross-check. Not settled: riscv64's clone3 is dated 5.3 (its
+//     first hrw table with it is from 5.5-rc1, the one before from 5.2),
+//     and rseq on aarch64 and riscv64 is dated 4.18 (hrw's arm64 table has
+//     it first at 4.19-rc1, libseccomp dates it 4.18 on arm).
 //   - arm's get_tls is dated 6.1, an upper bound (Linux 6.1 has it); the
 //     release that added it was not established.
 //   - libseccomp's versions are as good as its method; beyond the i386 case

@@ -69,7 +69,9 @@ var AArch64 = &Table{
 	socketcall: -1,
 	ipc:        -1,
 	source:     "Linux 7.2 scripts/syscall.tbl (ABIs common,64,renameat,rlimit,memfd_secret)",
-	entries:    genericEntries(Release{3, 7}, []string{"common", "64", "renameat", "rlimit", "memfd_secret"}, map[string]Release{}),
+	entries: genericEntries(Release{3, 7}, []string{"common", "64", "renameat", "rlimit", "memfd_secret"}, map[string]Release{
+		"clone3": Release{5, 5},
+	}),
 }
 
 // ARM is the syscall table of the 32-bit little-endian arm EABI (GOARCH arm), also run by arm64 kernels.
@@ -104,7 +106,9 @@ var RISCV64 = &Table{
 	socketcall: -1,
 	ipc:        -1,
 	source:     "Linux 7.2 scripts/syscall.tbl (ABIs common,64,riscv,rlimit,memfd_secret)",
-	entries:    genericEntries(Release{4, 15}, []string{"common", "64", "riscv", "rlimit", "memfd_secret"}, map[string]Release{}),
+	entries: genericEntries(Release{4, 15}, []string{"common", "64", "riscv", "rlimit", "memfd_secret"}, map[string]Release{
+		"memfd_secret": Release{5, 19},
+	}),
 }
 
 // LoongArch64 is the syscall table of the loongarch64 ABI (GOARCH loong64).

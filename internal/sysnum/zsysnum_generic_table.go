@@ -333,7 +333,7 @@ var genericRows = []genericRow{
 	{292, "io_pgetevents", "time32", Release{4, 18}},
 	{292, "io_pgetevents", "64", Release{4, 18}},
 	{293, "rseq", "common", Release{4, 18}},
-	{294, "kexec_file_load", "common", Release{4, 18}},
+	{294, "kexec_file_load", "common", Release{5, 0}},
 	{403, "clock_gettime64", "32", Release{0, 0}},
 	{404, "clock_settime64", "32", Release{0, 0}},
 	{405, "clock_adjtime64", "32", Release{0, 0}},
