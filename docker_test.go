@@ -128,9 +128,10 @@ func TestDockerDefaultCompiles(t *testing.T) {
 	}
 	t.Logf("Docker default for x86_64 alone: %d instructions", len(p64))
 	// Layout regression check (instruction counts are deterministic):
-	// issue 7's measures as of the constrained layout with hot calls.
-	if len(p) > 317 || len(p64) > 89 || st.argAllowedMax > 14 || st.argDeniedMax > 14 || st.deniedMax > 14 || st.hotMean > 6.83 {
-		t.Errorf("Docker default layout regressed: %d instructions (x86_64 alone %d), worst allowed path %d, worst denied %d (%d with argument values), hot-mix mean %.2f; was at most 317 (89), 14, 14 (14), 6.83",
+	// issue 7's measures as of the constrained layout with hot calls (318
+	// since x32 gained uprobe and 463-471 from Linux 7.2's tables: 317 before).
+	if len(p) > 318 || len(p64) > 89 || st.argAllowedMax > 14 || st.argDeniedMax > 14 || st.deniedMax > 14 || st.hotMean > 6.83 {
+		t.Errorf("Docker default layout regressed: %d instructions (x86_64 alone %d), worst allowed path %d, worst denied %d (%d with argument values), hot-mix mean %.2f; was at most 318 (89), 14, 14 (14), 6.83",
 			len(p), len(p64), st.argAllowedMax, st.deniedMax, st.argDeniedMax, st.hotMean)
 	}
 	if st.cacheable != st.constAllows {

@@ -354,6 +354,13 @@ func (s *Seccomp) Build(o Options) (*Result, error) {
 		return strings.Join(names, ", ")
 	}
 	overridden := map[[2]int]bool{} // {entry, overriding entry} warned about
+	// Names that are one call on an arch (arm's arm_sync_file_range and
+	// sync_file_range2) make one set of rules there, from the entries that
+	// name either, as libseccomp resolves names to numbers first.
+	done := map[*seccomp.Arch]map[int32]bool{}
+	for _, a := range arches {
+		done[a] = map[int32]bool{}
+	}
 	for _, n := range order {
 		var missing, present []*seccomp.Arch
 		for _, a := range arches {
@@ -371,7 +378,18 @@ func (s *Seccomp) Build(o Options) (*Result, error) {
 			warn(WarnSyscallNotOnArch, firstEntry(s, n), "", n, archList(missing), "system call %q does not exist on %s: skipped there", n, archList(missing))
 		}
 		for _, a := range present {
-			rs, errs2 := archRules(s, entries, def, n, a, overridden, warn)
+			nr, _ := a.Syscall(n)
+			if done[a][nr] {
+				continue
+			}
+			done[a][nr] = true
+			names := []string{n}
+			for _, m := range order {
+				if mnr, ok := a.Syscall(m); ok && mnr == nr && m != n {
+					names = append(names, m)
+				}
+			}
+			rs, errs2 := archRules(s, entries, def, names, a, overridden, warn)
 			errs = append(errs, errs2...)
 			for _, r := range rs {
 				f.Add(seccomp.Rule{Syscall: n, Arch: a, Action: r.action, Conds: r.conds})
@@ -391,7 +409,8 @@ func (s *Seccomp) Build(o Options) (*Result, error) {
 	return res, nil
 }
 
-// archRules returns the rules of system call n on arch a, as libseccomp
+// archRules returns the rules of a system call on arch a (names are its
+// names there, the first the one the rules carry), as libseccomp
 // keeps them when runc adds the entries in order: entries equal to the
 // default action are gone; conditions that always hold on a are dropped
 // (SCMP_CMP_MASKED_EQ with a mask that is zero on the bits a compares), so
@@ -399,8 +418,9 @@ func (s *Seccomp) Build(o Options) (*Result, error) {
 // unconditional rule decides, and replaces the conditional rules before
 // it and after it; on 32-bit arches and x32 the conditions compare the low
 // 32 bits; rules no call can match are skipped with a warning.
-func archRules(s *Seccomp, entries []*entryRules, def seccomp.Action, n string, a *seccomp.Arch, overridden map[[2]int]bool,
+func archRules(s *Seccomp, entries []*entryRules, def seccomp.Action, names []string, a *seccomp.Arch, overridden map[[2]int]bool,
 	warn func(kind WarningKind, entry int, field, sys, arch, format string, a ...any)) ([]rule, []error) {
+	n := names[0]
 	w32 := width32(a)
 	var rs []rule
 	var inserted []rule // the conditional rules libseccomp puts in its tree
@@ -408,7 +428,7 @@ func archRules(s *Seccomp, entries []*entryRules, def seccomp.Action, n string, 
 	uncond := -1
 	for i, e := range s.Syscalls {
 		er := entries[i]
-		if er.action == def || !slices.Contains(e.Names, n) {
+		if er.action == def || !slices.ContainsFunc(e.Names, func(x string) bool { return slices.Contains(names, x) }) {
 			continue
 		}
 		for _, set := range er.sets {

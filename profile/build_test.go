@@ -388,3 +388,26 @@ func TestFlags(t *testing.T) {
 	r := build(t, seccomp.ArchX86_64, `{"defaultAction": "SCMP_ACT_ALLOW", "flags": ["SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_TSYNC"]}`)
 	assert.Equal(t, seccomp.FlagLog|seccomp.FlagSpecAllow|seccomp.FlagTSync, r.Flags)
 }
+
+// Two names of one call on an arch (arm's sync_file_range2, the uapi name,
+// and arm_sync_file_range, both 341) make one set of rules there, from the
+// entries that name either: no duplicate, and a profile naming only the
+// uapi name keeps the call (aarch64's profile includes arm).
+func TestAliasNames(t *testing.T) {
+	for _, names := range []string{`"sync_file_range2"`, `"arm_sync_file_range"`, `"arm_sync_file_range", "sync_file_range2"`} {
+		r := build(t, seccomp.ArchAArch64, `{"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM"],
+			"syscalls": [{"names": [`+names+`], "action": "SCMP_ACT_ALLOW"}]}`)
+		assert.Empty(t, r.Filter.Lint(), names)
+		for _, w := range r.Warnings {
+			assert.Equal(t, WarnSyscallNotOnArch, w.Kind, "%s: %v", names, w) // not on aarch64
+		}
+		assert.Equal(t, seccomp.ActAllow, decideNr(t, r, seccomp.AuditArchARM, 341), names)
+	}
+	// Entries that name the call differently are one call's rules: the
+	// first unconditional one decides, as for one name.
+	r := build(t, seccomp.ArchAArch64, `{"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM"],
+		"syscalls": [{"names": ["arm_sync_file_range"], "action": "SCMP_ACT_ALLOW"},
+			{"names": ["sync_file_range2"], "action": "SCMP_ACT_KILL"}]}`)
+	assert.Equal(t, seccomp.ActAllow, decideNr(t, r, seccomp.AuditArchARM, 341))
+	assert.True(t, hasWarning(r, WarnIgnored, "decides it unconditionally before this entry"), "%v", r.Warnings)
+}

@@ -65,7 +65,7 @@ func TestDiffLibseccomp(t *testing.T) {
 
 x32 (AUDIT_ARCH_X86_64, numbers with the x32 bit 0x40000000)
   SYSCALL         NR  A            B             CONDITION
-  (364 calls)         KILL_THREAD  KILL_PROCESS  read, write, open and 361 more
+  (374 calls)         KILL_THREAD  KILL_PROCESS  read, write, open and 371 more
   (not in table)      KILL_THREAD  KILL_PROCESS  numbers in 32 ranges from 0x4000000d to 0x400001ff
   (not in table)      KILL_THREAD  KILL_PROCESS  numbers 0x40000224-0xffffffff, when nr < 0xffffffff
 

@@ -47,14 +47,14 @@ func TestExplainAllowlist(t *testing.T) {
 
 x32 (AUDIT_ARCH_X86_64, numbers with the x32 bit 0x40000000)
   SYSCALL    NR  ACTION        CONDITION
-  (default)      KILL_PROCESS  all 364 system calls and the numbers not in the table
+  (default)      KILL_PROCESS  all 374 system calls and the numbers not in the table
 
 other arches (any audit arch token but AUDIT_ARCH_X86_64)
   KILL_PROCESS
 `)
 	want(t, "", []string{"explain", "-arch", "x32", exampleRaw}, 0, `x32 (AUDIT_ARCH_X86_64, numbers with the x32 bit 0x40000000)
   SYSCALL    NR  ACTION        CONDITION
-  (default)      KILL_PROCESS  all 364 system calls and the numbers not in the table
+  (default)      KILL_PROCESS  all 374 system calls and the numbers not in the table
 `)
 	// An arch the program does not name is analyzed on demand.
 	want(t, "", []string{"explain", "-arch", "arm64", exampleRaw}, 0, `aarch64 (AUDIT_ARCH_AARCH64)
@@ -103,7 +103,7 @@ func TestExplainLibseccomp(t *testing.T) {
 
 x32 (AUDIT_ARCH_X86_64, numbers with the x32 bit 0x40000000)
   SYSCALL         NR  ACTION       CONDITION
-  (default)           KILL_THREAD  all 364 system calls
+  (default)           KILL_THREAD  all 374 system calls
   (not in table)      KILL_THREAD  numbers in 32 ranges from 0x4000000d to 0x400001ff
   (not in table)                   numbers 0x40000224-0xffffffff:
                       ALLOW        when nr == 0xffffffff
