@@ -67,6 +67,13 @@ func Start(helperTest string) (*Child, error) {
 	if helperTest == "" {
 		helperTest = HelperTest
 	}
+	return StartProgram(os.Args[0], "-test.run=^"+helperTest+"$", "-test.count=1")
+}
+
+// StartProgram starts a helper process: the program exe run with args,
+// which must call Helper (a test binary whose TestMain or selected test
+// does).
+func StartProgram(exe string, args ...string) (*Child, error) {
 	reqR, reqW, err := os.Pipe()
 	if err != nil {
 		return nil, err
@@ -78,7 +85,7 @@ func Start(helperTest string) (*Child, error) {
 		return nil, err
 	}
 	c := &Child{req: reqW, resp: respR, output: &syncBuffer{}}
-	c.cmd = exec.Command(os.Args[0], "-test.run=^"+helperTest+"$", "-test.count=1")
+	c.cmd = exec.Command(exe, args...)
 	// Under the race detector a process sleeps for a second before it
 	// exits (GORACE atexit_sleep_ms): not worth it for a helper.
 	gorace := strings.TrimSpace(os.Getenv("GORACE") + " atexit_sleep_ms=0")

@@ -4,7 +4,8 @@
 //
 // Nothing here ever installs a filter in the calling process. A test starts
 // a helper process (Start), which is the test binary itself run again with
-// -test.run naming a helper test that calls Helper; the two talk over pipes
+// -test.run naming a helper test that calls Helper (or, with StartProgram,
+// any arguments that reach Helper, as a TestMain that calls it does); the two talk over pipes
 // (fds 3 and 4, gob-encoded). The helper installs filters on threads made
 // for the purpose and reports what the kernel did. A package that uses
 // kerneltest needs the helper test:
@@ -29,7 +30,11 @@
 //     errno, installs it on fresh threads, makes real system calls with
 //     numbers the kernel does not implement (TestNr), and decodes what the
 //     program returned; a division by a zero X, which kills the thread, is
-//     seen as the thread's death.
+//     seen as the thread's death. RunAnyNr does the same for calls of any
+//     number, real system calls included: it gates the instrumented
+//     program on the instruction pointer of the helpers' calls
+//     (InstrumentAt) instead of on the number, so every call made for a
+//     case is answered by the program with an ERRNO and none runs.
 //
 // TranslatedLen models what the kernel counts against MAX_INSNS_PER_PATH:
 // the length of a program after its translation to eBPF, not its classic

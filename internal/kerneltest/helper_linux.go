@@ -480,11 +480,15 @@ func (w *worker) wait(timeout time.Duration) (killed bool, err error) {
 			gone = threadGone(w.tid)
 		}
 		if gone {
-			// A thread that finished wrote the eventfd before it exited.
+			// A thread that finished wrote the eventfd before it exited,
+			// unless its own filter refused the write (a program gated
+			// on the instruction pointer judges every call the worker
+			// makes through the syscall package): then it stored its
+			// state first.
 			if k, err := unix.Poll(fds[:1], 0); err == nil && k > 0 {
 				return false, nil
 			}
-			return true, nil
+			return w.state.Load() == stateRunning, nil
 		}
 		if time.Now().After(deadline) {
 			return false, fmt.Errorf("worker thread %d neither finished nor died within %v", w.tid, timeout)

@@ -1,6 +1,7 @@
 package kerneltest
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 
@@ -80,9 +81,12 @@ const (
 	// program may have.
 	MaxRetValues = tailBase - codeBase
 	prefixLen    = 4
+	ipPrefixLen  = 6
 	tailLen      = 4
 	// MaxLen is the longest program Instrument takes.
 	MaxLen = maxInsns - prefixLen - tailLen
+	// MaxLenAt is the longest program InstrumentAt takes.
+	MaxLenAt = maxInsns - ipPrefixLen - tailLen
 )
 
 var tailShifts = [...]uint32{0, tailBits, 2 * tailBits}
@@ -118,9 +122,52 @@ type Instrumented struct {
 // by JA only widens what the scratch-memory analysis accepts after it. It
 // is not meant for invalid programs, which it might turn valid.
 func Instrument(p []bpf.RawInstruction) (*Instrumented, error) {
-	if len(p) == 0 || len(p) > MaxLen {
-		return nil, fmt.Errorf("kerneltest: cannot instrument a program of %d instructions (1 to %d)", len(p), MaxLen)
+	return instrument(p, prefix[:])
+}
+
+// ipPrefix returns the prefix of InstrumentAt: it lets every call made from
+// an instruction pointer other than ip through, then sets A back to 0. Its
+// jumps leave the scratch-memory analysis as at the start of a program, as
+// prefix does. le says where the low word of the instruction pointer is.
+func ipPrefix(ip uint64, le bool) []bpf.RawInstruction {
+	lo, hi := uint32(offIP), uint32(offIP+4)
+	if !le {
+		lo, hi = hi, lo
 	}
+	return []bpf.RawInstruction{
+		{Op: opLdWAbs, K: lo},
+		{Op: opJeqK, Jt: 0, Jf: 2, K: uint32(ip)},
+		{Op: opLdWAbs, K: hi},
+		{Op: opJeqK, Jt: 1, Jf: 0, K: uint32(ip >> 32)},
+		{Op: opRetK, K: retAllow},
+		{Op: opLdImm, K: 0},
+	}
+}
+
+// offIP is the offset of seccomp_data.instruction_pointer.
+const offIP = 8
+
+// nativeLittleEndian reports whether this machine is little-endian, as the
+// seccomp_data its kernel fills then is.
+var nativeLittleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+// InstrumentAt is Instrument for calls of any number: its prefix lets
+// through every call made from an instruction pointer other than ip, and
+// the body judges every call made from ip, whatever its number. Since every
+// return of the body is an ERRNO, no call made from ip ever runs: a helper
+// whose calls are all made from ip (see Runner.IP) can issue the numbers of
+// real system calls without running them. le says whether seccomp_data is
+// little-endian (the native byte order of the kernel that runs it).
+func InstrumentAt(p []bpf.RawInstruction, ip uint64, le bool) (*Instrumented, error) {
+	return instrument(p, ipPrefix(ip, le))
+}
+
+func instrument(p, prefix []bpf.RawInstruction) (*Instrumented, error) {
+	maxLen := maxInsns - len(prefix) - tailLen
+	if len(p) == 0 || len(p) > maxLen {
+		return nil, fmt.Errorf("kerneltest: cannot instrument a program of %d instructions (1 to %d)", len(p), maxLen)
+	}
+	prefixLen := len(prefix)
 	codes := map[uint32]uint32{}
 	in := &Instrumented{}
 	hasRetA := false
@@ -145,7 +192,7 @@ func Instrument(p []bpf.RawInstruction) (*Instrumented, error) {
 	tail := prefixLen + len(p)
 	for v := range variants {
 		q := make([]bpf.RawInstruction, 0, tail+tailLen)
-		q = append(q, prefix[:]...)
+		q = append(q, prefix...)
 		for pc, ins := range p {
 			switch ins.Op {
 			case opRetK:

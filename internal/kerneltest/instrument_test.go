@@ -1,6 +1,7 @@
 package kerneltest_test
 
 import (
+	"math/rand/v2"
 	"testing"
 
 	"golang.org/x/net/bpf"
@@ -125,5 +126,69 @@ func TestTranslatedLen(t *testing.T) {
 		if got := kerneltest.TranslatedLen(c.p); got != c.want {
 			t.Errorf("TranslatedLen(%s) = %d, want %d", progen.Format(c.p), got, c.want)
 		}
+	}
+}
+
+// TestInstrumentAt checks InstrumentAt as TestInstrument checks Instrument,
+// with inputs of any number made from the gate's instruction pointer, and
+// that calls made from any other address are let through whatever their
+// number.
+func TestInstrumentAt(t *testing.T) {
+	const ip = 0x401234_00abcdef
+	anyNr := func(r *rand.Rand) int32 { return int32(r.Uint32()) }
+	cfg := progen.EmuConfig{Arch: uint32(seccomp.AuditArchX86_64), IP: ip, Nr: anyNr, MaxLen: kerneltest.MaxLenAt, Inputs: 4}
+	for i := range 2000 {
+		prog, inputs := progen.New(12, uint64(i)).EmuCase(cfg)
+		orig, err := seccomp.NewEmulator(seccomp.Program(prog))
+		if err != nil {
+			t.Fatalf("case %d: %v", i, err)
+		}
+		inst, err := kerneltest.InstrumentAt(prog, ip, true)
+		if err != nil {
+			t.Fatalf("case %d: %v", i, err)
+		}
+		var emus []*seccomp.Emulator
+		for v, p := range inst.Variants {
+			e, err := seccomp.NewEmulator(seccomp.Program(p))
+			if err != nil {
+				t.Fatalf("case %d: variant %d does not verify: %v\n%s", i, v, err, progen.Format(p))
+			}
+			emus = append(emus, e)
+			for _, other := range []uint64{ip + 1, ip ^ 1<<32, 0} {
+				own := seccomp.Data{Nr: inputs[0].Nr, Arch: seccomp.AuditArchX86_64, InstructionPointer: other, Args: inputs[0].Args}
+				if a := e.Action(own); a != seccomp.ActAllow {
+					t.Fatalf("case %d: variant %d returns %v for a call from %#x", i, v, a, other)
+				}
+			}
+		}
+		for _, in := range inputs {
+			d := seccomp.Data{Nr: in.Nr, Arch: seccomp.AuditArch(in.Arch), InstructionPointer: in.IP, Args: in.Args}
+			want := orig.Run(d).Action
+			outs := []kerneltest.Outcome{outcome(t, emus[0].Run(d).Action)}
+			if inst.NeedsAllVariants(outs[0]) {
+				for _, e := range emus[1:] {
+					outs = append(outs, outcome(t, e.Run(d).Action))
+				}
+			}
+			got, killed, err := inst.Decode(outs)
+			if err != nil || got != uint32(want) || killed != (outs[0].Killed) {
+				t.Fatalf("case %d, input %v: decoded %#x (killed %v, %v), want %#x\n%s", i, in, got, killed, err, uint32(want), progen.Format(prog))
+			}
+		}
+	}
+	// Big-endian: the halves of the instruction pointer swap places.
+	inst, err := kerneltest.InstrumentAt(kerneltest.AllowFilter(1), ip, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := inst.Variants[0]
+	if p[0].K != 12 || p[1].K != uint32(ip&0xffffffff) || p[2].K != 8 || p[3].K != uint32(ip>>32) {
+		t.Errorf("big-endian gate:\n%s", progen.Format(p))
+	}
+	if _, err := kerneltest.InstrumentAt(kerneltest.AllowFilter(kerneltest.MaxLenAt+1), ip, true); err == nil {
+		t.Error("program too long to instrument was instrumented")
+	}
+	if _, err := kerneltest.InstrumentAt(kerneltest.AllowFilter(kerneltest.MaxLenAt), ip, true); err != nil {
+		t.Error(err)
 	}
 }

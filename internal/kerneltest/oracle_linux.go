@@ -173,6 +173,7 @@ func (e *InstallError) Error() string {
 // program returned each time.
 type Runner struct {
 	procs    int
+	startFn  func() (*Child, error)
 	children []*Child
 	// IP is seccomp_data.instruction_pointer as the kernel fills it for
 	// the Runner's calls: the address after the system call instruction in
@@ -195,7 +196,12 @@ type Runner struct {
 // as such. The error wraps ErrUnsupported when seccomp filters cannot be
 // used.
 func NewRunner(procs int) (*Runner, error) {
-	r := &Runner{procs: max(procs, 1), Parallel: 4, Chunk: 64, MaxKills: 2000}
+	return NewRunnerStart(procs, func() (*Child, error) { return Start("") })
+}
+
+// NewRunnerStart is NewRunner with helpers started by start.
+func NewRunnerStart(procs int, start func() (*Child, error)) (*Runner, error) {
+	r := &Runner{procs: max(procs, 1), startFn: start, Parallel: 4, Chunk: 64, MaxKills: 2000}
 	for range r.procs {
 		c, err := r.start()
 		if err != nil {
@@ -210,7 +216,7 @@ func NewRunner(procs int) (*Runner, error) {
 // start starts a helper and checks it against the Runner's IP (setting it
 // the first time).
 func (r *Runner) start() (*Child, error) {
-	c, err := Start("")
+	c, err := r.startFn()
 	if err != nil {
 		return nil, err
 	}
@@ -239,7 +245,7 @@ func (r *Runner) calibrate(c *Child) (uint64, error) {
 		{Prog: []bpf.RawInstruction{{Op: opLdWAbs, K: 12}, {Op: opRetA}}, Calls: call},
 		{Prog: []bpf.RawInstruction{{Op: 0x3c /* div x */}, {Op: opRetK, K: retAllow}}, Calls: call},
 	}
-	res, err := r.runOn(c, cases)
+	res, err := r.runOn(c, cases, false)
 	if err != nil {
 		return 0, err
 	}
@@ -279,6 +285,22 @@ func (r *Runner) Close() error {
 // error reports failures of the machinery; a case the Runner cannot run
 // (too long, too many RET K values) gets an Err in each of its Results.
 func (r *Runner) Run(cases []Case) ([][]Result, error) {
+	return r.run(cases, false)
+}
+
+// RunAnyNr is Run for calls of any number, the numbers of real system
+// calls included: each program is instrumented with InstrumentAt(r.IP),
+// so that every call the helpers make for the cases is judged by the
+// instrumented program and none runs (every return of the program is an
+// ERRNO), while the helpers' own calls, made from other addresses, are let
+// through. Programs may be at most MaxLenAt instructions long. The kernel
+// runs a few calls without consulting any filter (x86_64's uretprobe and
+// uprobe, which then kill the caller): the caller must not ask for them.
+func (r *Runner) RunAnyNr(cases []Case) ([][]Result, error) {
+	return r.run(cases, true)
+}
+
+func (r *Runner) run(cases []Case, anyNr bool) ([][]Result, error) {
 	res := make([][]Result, len(cases))
 	chunks := make(chan int)
 	errs := make([]error, len(r.children))
@@ -294,7 +316,7 @@ func (r *Runner) Run(cases []Case) ([][]Result, error) {
 				}
 				c := r.children[ci]
 				end := min(start+r.Chunk, len(cases))
-				got, err := r.runOn(c, cases[start:end])
+				got, err := r.runOn(c, cases[start:end], anyNr)
 				if err != nil {
 					errs[ci] = err
 					continue
@@ -321,15 +343,22 @@ func (r *Runner) Run(cases []Case) ([][]Result, error) {
 }
 
 // runOn runs cases in one helper: first Variants[0] of every program on all
-// its calls, then the other variants on the calls that took a RET A.
-func (r *Runner) runOn(c *Child, cases []Case) ([][]Result, error) {
+// its calls, then the other variants on the calls that took a RET A. With
+// anyNr the programs are gated on r.IP (see RunAnyNr).
+func (r *Runner) runOn(c *Child, cases []Case, anyNr bool) ([][]Result, error) {
+	instrument := Instrument
+	if anyNr {
+		instrument = func(p []bpf.RawInstruction) (*Instrumented, error) {
+			return InstrumentAt(p, r.IP, nativeLittleEndian)
+		}
+	}
 	res := make([][]Result, len(cases))
 	insts := make([]*Instrumented, len(cases))
 	var jobs []Job
 	var jobCase []int
 	for i, cs := range cases {
 		res[i] = make([]Result, len(cs.Calls))
-		inst, err := Instrument(cs.Prog)
+		inst, err := instrument(cs.Prog)
 		if err != nil {
 			for j := range res[i] {
 				res[i][j].Err = err
@@ -337,7 +366,7 @@ func (r *Runner) runOn(c *Child, cases []Case) ([][]Result, error) {
 			continue
 		}
 		insts[i] = inst
-		jobs = append(jobs, Job{Prog: inst.Variants[0], Calls: cs.Calls})
+		jobs = append(jobs, Job{Prog: inst.Variants[0], Calls: cs.Calls, RealCalls: anyNr})
 		jobCase = append(jobCase, i)
 	}
 	first, err := c.Run(jobs, r.Parallel)
@@ -374,7 +403,7 @@ func (r *Runner) runOn(c *Child, cases []Case) ([][]Result, error) {
 			continue
 		}
 		for v := 1; v < len(insts[i].Variants); v++ {
-			jobs2 = append(jobs2, Job{Prog: insts[i].Variants[v], Calls: calls})
+			jobs2 = append(jobs2, Job{Prog: insts[i].Variants[v], Calls: calls, RealCalls: anyNr})
 			more2 = append(more2, more{i, v})
 			callIdx = append(callIdx, need)
 		}
