@@ -381,7 +381,7 @@ func (t *tracer) seize() error {
 			case err == nil:
 			case err == unix.ESRCH:
 				continue
-			case err == unix.EPERM && tracerOf(t.pid, tid) == os.Getpid():
+			case err == unix.EPERM && tracerOf(t.pid, tid) == unix.Gettid():
 				// attached already, as a thread a seized one started
 			default:
 				return fmt.Errorf("PTRACE_SEIZE of thread %d: %w", tid, err)
@@ -515,8 +515,8 @@ func threadIDs(pid int) ([]int, error) {
 	return tids, nil
 }
 
-// tracerOf returns the TracerPid of thread tid of process pid (0 if none
-// or unknown).
+// tracerOf returns the TracerPid of thread tid of process pid: the id of
+// the thread that traces it (0 if none or unknown).
 func tracerOf(pid, tid int) int {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/task/" + strconv.Itoa(tid) + "/status")
 	if err != nil {
