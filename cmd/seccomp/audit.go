@@ -107,68 +107,79 @@ func runAudit(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	if *asJSON {
-		type jf struct {
-			Severity analyze.Severity `json:"severity"`
-			Check    string           `json:"check"`
-			Arches   []string         `json:"arches"`
-			Syscall  string           `json:"syscall"`
-			Reason   string           `json:"reason"`
-		}
 		out := struct {
-			Findings []jf   `json:"findings"`
-			FailOn   string `json:"fail_on"`
-			Failed   bool   `json:"failed"`
-		}{Findings: []jf{}, FailOn: strings.ToLower(*failOn), Failed: failed}
-		for _, f := range findings {
-			a := f.Arches
-			if a == nil {
-				a = []string{}
-			}
-			out.Findings = append(out.Findings, jf{f.Severity, f.Check, a, f.Syscall, f.Reason})
-		}
+			Findings []jsonFinding `json:"findings"`
+			FailOn   string        `json:"fail_on"`
+			Failed   bool          `json:"failed"`
+		}{Findings: findingsJSON(findings), FailOn: strings.ToLower(*failOn), Failed: failed}
 		if c := writeJSON(v, stdout, stderr, out); c != exitOK {
 			return c
 		}
-	} else {
-		var b strings.Builder
-		rows := [][]string{}
-		if len(findings) > 0 {
-			rows = append(rows, []string{"SEVERITY", "CHECK", "ARCH", "SYSCALL", "REASON"})
-		}
-		count := map[analyze.Severity]int{}
-		for _, f := range findings {
-			arches, sys := strings.Join(f.Arches, ","), f.Syscall
-			if arches == "" {
-				arches = "-"
-			}
-			if sys == "" {
-				sys = "-"
-			}
-			rows = append(rows, []string{f.Severity.String(), f.Check, arches, sys, f.Reason})
-			count[f.Severity]++
-		}
-		table(&b, "", rows)
-		if len(findings) == 0 {
-			b.WriteString("no findings\n")
-		} else {
-			var parts []string
-			for s := analyze.High; s >= analyze.Info; s-- {
-				if count[s] > 0 {
-					parts = append(parts, fmt.Sprintf("%d %s", count[s], s))
-				}
-			}
-			noun := "findings"
-			if len(findings) == 1 {
-				noun = "finding"
-			}
-			fmt.Fprintf(&b, "%d %s: %s\n", len(findings), noun, strings.Join(parts, ", "))
-		}
-		if c := write(v, stdout, stderr, b.String()); c != exitOK {
-			return c
-		}
+	} else if c := write(v, stdout, stderr, auditText(findings)); c != exitOK {
+		return c
 	}
 	if failed {
 		return exitFindings
 	}
 	return exitOK
+}
+
+// jsonFinding is a finding in audit's JSON form.
+type jsonFinding struct {
+	Severity analyze.Severity `json:"severity"`
+	Check    string           `json:"check"`
+	Arches   []string         `json:"arches"`
+	Syscall  string           `json:"syscall"`
+	Reason   string           `json:"reason"`
+}
+
+func findingsJSON(findings []analyze.Finding) []jsonFinding {
+	out := []jsonFinding{}
+	for _, f := range findings {
+		a := f.Arches
+		if a == nil {
+			a = []string{}
+		}
+		out = append(out, jsonFinding{f.Severity, f.Check, a, f.Syscall, f.Reason})
+	}
+	return out
+}
+
+// auditText prints findings as audit does: a table, most severe first,
+// and a line that sums them up.
+func auditText(findings []analyze.Finding) string {
+	var b strings.Builder
+	rows := [][]string{}
+	if len(findings) > 0 {
+		rows = append(rows, []string{"SEVERITY", "CHECK", "ARCH", "SYSCALL", "REASON"})
+	}
+	count := map[analyze.Severity]int{}
+	for _, f := range findings {
+		arches, sys := strings.Join(f.Arches, ","), f.Syscall
+		if arches == "" {
+			arches = "-"
+		}
+		if sys == "" {
+			sys = "-"
+		}
+		rows = append(rows, []string{f.Severity.String(), f.Check, arches, sys, f.Reason})
+		count[f.Severity]++
+	}
+	table(&b, "", rows)
+	if len(findings) == 0 {
+		b.WriteString("no findings\n")
+	} else {
+		var parts []string
+		for s := analyze.High; s >= analyze.Info; s-- {
+			if count[s] > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", count[s], s))
+			}
+		}
+		noun := "findings"
+		if len(findings) == 1 {
+			noun = "finding"
+		}
+		fmt.Fprintf(&b, "%d %s: %s\n", len(findings), noun, strings.Join(parts, ", "))
+	}
+	return b.String()
 }

@@ -84,6 +84,7 @@ var verbs = []*verb{
 	syscallsVerb,
 	explainVerb,
 	auditVerb,
+	dumpVerb,
 	diffVerb,
 	dotVerb,
 	featuresVerb,
