@@ -1,6 +1,9 @@
 // Package policytest shows how to unit-test a seccomp policy without a
 // kernel: the test (policy_test.go) asks the emulator what the compiled
-// filter decides for the calls that matter.
+// filter decides for the calls that matter. Its kernel variant
+// (policy_kernel_test.go) asks the running kernel the same with package
+// seccomptest, checks that the emulator agrees, and runs a function under
+// the policy in a child process.
 package policytest
 
 import "github.com/seccomp-go/seccomp"
