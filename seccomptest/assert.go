@@ -9,9 +9,19 @@ import (
 	"github.com/seccomp-go/seccomp"
 )
 
+// RequireKernel makes the helpers below fail a test where seccomp cannot be
+// used, instead of skipping it: for a CI job that must not pass without
+// having tested on a kernel. Set it in TestMain, before calling Main:
+//
+//	func TestMain(m *testing.M) {
+//		seccomptest.RequireKernel = os.Getenv("CI") != ""
+//		seccomptest.Main(m)
+//	}
+var RequireKernel bool
+
 // The helpers below make tests short. Those that call Decide or Run skip
-// the test where seccomp cannot be used (ErrUnsupported) and stop it
-// (t.Fatal) on any other error. The Assert functions follow testify's
+// the test where seccomp cannot be used (ErrUnsupported; unless
+// RequireKernel is set) and stop it (t.Fatal) on any other error. The Assert functions follow testify's
 // style, without depending on it: a failure is reported with t.Errorf, the
 // test goes on, and the result says whether the assertion held; msgAndArgs
 // is an optional message, a format string and its arguments.
@@ -35,6 +45,9 @@ func MustRun(t testing.TB, p seccomp.Program, f *Func, opts *Options) *Result {
 func check(t testing.TB, err error) {
 	t.Helper()
 	if errors.Is(err, ErrUnsupported) {
+		if RequireKernel {
+			t.Fatalf("%v (seccomptest.RequireKernel is set)", err)
+		}
 		t.Skip(err)
 	}
 	if err != nil {
