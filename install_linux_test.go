@@ -20,6 +20,7 @@ import (
 
 	"github.com/seccomp-go/seccomp"
 	"github.com/seccomp-go/seccomp/internal/childcase"
+	"github.com/seccomp-go/seccomp/seccomptest"
 )
 
 // Installing a filter cannot be undone, so every test here runs its case in
@@ -194,46 +195,42 @@ func TestInstallActions(t *testing.T) {
 	assert.Contains(t, out, "nr 1005: ret -1 errno 38", "USER_NOTIF without a listener: ENOSYS")
 }
 
-func init() {
-	installCases.Add("kill_process", func() error {
-		if err := seccomp.Install(denyNr(1001, seccomp.ActKillProcess), seccomp.InstallOptions{}); err != nil {
-			return err
-		}
-		fmt.Println("installed")
-		syscall.Syscall(1001, 0, 0, 0)
-		fmt.Println("survived")
-		return nil
-	})
-	installCases.Add("trap", func() error {
-		if err := seccomp.Install(denyNr(1001, seccomp.Trap(9)), seccomp.InstallOptions{}); err != nil {
-			return err
-		}
-		fmt.Println("installed")
-		syscall.Syscall(1001, 0, 0, 0)
-		fmt.Println("survived")
-		return nil
-	})
-}
+// call1001 makes call 1001 with recognizable arguments; the tests below
+// run it with seccomptest, whose child installs the filter with Install.
+var call1001 = seccomptest.Register("call1001", func() error {
+	syscall.Syscall6(1001, 1, 2, 3, 4, 5, 6)
+	return errors.New("survived call 1001")
+})
 
 func TestInstallKillProcess(t *testing.T) {
 	skipUnlessAmd64(t)
-	out, ws := runCase(t, "kill_process", "GOTRACEBACK=none")
-	require.True(t, ws.Signaled(), "%v\n%s", ws, out)
-	assert.Equal(t, syscall.SIGSYS, ws.Signal())
-	assert.Contains(t, out, "installed")
-	assert.NotContains(t, out, "survived")
+	r := seccomptest.MustRun(t, denyNr(1001, seccomp.ActKillProcess), call1001, nil)
+	require.True(t, r.Installed, "%v", r)
+	assert.Equal(t, syscall.SIGSYS, r.Signal, "%v", r)
+	assert.False(t, r.Returned, "%v", r)
+	if r.Untraced == "" && assert.NotNil(t, r.SIGSYS, "%v", r) {
+		assert.Equal(t, int32(1001), r.SIGSYS.Data.Nr)
+		assert.Equal(t, [6]uint64{1, 2, 3, 4, 5, 6}, r.SIGSYS.Data.Args)
+		assert.Equal(t, seccomp.ActKillProcess, r.SIGSYS.Action)
+	}
 }
 
 func TestInstallTrap(t *testing.T) {
 	skipUnlessAmd64(t)
 	// The Go runtime treats a SIGSYS it did not ask for as fatal and says
-	// so: the trap reached the program as SIGSYS with si_code SYS_SECCOMP.
-	out, ws := runCase(t, "trap")
-	assert.Contains(t, out, "installed")
-	assert.NotContains(t, out, "survived")
-	assert.Contains(t, out, "SIGSYS")
-	assert.Contains(t, out, "sigcode=1", "si_code SYS_SECCOMP")
-	assert.False(t, ws.Exited() && ws.ExitStatus() == 0)
+	// so: the trap reached the program as SIGSYS with si_code SYS_SECCOMP,
+	// and its siginfo carries the call and the TRAP's data.
+	r := seccomptest.MustRun(t, denyNr(1001, seccomp.Trap(9)), call1001, nil)
+	require.True(t, r.Installed, "%v", r)
+	assert.False(t, r.Returned, "%v", r)
+	assert.Contains(t, r.Output, "SIGSYS")
+	assert.Contains(t, r.Output, "sigcode=1", "si_code SYS_SECCOMP")
+	assert.Equal(t, 2, r.ExitCode)
+	if r.Untraced == "" && assert.NotNil(t, r.SIGSYS, "%v", r) {
+		assert.Equal(t, int32(1001), r.SIGSYS.Data.Nr)
+		assert.Equal(t, seccomp.AuditArchX86_64, r.SIGSYS.Data.Arch)
+		assert.Equal(t, seccomp.Trap(9), r.SIGSYS.Action)
+	}
 }
 
 func init() {
