@@ -29,6 +29,9 @@
 //     Stack combines several filters with the kernel's precedence rule, so
 //     a unit test can ask what a filter decides without installing it.
 //   - Disassemble and AssembleText are the text form.
+//   - Dump reads back the filters installed in a running process (Linux,
+//     with CAP_SYS_ADMIN), per thread, oldest first. Package seccomptest
+//     checks filters on the running kernel from go test, in child processes.
 //
 // # Precedence of actions
 //
