@@ -19,6 +19,7 @@ import (
 
 	"github.com/seccomp-go/seccomp"
 	"github.com/seccomp-go/seccomp/internal/childcase"
+	"github.com/seccomp-go/seccomp/internal/kernelskip"
 	"github.com/seccomp-go/seccomp/profile"
 )
 
@@ -232,7 +233,7 @@ func skipUnlessDump(t *testing.T) {
 		t.Skip("the targets need a native arch")
 	}
 	if ok, err := seccomp.FlagSupported(seccomp.FlagTSync); err != nil || !ok {
-		t.Skipf("no seccomp filters here: %v", err)
+		kernelskip.Skipf(t, "no seccomp filters here: %v", err)
 	}
 }
 

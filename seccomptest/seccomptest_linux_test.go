@@ -16,11 +16,17 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/seccomp-go/seccomp"
+	"github.com/seccomp-go/seccomp/internal/kernelskip"
 	"github.com/seccomp-go/seccomp/profile"
 	"github.com/seccomp-go/seccomp/seccomptest"
 )
 
-func TestMain(m *testing.M) { seccomptest.Main(m) }
+// TestMain runs the children of Decide and Run; where the run requires the
+// kernel, the helpers fail instead of skipping.
+func TestMain(m *testing.M) {
+	seccomptest.RequireKernel = kernelskip.Required()
+	seccomptest.Main(m)
+}
 
 func native(t *testing.T) *seccomp.Arch {
 	t.Helper()
@@ -297,7 +303,7 @@ func TestRunSIGSYS(t *testing.T) {
 	} {
 		r := seccomptest.MustRun(t, program(t, a, map[string]seccomp.Action{"getppid": c.action}), c.f, nil)
 		if r.Untraced != "" {
-			t.Skipf("the child could not be traced: %s", r.Untraced)
+			kernelskip.Skipf(t, "the child could not be traced: %s", r.Untraced)
 		}
 		if !seccomptest.AssertSIGSYS(t, r, "getppid", "%v", c.action) {
 			continue

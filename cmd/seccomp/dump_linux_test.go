@@ -17,6 +17,7 @@ import (
 
 	"github.com/seccomp-go/seccomp"
 	"github.com/seccomp-go/seccomp/internal/childcase"
+	"github.com/seccomp-go/seccomp/internal/kernelskip"
 	"github.com/seccomp-go/seccomp/profile"
 )
 
@@ -177,7 +178,7 @@ func skipUnlessDumpable(t *testing.T) {
 		t.Skip("the targets need a native arch")
 	}
 	if ok, err := seccomp.FlagSupported(seccomp.FlagTSync); err != nil || !ok {
-		t.Skipf("no seccomp filters here: %v", err)
+		kernelskip.Skipf(t, "no seccomp filters here: %v", err)
 	}
 }
 

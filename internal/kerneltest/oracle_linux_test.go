@@ -9,6 +9,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/seccomp-go/seccomp"
+	"github.com/seccomp-go/seccomp/internal/kernelskip"
 	"github.com/seccomp-go/seccomp/internal/kerneltest"
 )
 
@@ -62,7 +63,7 @@ func TestKernelRunAnyNr(t *testing.T) {
 	}
 	r, err := kerneltest.NewRunner(1)
 	if errors.Is(err, kerneltest.ErrUnsupported) {
-		t.Skip(err)
+		kernelskip.Skip(t, err)
 	}
 	if err != nil {
 		t.Fatal(err)
