@@ -604,3 +604,48 @@ func TestDumpThreadExits(t *testing.T) {
 	}
 	tg.checkReleased()
 }
+
+// TestDumpStopped dumps a target that SIGSTOP stopped: it stays stopped,
+// untraced, and runs again on SIGCONT.
+func TestDumpStopped(t *testing.T) {
+	skipUnlessDump(t)
+	tg := startTarget(t, "one")
+	pid := tg.cmd.Process.Pid
+	state := func() string {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	syscall.Kill(pid, syscall.SIGSTOP)
+	for !strings.Contains(state(), "State:\tT (stopped)") {
+		runtime.Gosched()
+	}
+	d := mustDump(t, pid)
+	for _, th := range d.Threads {
+		wantStack(t, th, []seccomp.Program{allowN(2)}, []seccomp.FilterFlag{0})
+	}
+	// A detached thread is woken to go back to its group-stop: wait until
+	// none is running any more, then all must be stopped and untraced.
+	for {
+		running := false
+		for _, tid := range tids(t, pid) {
+			b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/status", pid, tid))
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := string(b)
+			running = running || strings.Contains(s, "State:\tR")
+			if !strings.Contains(s, "State:\tT (stopped)") && !strings.Contains(s, "State:\tR") || !strings.Contains(s, "\nTracerPid:\t0\n") {
+				t.Fatalf("after the dump, thread %d of the stopped target is not stopped and untraced:\n%s", tid, s)
+			}
+		}
+		if !running {
+			break
+		}
+		runtime.Gosched()
+	}
+	syscall.Kill(pid, syscall.SIGCONT)
+	tg.checkReleased()
+}

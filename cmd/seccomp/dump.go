@@ -49,10 +49,9 @@ verbs read) to DIR/PID-N.bpf, N being the filter's number; the text form
 then names the file instead of printing the program. DIR is created if
 needed.
 
--all dumps every process whose threads are not all without seccomp (the
-command itself and kernel threads aside), one after the other; a process
-that cannot be read gets a line on standard error, and the others are still
-dumped. Processes without filters are left out.
+-all dumps every process that has a filter (the command itself aside), one
+after the other; a process that cannot be read gets a line on standard
+error, and the others are still dumped.
 
 Reading filters needs CAP_SYS_ADMIN and a dumping process that is not under
 seccomp itself (the kernel's rules), and the permission to trace the
