@@ -75,8 +75,12 @@
 //
 // Run starts the child, installs the program on all its threads (with TSYNC
 // and no_new_privs, as seccomp.Install does by default, plus any flags in
-// Options), runs the function on the child's main goroutine, and waits. It
-// reports how the function ended (returned, with the error it returned,
+// Options), runs the function on the child's main goroutine, and waits. The
+// kit's own code in the child runs under the filter too, but needs no more
+// than the function does: it reports through memory mapped beforehand, and
+// ends the process with exit_group, which the filter must allow (as it must
+// the calls the Go runtime makes; see seccomp.Install). Run reports how the
+// function ended (returned, with the error it returned,
 // or panicked, with the value and the stack), how the process ended (exit
 // status or signal), and its standard output and error. The child's core
 // dumps are disabled.
@@ -87,9 +91,9 @@
 // arch and the address of the call; for KILL_PROCESS and KILL_THREAD, whose
 // signal cannot be intercepted, it reads the registers of each thread as it
 // exits and reports the thread whose registers hold a system call that the
-// program, emulated, kills (the kernel rolls a killed call's registers back
-// to what they were at the call). The arguments come from the registers
-// too. This works on amd64; on other arches only a TRAP's number, arch and
+// program, emulated, kills, with the marks the kernel leaves on a killed
+// call (the registers rolled back to the call, or the return value still
+// the -ENOSYS set at entry). The arguments come from the registers too. This works on amd64; on other arches only a TRAP's number, arch and
 // address are reported. A KILL_THREAD leaves a Go program wedged (one of
 // its threads is gone), so Run kills the process at once when it sees one.
 // Where ptrace is not allowed (or with Options.NoTrace), Run reports the

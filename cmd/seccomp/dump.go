@@ -136,6 +136,7 @@ func runDump(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				continue // ended since it was listed
 			}
 			msg := strings.TrimPrefix(err.Error(), fmt.Sprintf("seccomp: dump of process %d: ", pid))
+			msg = strings.TrimPrefix(msg, "seccomp: ")
 			if errors.Is(err, seccomp.ErrDumpPrivilege) {
 				// Every other process would fail alike.
 				return failure(v, stderr, "%s", msg)

@@ -427,7 +427,7 @@ func TestDumpErrors(t *testing.T) {
 	tg := startDumpTarget(t, "mixed")
 	cmd := dumpTargets.Command("TestDumpTargetHelper", "nocap", fmt.Sprint("SECCOMP_CMD_DUMP_PID=", tg.pid))
 	nocap, err := cmd.CombinedOutput()
-	if out := string(nocap); err != nil || !strings.Contains(out, "seccomp dump: seccomp: reading another process's filters needs CAP_SYS_ADMIN") ||
+	if out := string(nocap); err != nil || !strings.Contains(out, "seccomp dump: reading another process's filters needs CAP_SYS_ADMIN") ||
 		!strings.Contains(out, "has not got CAP_SYS_ADMIN") || !strings.Contains(out, "exit 1") {
 		t.Errorf("dump without CAP_SYS_ADMIN: %v\n%s", err, out)
 	}
