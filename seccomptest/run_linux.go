@@ -31,8 +31,8 @@ const envRun = "SECCOMPTEST_RUN"
 // The file holds the request (at 0: its length, 4 bytes, then JSON) and the
 // child's report (at repOff, mapped by the child before it installs the
 // filter, so that reporting takes no system call the filter could deny:
-// byte 0 is 1 once the filter is installed; bytes 4-8 the length of the
-// JSON report that follows). The child waits for a byte on the pipe, which
+// byte 0 is 1 once the filter is installed, byte 1 once the child is about
+// to install it; bytes 4-8 the length of the JSON report that follows). The child waits for a byte on the pipe, which
 // the parent sends once it traces the child.
 const (
 	repOff    = 128 << 10
@@ -117,11 +117,12 @@ func runChild() int {
 	goPipe.Read(one[:]) // the parent traces the child now (or gave up)
 	goPipe.Close()
 	shared.Close()
+	mem[1] = 1 // installing (the parent reads it once the child is gone)
 	if err := seccomp.Install(prog, seccomp.InstallOptions{Flags: req.Flags}); err != nil {
 		put(report{Stage: "install", Err: err.Error(), Unsupported: installUnsupported(err)})
 		return exitInstall
 	}
-	atomic.StoreUint32((*uint32)(unsafe.Pointer(&mem[0])), 1)
+	mem[0] = 1 // installed
 	rep, code := call(f.fn)
 	put(rep)
 	return code
@@ -307,6 +308,9 @@ func run(p seccomp.Program, f *Func, o Options) (*Result, error) {
 		return nil, fmt.Errorf("seccomptest: Run: in the child: %s", rep.Err)
 	}
 	if !res.Installed && !res.TimedOut {
+		if hdr[1] == 1 {
+			return nil, fmt.Errorf("seccomptest: Run: the child ended (%s) while installing the filter, or just after: the filter may refuse calls that the Go runtime (or the race detector's) makes on every thread; its output:\n%s", describeStatus(ws), res.Output)
+		}
 		return nil, fmt.Errorf("seccomptest: Run: the child ended (%s) before installing the filter%s; its output:\n%s", describeStatus(ws), mainHint, res.Output)
 	}
 	return res, nil
