@@ -23,10 +23,12 @@ import (
 // accepts), the privileges, and the limit on the total length of the
 // thread's filters (CheckStackLimit, against the filters this package
 // installed and, for the others the thread has, the least they can count).
-// With TSYNC, no_new_privs is set and the filter attached from a thread
-// made for the purpose, which is discarded if the kernel refuses: a failure
-// leaves the process as it was. With ThisThreadOnly, a refusal from the
-// kernel leaves no_new_privs set on the calling thread.
+// With TSYNC, no_new_privs is set and the filter attached from a thread of
+// their own, never the main thread (which the Go runtime cannot end), from
+// whatever goroutine Install is called, main included: if the kernel
+// refuses, that thread is ended with its no_new_privs before Install
+// returns, and the process is as it was. With ThisThreadOnly, a refusal
+// from the kernel leaves no_new_privs set on the calling thread.
 //
 // A TSYNC failure is a *TSyncError naming the thread; an unsupported flag a
 // *FlagError; missing privileges a *PrivilegeError; other refusals an
@@ -61,15 +63,55 @@ func install(p Program, opts InstallOptions, listener bool) (*os.File, error) {
 	if err := checkInstall(p, flags); err != nil {
 		return nil, err
 	}
-	hasSeccomp, err := seccompSyscallExists()
+	hasSeccomp, err := checkKernelFlags(flags)
 	if err != nil {
 		return nil, err
 	}
+	a := attacher{prog: p, flags: flags, nnp: !opts.KeepNewPrivs, seccomp: hasSeccomp}
+	if opts.ThisThreadOnly {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		if a.err = a.checkPrivileges(); a.err != nil {
+			return nil, a.err
+		}
+		a.attach()
+		if a.err == nil {
+			recordThreadFilter(p)
+		}
+		return a.listener, a.err
+	}
+	// With TSYNC the filter and no_new_privs are set from a thread of
+	// their own, which is thrown away if the kernel refuses: no_new_privs,
+	// set first, then goes with it (see goLocked).
+	<-goLocked(func() bool {
+		if a.err = a.checkPrivileges(); a.err != nil {
+			return true // nothing changed
+		}
+		a.attach()
+		if a.err != nil {
+			return false
+		}
+		recordProcessFilter(p)
+		// Every thread now has the filter and no_new_privs: this one is
+		// like the others again.
+		return true
+	})
+	return a.listener, a.err
+}
+
+// checkKernelFlags checks that the running kernel takes flags, and tells
+// whether it has seccomp(2) (or only prctl(PR_SET_SECCOMP), before Linux
+// 3.17).
+func checkKernelFlags(flags FilterFlag) (hasSeccomp bool, err error) {
+	hasSeccomp, err = seccompSyscallExists()
+	if err != nil {
+		return false, err
+	}
 	if !hasSeccomp && flags != 0 {
 		if flags&FlagTSync != 0 {
-			return nil, &FlagError{Flag: FlagTSync, Reason: "this kernel has no seccomp(2) (Linux before 3.17): prctl(PR_SET_SECCOMP) cannot install on every thread; use ThisThreadOnly"}
+			return false, &FlagError{Flag: FlagTSync, Reason: "this kernel has no seccomp(2) (Linux before 3.17): prctl(PR_SET_SECCOMP) cannot install on every thread; use ThisThreadOnly"}
 		}
-		return nil, &FlagError{Flag: flags, Reason: "this kernel has no seccomp(2) (Linux before 3.17): prctl(PR_SET_SECCOMP) cannot pass flags"}
+		return false, &FlagError{Flag: flags, Reason: "this kernel has no seccomp(2) (Linux before 3.17): prctl(PR_SET_SECCOMP) cannot pass flags"}
 	}
 	if hasSeccomp {
 		for _, f := range AllFilterFlags() {
@@ -78,48 +120,14 @@ func install(p Program, opts InstallOptions, listener bool) (*os.File, error) {
 			}
 			ok, err := FlagSupported(f)
 			if err != nil {
-				return nil, err
+				return false, err
 			}
 			if !ok {
-				return nil, &FlagError{Flag: f}
+				return false, &FlagError{Flag: f}
 			}
 		}
 	}
-	if opts.KeepNewPrivs {
-		ok, err := mayInstallWithoutNNP()
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return nil, &PrivilegeError{}
-		}
-	}
-	a := attacher{prog: p, flags: flags, nnp: !opts.KeepNewPrivs, seccomp: hasSeccomp}
-	if opts.ThisThreadOnly {
-		runtime.LockOSThread()
-		defer runtime.UnlockOSThread()
-		a.attach()
-		if a.err == nil {
-			recordInstalled(p, unix.Gettid())
-		}
-		return a.listener, a.err
-	}
-	done := make(chan struct{})
-	go func() {
-		runtime.LockOSThread()
-		a.attach()
-		if a.err == nil {
-			recordInstalled(p, 0)
-			// Every thread now has the filter and no_new_privs: this one
-			// is like the others again.
-			runtime.UnlockOSThread()
-		}
-		// On failure the goroutine ends locked to its thread, and the
-		// runtime discards the thread with its no_new_privs.
-		close(done)
-	}()
-	<-done
-	return a.listener, a.err
+	return hasSeccomp, nil
 }
 
 // attacher sets no_new_privs and attaches a filter on the calling thread,
@@ -131,6 +139,22 @@ type attacher struct {
 	seccomp  bool
 	listener *os.File
 	err      error
+}
+
+// checkPrivileges checks, without KeepNewPrivs nothing, with it that the
+// calling thread may install a filter without setting no_new_privs.
+func (a *attacher) checkPrivileges() error {
+	if a.nnp {
+		return nil
+	}
+	ok, err := mayInstallWithoutNNP()
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return &PrivilegeError{}
+	}
+	return nil
 }
 
 func (a *attacher) attach() {
@@ -223,26 +247,82 @@ func getNoNewPrivs() (bool, error) {
 	return r == 1, nil
 }
 
-// What this package installed, for the stacking limit: filters installed on
-// every thread, oldest first, and filters installed on single threads.
+// What this package installed, for the stacking limit: the kernel's
+// length (KernelLen) of each filter installed on every thread, oldest
+// first, and of each filter installed on a single thread, by thread. A
+// thread is named by its id and start time, since the kernel reuses ids;
+// the records of threads that have ended are dropped now and then (see
+// pruneThreadRecords), so that they take room in proportion to the threads
+// alive, not to the installs ever made.
 var installed struct {
 	sync.Mutex
-	all      []Program
-	byThread map[int][]Program
+	all      []int
+	byThread map[threadKey][]int
+	pruneAt  int // prune when byThread has this many entries
 }
 
-func recordInstalled(p Program, tid int) {
+// threadKey names a thread for good: its id and its start time.
+type threadKey struct {
+	tid   int
+	start uint64
+}
+
+// minPruneAt is the least number of thread records kept before pruning.
+const minPruneAt = 64
+
+// recordProcessFilter records a filter installed on every thread.
+func recordProcessFilter(p Program) {
 	installed.Lock()
 	defer installed.Unlock()
-	p = append(Program(nil), p...)
-	if tid == 0 {
-		installed.all = append(installed.all, p)
+	installed.all = append(installed.all, KernelLen(p))
+}
+
+// recordThreadFilter records a filter installed on the calling thread
+// only. Without the thread's start time (no /proc) nothing is recorded:
+// the check that reads the records needs /proc too.
+func recordThreadFilter(p Program) {
+	tid := unix.Gettid()
+	start, ok := threadStartTime(tid)
+	if !ok {
 		return
 	}
+	installed.Lock()
+	defer installed.Unlock()
 	if installed.byThread == nil {
-		installed.byThread = map[int][]Program{}
+		installed.byThread = map[threadKey][]int{}
 	}
-	installed.byThread[tid] = append(installed.byThread[tid], p)
+	k := threadKey{tid, start}
+	installed.byThread[k] = append(installed.byThread[k], KernelLen(p))
+	if len(installed.byThread) >= max(installed.pruneAt, minPruneAt) {
+		pruneThreadRecords()
+		// Prune again only when the records have doubled: the work stays
+		// in proportion to the installs.
+		installed.pruneAt = 2 * len(installed.byThread)
+	}
+}
+
+// pruneThreadRecords drops the records of threads that have ended. The
+// caller holds installed's lock.
+func pruneThreadRecords() {
+	for k := range installed.byThread {
+		if start, ok := threadStartTime(k.tid); !ok || start != k.start {
+			delete(installed.byThread, k)
+		}
+	}
+}
+
+// threadRecords returns the recorded lengths of the calling thread's own
+// filters: none when the thread's id was recorded for another thread
+// (same id, another start time).
+func threadRecords() []int {
+	tid := unix.Gettid()
+	start, ok := threadStartTime(tid)
+	if !ok {
+		return nil
+	}
+	installed.Lock()
+	defer installed.Unlock()
+	return append([]int(nil), installed.byThread[threadKey{tid, start}]...)
 }
 
 // minKernelLen is the least a filter can count against the limit: a
@@ -259,22 +339,24 @@ func checkStackOfThisThread(p Program) error {
 	if err != nil || n < 0 {
 		return err // no Seccomp_filters (Linux before 5.9): the kernel decides
 	}
+	own := threadRecords()
 	installed.Lock()
-	known := installed.all
-	if own := installed.byThread[unix.Gettid()]; len(known)+len(own) == n {
-		// Trusted only when the count agrees: a thread id can be reused by
-		// a new thread that does not have the old one's filters.
-		known = append(append([]Program(nil), known...), own...)
+	known := append([]int(nil), installed.all...)
+	installed.Unlock()
+	if len(known)+len(own) == n {
+		// Trusted only when the count agrees: other code may have
+		// installed filters of its own, or this thread may have been
+		// created by one with filters of its own.
+		known = append(known, own...)
 	}
 	if len(known) > n {
 		known = nil // the record does not describe this thread
 	}
-	installed.Unlock()
 	total := KernelLen(p)
 	for i := 0; i < n; i++ {
 		l := minKernelLen
 		if i < len(known) {
-			l = KernelLen(known[i])
+			l = known[i]
 		}
 		total += l + StackPenalty
 	}

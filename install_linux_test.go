@@ -594,3 +594,132 @@ func TestInstallMissingFlag(t *testing.T) {
 	assert.Contains(t, out, "is ErrUnsupportedFlag true: seccomp: the running kernel does not support SECCOMP_FILTER_FLAG_LOG (added in Linux 4.14)")
 	assert.Contains(t, out, "filters: 1")
 }
+
+// taskStatus reads fields of every thread's status file, by thread id.
+func taskStatus(fields ...string) (map[int]map[string]string, error) {
+	dirs, err := filepath.Glob("/proc/self/task/*/status")
+	if err != nil {
+		return nil, err
+	}
+	out := map[int]map[string]string{}
+	for _, d := range dirs {
+		tid, _ := strconv.Atoi(filepath.Base(filepath.Dir(d)))
+		b, err := os.ReadFile(d)
+		if err != nil {
+			continue // thread gone
+		}
+		m := map[string]string{}
+		for _, line := range strings.Split(string(b), "\n") {
+			k, v, _ := strings.Cut(line, ":")
+			for _, f := range fields {
+				if k == f {
+					m[k] = strings.TrimSpace(v)
+				}
+			}
+		}
+		out[tid] = m
+	}
+	return out, nil
+}
+
+func init() {
+	// A TSYNC install that the kernel refuses, from the main goroutine,
+	// many times: afterwards no thread but the one that diverged has
+	// no_new_privs or a filter. Run as a main case: on the main goroutine,
+	// which init may have locked to the main thread, and which otherwise
+	// runs there too (the runtime starts it there, and nothing here moves
+	// it), so the goroutine Install starts may well run there.
+	mainCases["tsync_refused"] = func() error {
+		// The thread that diverges is not the main thread: the main
+		// goroutine holds that one meanwhile (as init may have done already).
+		runtime.LockOSThread()
+		tidc := make(chan int)
+		go func() {
+			runtime.LockOSThread() // never unlocked: the thread keeps its filter
+			if err := seccomp.Install(denyNr(1001, seccomp.Errno(2)), seccomp.InstallOptions{ThisThreadOnly: true}); err != nil {
+				fmt.Println("thread-only install:", err)
+			}
+			tidc <- unix.Gettid()
+			select {}
+		}()
+		diverged := <-tidc
+		runtime.UnlockOSThread()
+		if diverged == os.Getpid() {
+			return errors.New("the diverged thread is the main thread")
+		}
+		for i := range 200 {
+			err := seccomp.Install(denyNr(1002, seccomp.Errno(3)), seccomp.InstallOptions{})
+			var te *seccomp.TSyncError
+			if !errors.As(err, &te) || te.TID != diverged {
+				return fmt.Errorf("install %d: %v, want a TSyncError naming thread %d", i, err, diverged)
+			}
+			st, err := taskStatus("NoNewPrivs", "Seccomp")
+			if err != nil {
+				return err
+			}
+			for tid, s := range st {
+				if tid != diverged && (s["NoNewPrivs"] != "0" || s["Seccomp"] != "0") {
+					return fmt.Errorf("after refused install %d: thread %d (the main thread: %v) has NoNewPrivs %s, Seccomp %s", i, tid, tid == os.Getpid(), s["NoNewPrivs"], s["Seccomp"])
+				}
+			}
+		}
+		fmt.Println("every refused install left the process as it was")
+		return nil
+	}
+}
+
+func TestInstallTSyncRefusedFromMain(t *testing.T) {
+	skipUnlessAmd64(t)
+	for _, locked := range []bool{false, true} {
+		cmd := exec.Command(os.Args[0])
+		cmd.Env = append(os.Environ(), mainCaseEnv+"=tsync_refused")
+		if locked {
+			cmd.Env = append(cmd.Env, mainLockedEnv+"=1")
+		}
+		out, err := cmd.CombinedOutput()
+		assert.NoError(t, err, "main goroutine locked in init: %v\n%s", locked, out)
+		assert.Contains(t, string(out), "every refused install left the process as it was")
+	}
+}
+
+func init() {
+	// Thread-only installs on threads that end: what Install keeps about
+	// them must not grow with their number.
+	installCases.Add("thread_records", func() error {
+		// 500 instructions, 4000 bytes: ld [0] ... ret ALLOW.
+		p := make(seccomp.Program, 500)
+		for i := range p {
+			p[i] = seccomp.Program{{Op: 0x20, K: 0}}[0]
+		}
+		p[len(p)-1] = seccomp.Program{{Op: 0x06, K: uint32(seccomp.ActAllow)}}[0]
+		heap := func() uint64 {
+			runtime.GC()
+			var m runtime.MemStats
+			runtime.ReadMemStats(&m)
+			return m.HeapAlloc
+		}
+		before := heap()
+		for range 3000 {
+			errc := make(chan error)
+			go func() {
+				runtime.LockOSThread() // the thread ends with the goroutine
+				errc <- seccomp.Install(p, seccomp.InstallOptions{ThisThreadOnly: true})
+			}()
+			if err := <-errc; err != nil {
+				return err
+			}
+		}
+		fmt.Printf("heap growth: %d bytes\n", int64(heap())-int64(before))
+		return nil
+	})
+}
+
+func TestInstallThreadRecordsBounded(t *testing.T) {
+	skipUnlessAmd64(t)
+	out := mustPass(t, "thread_records")
+	var growth int64
+	_, err := fmt.Sscanf(out[strings.Index(out, "heap growth:"):], "heap growth: %d bytes", &growth)
+	require.NoError(t, err, "%s", out)
+	// The first version kept a copy of each program: 12 MB here.
+	assert.Less(t, growth, int64(1<<20), "the records of ended threads are kept")
+}

@@ -7,9 +7,12 @@ import (
 	"github.com/seccomp-go/seccomp/seccomptest"
 )
 
-// TestMain lets seccomptest run its child processes from this test binary;
-// where the run requires the kernel, its helpers fail instead of skipping.
+// TestMain runs the cases that must run on the main goroutine of a child
+// (see mainCases), and lets seccomptest run its child processes from this
+// test binary; where the run requires the kernel, its helpers fail instead
+// of skipping.
 func TestMain(m *testing.M) {
+	runMainCase()
 	seccomptest.RequireKernel = kernelskip.Required()
 	seccomptest.Main(m)
 }
