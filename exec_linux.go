@@ -3,120 +3,342 @@
 package seccomp
 
 import (
-	"encoding/base64"
-	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
-	"os/exec"
+	"runtime"
 	"syscall"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
-// Exec installs p on every thread of the process (see Install) and then
-// replaces the process with the program at path (syscall.Exec), which runs
-// under the filter, as do its children. The filter must allow execve (or
-// execveat) and what the program needs. path is checked before anything is
-// installed; if execve still fails, Exec returns the error with the filter
-// in place.
+// Exec replaces the process with the program at path, run under filter p:
+// argv is its argument list (argv[0] included) and envv its environment,
+// as for syscall.Exec. It returns only if the program could not be started.
+//
+// The filter goes on one thread only, the one that calls execve(2), right
+// before the call and with no other system call in between: execve ends
+// every other thread, and the program keeps exactly that thread's filters.
+// So the filter never applies to this process's Go runtime: it must allow
+// execve (or execveat, which Exec uses if the filter allows it and not
+// execve) and what the program itself calls, nothing else. The program's
+// children stay under the filter. That thread is never the main thread.
+//
+// no_new_privs is set on that thread right before the filter (unless
+// opts.KeepNewPrivs), and kept across execve. opts.ThisThreadOnly and the
+// flags FlagTSync and FlagTSyncESRCH mean nothing here and are ignored: the
+// program gets the filter, nothing else does. The other flags are passed to
+// the kernel; FlagNewListener is refused, since nothing would receive the
+// listener (see CommandListener).
+//
+// Everything that can be checked is checked before anything changes, and is
+// returned as an error with the process as it was: the filter and flags (as
+// for Install), that the filter allows execve or execveat (with the
+// emulator, on the native arch, with the call's real arguments), that path
+// is an executable file (an error wrapping fs.ErrNotExist when it does not
+// exist: shells exit with 127 then, and 126 for the rest); a filter the
+// kernel refuses is returned the same way. But once the filter is on the
+// thread, nothing may run there but execve, which the filter allows: if
+// execve then fails (the file changed since the check, is no program the
+// kernel runs, E2BIG, ...), another thread, outside the filter, writes the
+// reason to standard error and ends the process with status 127 for ENOENT
+// and 126 otherwise, without deferred functions or exit hooks.
+//
+// Signals: from the moment the filter is on until execve, a signal handled
+// on that thread would end in rt_sigreturn, which the filter may deny (and
+// blocking signals is no remedy: the program would inherit the mask).
+// Exec gives SIGURG, which the Go runtime sends to threads to preempt them,
+// its default disposition (discarded by the kernel; the program inherits
+// it as from any exec), so the runtime's own signals never arrive there;
+// the process runs without asynchronous preemption until the exec. Signals
+// sent to the process go to the main thread first, whenever it does not
+// block them and has none pending. What remains is a signal sent to the
+// process while the main thread has one pending, one sent to that very
+// thread, or a thread CPU-time timer (CPU profiling), in the few
+// instructions between the two calls: a filter that allows rt_sigreturn is
+// immune to those.
+//
+// Exec sets RLIMIT_NOFILE back to the value the process started with, as
+// syscall.Exec and os/exec do for the programs they start (the Go runtime
+// raises it for itself), and needs GOMAXPROCS of at least 2, which it sets
+// for the moment if need be.
 func Exec(p Program, opts InstallOptions, path string, argv, envv []string) error {
-	if err := checkExecutable(path); err != nil {
+	x, err := newExecPlan(p, opts, path, argv, envv, -1)
+	if err != nil {
 		return err
 	}
-	if err := Install(p, opts); err != nil {
-		return err
-	}
-	if err := syscall.Exec(path, argv, envv); err != nil {
-		return fmt.Errorf("seccomp: exec %s after installing the filter: %w", path, err)
-	}
-	return nil // not reached
+	return x.run()
 }
 
+// execFlags returns the flags of an install before exec: opts.Flags without
+// the TSYNC flags, which mean nothing on a thread about to exec, and with
+// FlagNewListener for a listener.
+func execFlags(opts InstallOptions, listener bool) (FilterFlag, error) {
+	f := opts.Flags &^ (FlagTSync | FlagTSyncESRCH)
+	if f&FlagNewListener != 0 && !listener {
+		return 0, &FlagError{Flag: FlagNewListener, Reason: "nothing would receive the listener of a filter installed before exec: use CommandListener"}
+	}
+	if listener {
+		f |= FlagNewListener
+	}
+	return f, nil
+}
+
+// checkExecutable checks that path names a file execve could run: it
+// exists (an error wrapping fs.ErrNotExist otherwise), is a regular file,
+// and may be executed.
 func checkExecutable(path string) error {
 	st, err := os.Stat(path)
 	if err != nil {
 		return fmt.Errorf("seccomp: exec: %w", err)
 	}
-	if st.IsDir() || st.Mode()&0o111 == 0 {
-		return fmt.Errorf("seccomp: exec %s: not an executable file", path)
+	switch {
+	case st.IsDir():
+		err = unix.EISDIR
+	case !st.Mode().IsRegular():
+		err = unix.EACCES
+	default:
+		err = unix.Faccessat(unix.AT_FDCWD, path, unix.X_OK, unix.AT_EACCESS)
+	}
+	if err != nil {
+		return fmt.Errorf("seccomp: exec: %w", &fs.PathError{Op: "exec", Path: path, Err: err})
 	}
 	return nil
 }
 
-// execHelperArg is os.Args[1] of a process started by Command: this
-// program run again to install a filter and exec the real command.
-const execHelperArg = "-seccomp-go-exec-helper-v1"
-
-// execRequest is what Command passes to the helper process.
-type execRequest struct {
-	Prog []byte         // raw program, host byte order
-	Opts InstallOptions //
-	Path string         // resolved path of the command
-	Argv []string       // its argv, argv[0] included
+// execStatus is the exit status a shell gives for a program that could not
+// be started: 127 when it does not exist, 126 otherwise.
+func execStatus(err error) int {
+	if errors.Is(err, fs.ErrNotExist) {
+		return 127
+	}
+	return 126
 }
 
-// Command returns an *exec.Cmd that runs the named program with args under
-// filter p, installed with opts. Go has no hook between fork and exec, so
-// the command first runs this same executable again (os.Executable): as
-// this package initialises, it installs p on every thread (no_new_privs
-// included unless opts.KeepNewPrivs) and execs the command, whose
-// environment, working directory, files and attributes are those set on
-// the returned Cmd. The filter must allow execve. If the install or the
-// exec fails, the helper writes the reason to the command's standard error
-// and exits with status 126 (127 if the command is not found).
-//
-// name is looked up in PATH now, so a missing command is an error here.
-// Change the Cmd's fields as usual, but not Path or Args.
-func Command(p Program, opts InstallOptions, name string, args ...string) (*exec.Cmd, error) {
-	if err := checkInstall(p, flagsFor(opts, false)); err != nil {
-		return nil, err
+// allowsExec tells whether action a lets execve run for the program: ALLOW
+// and LOG do, USER_NOTIF does when the filter's listener goes to a
+// supervisor (which may let it run), TRACE does when the process is traced
+// (the tracer decides).
+func allowsExec(a Action, listener, traced bool) bool {
+	switch a.Effective().Kind() {
+	case ActAllow, ActLog:
+		return true
+	case ActUserNotif:
+		return listener
+	case ActTrace:
+		return traced
 	}
-	path, err := exec.LookPath(name)
-	if err != nil {
-		return nil, err
-	}
-	self, err := os.Executable()
-	if err != nil {
-		return nil, fmt.Errorf("seccomp: Command needs this program's own path: %w", err)
-	}
-	raw, _ := p.MarshalBinary()
-	req, err := json.Marshal(execRequest{Prog: raw, Opts: opts, Path: path, Argv: append([]string{name}, args...)})
-	if err != nil {
-		return nil, err
-	}
-	cmd := exec.Command(self, execHelperArg, base64.StdEncoding.EncodeToString(req))
-	cmd.Args[0] = name
-	return cmd, nil
+	return false
 }
 
-func init() {
-	if len(os.Args) == 3 && os.Args[1] == execHelperArg {
-		os.Exit(runExecHelper(os.Args[2]))
+// execCall returns the call Exec makes, execve or else execveat, whichever
+// the filter lets run (see allowsExec) on the native arch with these
+// arguments. Where there is no native arch, it is execve unchecked.
+func execCall(p Program, listener bool, path, argv, envv uintptr) (nr uintptr, args [5]uintptr, err error) {
+	execve := [5]uintptr{path, argv, envv}
+	atFDCWD := -100
+	execveat := [5]uintptr{uintptr(atFDCWD), path, argv, envv, 0}
+	arch, aerr := NativeArch()
+	if aerr != nil {
+		return unix.SYS_EXECVE, execve, nil
 	}
+	em, err := NewEmulator(p)
+	if err != nil {
+		return 0, args, err
+	}
+	traced := threadStatus()["TracerPid"] != "0"
+	run := func(nr uintptr, a [5]uintptr) Action {
+		d := Data{Nr: int32(nr), Arch: arch.AuditArch}
+		for i, v := range a {
+			d.Args[i] = uint64(v)
+		}
+		return em.Action(d)
+	}
+	ae := run(unix.SYS_EXECVE, execve)
+	if allowsExec(ae, listener, traced) {
+		return unix.SYS_EXECVE, execve, nil
+	}
+	aat := run(unix.SYS_EXECVEAT, execveat)
+	if allowsExec(aat, listener, traced) {
+		return unix.SYS_EXECVEAT, execveat, nil
+	}
+	return 0, args, fmt.Errorf("seccomp: the filter returns %v for execve and %v for execveat on %s: the program could never start; the filter must allow one of them", ae, aat, arch.Name)
 }
 
-// runExecHelper is the helper side of Command. It returns only on failure.
-func runExecHelper(arg string) int {
-	fail := func(status int, format string, a ...any) int {
-		fmt.Fprintf(os.Stderr, "seccomp: "+format+"\n", a...)
-		return status
-	}
-	b, err := base64.StdEncoding.DecodeString(arg)
+// execPlan is everything the last steps before execve need (see
+// execraw_linux.go), prepared beforehand.
+type execPlan struct {
+	prog       Program
+	nnp        bool
+	useSeccomp bool
+	flags      uintptr
+	fprog      unix.SockFprog
+
+	execNr   uintptr
+	execArgs [5]uintptr
+	// The memory execArgs points to, kept alive here.
+	pathp        *byte
+	argvp, envvp []*byte
+
+	dflAction, urgAction sigaction
+
+	// The listener's hand-off (Command's helper): the request channel and
+	// the message the watcher sends on it.
+	listener bool
+	sock     int
+	lmsg     unix.Msghdr
+	liov     unix.Iovec
+	lbuf     []byte
+	lctl     []byte
+	lfdOff   int
+
+	// Reports of the watcher: message prefixes, errno texts, and room.
+	execFailed, sendFailed []byte
+	errText                []string
+	msg                    []byte
+
+	state uint32
+	stage int
+	errno syscall.Errno
+}
+
+// newExecPlan checks everything that can be checked before the install
+// and prepares the last steps. sock is the request channel of Command's
+// helper, to send the listener on, or -1.
+func newExecPlan(p Program, opts InstallOptions, path string, argv, envv []string, sock int) (*execPlan, error) {
+	listener := sock >= 0
+	flags, err := execFlags(opts, listener)
 	if err != nil {
-		return fail(126, "exec helper: bad request: %v", err)
+		return nil, err
 	}
-	var req execRequest
-	if err := json.Unmarshal(b, &req); err != nil {
-		return fail(126, "exec helper: bad request: %v", err)
+	if err := checkInstall(p, flags); err != nil {
+		return nil, err
 	}
-	p, err := ParseRaw(req.Prog)
+	hasSeccomp, err := checkKernelFlags(flags)
 	if err != nil {
-		return fail(126, "exec helper: %v", err)
+		return nil, err
 	}
-	if err := checkExecutable(req.Path); err != nil {
-		return fail(127, "%v", err)
+	if err := checkExecutable(path); err != nil {
+		return nil, err
 	}
-	if err := Install(p, req.Opts); err != nil {
-		return fail(126, "installing the filter for %s: %v", req.Path, err)
+	x := &execPlan{
+		prog:       append(Program(nil), p...),
+		nnp:        !opts.KeepNewPrivs,
+		useSeccomp: hasSeccomp,
+		flags:      uintptr(flags),
+		listener:   listener,
+		sock:       sock,
 	}
-	err = syscall.Exec(req.Path, req.Argv, os.Environ())
-	return fail(126, "exec %s under the filter: %v", req.Path, err)
+	x.fprog = unix.SockFprog{Len: uint16(len(x.prog)), Filter: (*unix.SockFilter)(unsafe.Pointer(&x.prog[0]))}
+	if x.pathp, err = syscall.BytePtrFromString(path); err != nil {
+		return nil, fmt.Errorf("seccomp: exec %q: %w", path, err)
+	}
+	if x.argvp, err = syscall.SlicePtrFromStrings(argv); err != nil {
+		return nil, fmt.Errorf("seccomp: exec %s: an argument: %w", path, err)
+	}
+	if x.envvp, err = syscall.SlicePtrFromStrings(envv); err != nil {
+		return nil, fmt.Errorf("seccomp: exec %s: the environment: %w", path, err)
+	}
+	x.execNr, x.execArgs, err = execCall(x.prog, listener,
+		uintptr(unsafe.Pointer(x.pathp)), uintptr(unsafe.Pointer(&x.argvp[0])), uintptr(unsafe.Pointer(&x.envvp[0])))
+	if err != nil {
+		return nil, fmt.Errorf("%w (exec %s)", err, path)
+	}
+	if listener {
+		x.lbuf = []byte{listenerTag}
+		x.liov = unix.Iovec{Base: &x.lbuf[0]}
+		x.liov.SetLen(len(x.lbuf))
+		x.lctl = unix.UnixRights(-1)
+		x.lfdOff = unix.CmsgLen(0)
+		x.lmsg = unix.Msghdr{Iov: &x.liov, Control: &x.lctl[0]}
+		x.lmsg.SetIovlen(1)
+		x.lmsg.SetControllen(len(x.lctl))
+	}
+	x.execFailed = []byte("seccomp: exec " + path + " after installing the filter: ")
+	x.sendFailed = []byte("seccomp: sending the filter's listener to the parent process: ")
+	x.errText = make([]string, 256)
+	longest := 0
+	for i := range x.errText {
+		x.errText[i] = syscall.Errno(i).Error()
+		longest = max(longest, len(x.errText[i]))
+	}
+	x.msg = make([]byte, max(len(x.execFailed), len(x.sendFailed))+max(longest, len("unknown error"))+1)
+	return x, nil
+}
+
+// run installs the filter on a thread of its own and execs from there (see
+// execraw_linux.go). It returns only if the install failed.
+func (x *execPlan) run() error {
+	procs := runtime.GOMAXPROCS(0)
+	if procs < 2 {
+		runtime.GOMAXPROCS(2) // the exec thread and the watcher each hold one
+	}
+	undoNofile := restoreNofileForExec()
+	prepared := make(chan error, 1)
+	done := goLocked(func() bool {
+		if err := x.prepareThread(); err != nil {
+			prepared <- err
+			return true // nothing changed
+		}
+		prepared <- nil
+		for !x.enter() {
+			runtime.Gosched()
+		}
+		return false // the thread may have no_new_privs: it goes
+	})
+	err := <-prepared
+	if err == nil {
+		for !x.watch() {
+			runtime.Gosched()
+		}
+		err = x.errBefore()
+	}
+	<-done
+	undoNofile()
+	if procs < 2 {
+		runtime.GOMAXPROCS(procs)
+	}
+	return err
+}
+
+// prepareThread does the checks that concern the exec thread itself.
+func (x *execPlan) prepareThread() error {
+	a := attacher{prog: x.prog, nnp: x.nnp}
+	if err := a.checkPrivileges(); err != nil {
+		return err
+	}
+	return checkStackOfThisThread(x.prog)
+}
+
+// errBefore is the error of an install that failed before the filter was
+// on.
+func (x *execPlan) errBefore() error {
+	switch x.stage {
+	case stageSigaction:
+		return &InstallError{Op: "rt_sigaction(SIGURG, SIG_DFL)", Err: x.errno}
+	case stageNoNewPrivs:
+		return &InstallError{Op: "prctl(PR_SET_NO_NEW_PRIVS)", Err: x.errno}
+	}
+	if x.useSeccomp {
+		return installErrno(fmt.Sprintf("seccomp(SECCOMP_SET_MODE_FILTER, %v)", FilterFlag(x.flags)), x.errno)
+	}
+	return installErrno("prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER)", x.errno)
+}
+
+// restoreNofileForExec sets RLIMIT_NOFILE back to the value the process
+// started with, as syscall.Exec and os/exec do for the programs they start:
+// the Go runtime raises the soft limit for itself at start-up and keeps the
+// old value where only the syscall package reads it. syscall.Exec sets it
+// back right before its execve, so an execve bound to fail (an empty path:
+// ENOENT, nothing else done) makes it do just that. It returns a function
+// that puts the raised limit back, for when the exec is called off.
+func restoreNofileForExec() (undo func()) {
+	var now unix.Rlimit
+	if err := unix.Prlimit(0, unix.RLIMIT_NOFILE, nil, &now); err != nil {
+		return func() {}
+	}
+	_ = syscall.Exec("", nil, nil)
+	return func() { unix.Prlimit(0, unix.RLIMIT_NOFILE, &now, nil) }
 }

@@ -53,6 +53,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/seccomp-go/seccomp"
 )
 
 // Exit codes.
@@ -101,6 +103,9 @@ func lookupVerb(name string) *verb {
 }
 
 func main() {
+	// A child started by seccomp.Command is this command run again as the
+	// helper that installs the filter and execs; nothing else is.
+	seccomp.RunCommandHelper()
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 

@@ -25,6 +25,10 @@ otherwise, and the running kernel's version. CMD is looked up in PATH. A call
 the profile denies shows up in CMD as the error it returns (EPERM, ENOSYS,
 ...); CMD and everything it starts stay under the filter.
 
+The filter goes on the one thread that execs CMD, right before execve, so
+the profile needs to allow execve (or execveat) and what CMD itself calls,
+nothing of this command's; no_new_privs is set.
+
 The profile is an OCI LinuxSeccomp or Docker seccomp JSON file; "default" (the
 default) is Docker's default profile, embedded in this command. The
 profile's warnings (names unknown on an arch, ...) are counted on standard
@@ -47,8 +51,9 @@ Flags:
   -v                list the profile's warnings
 
 Exit status: CMD's own; 126 when the filter cannot be installed or CMD
-cannot be executed, 127 when CMD is not found, 2 for usage errors, 1 when the
-profile is wrong.
+cannot be executed (also when execve fails once the filter is on: the
+message then starts with "seccomp: exec"), 127 when CMD is not found, 2 for
+usage errors, 1 when the profile is wrong.
 
 Examples:
   seccomp run -- ls -l /
@@ -106,10 +111,16 @@ func runRun(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	path, err := exec.LookPath(cmdArgs[0])
 	if err != nil {
 		fmt.Fprintf(stderr, "seccomp run: %v\n", err)
-		return exitNotFound
+		if errors.Is(err, exec.ErrNotFound) || errors.Is(err, os.ErrNotExist) {
+			return exitNotFound
+		}
+		return exitCannotExec // a directory, no execute permission
 	}
 	err = seccomp.Exec(prog, seccomp.InstallOptions{Flags: flags}, path, cmdArgs, os.Environ())
 	fmt.Fprintf(stderr, "seccomp run: %v\n", err)
+	if errors.Is(err, os.ErrNotExist) {
+		return exitNotFound
+	}
 	return exitCannotExec
 }
 

@@ -4,11 +4,13 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -84,5 +86,60 @@ func TestRun(t *testing.T) {
 	}
 	if out, code = run("-arch-check", "strict", "--", "true"); code != 0 {
 		t.Errorf("strict arch check: exit %d\n%s", code, out)
+	}
+	if out, code = run("--", dir); code != exitCannotExec {
+		t.Errorf("a directory: exit %d\n%s", code, out)
+	}
+	notProgram := filepath.Join(dir, "not-a-program")
+	os.WriteFile(notProgram, []byte("\x00\x01 not a program"), 0o755)
+	if out, code = run("--", notProgram); code != exitCannotExec || !strings.Contains(out, "seccomp: exec "+notProgram+" after installing the filter: exec format error") {
+		t.Errorf("a file that is no program: exit %d\n%s", code, out)
+	}
+
+	// A profile of exactly what the program calls, execve included, and
+	// death for anything else: run itself needs nothing of it.
+	tight := func(name string, calls []string) string {
+		names, _ := json.Marshal(calls)
+		file := filepath.Join(dir, name+".json")
+		if err := os.WriteFile(file, []byte(`{"defaultAction": "SCMP_ACT_KILL_PROCESS",
+			"syscalls": [{"names": `+string(names)+`, "action": "SCMP_ACT_ALLOW"}]}`), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return file
+	}
+	if cc, err := exec.LookPath("cc"); err == nil {
+		tiny := filepath.Join(dir, "tiny")
+		if out, err := exec.Command(cc, "-static", "-nostdlib", "-no-pie", "-fno-stack-protector", "-o", tiny, "../../testdata/c/tiny.c").CombinedOutput(); err != nil {
+			t.Fatalf("cc: %v\n%s", err, out)
+		}
+		for range 10 {
+			if out, code = run("-profile", tight("tiny", []string{"execve", "write", "exit_group"}), "--", tiny); code != 0 || out != "tiny\n" {
+				t.Errorf("a static program under a profile of exactly its calls: exit %d\n%s", code, out)
+				break
+			}
+		}
+	} else {
+		t.Log("no C compiler: the static program is not run")
+	}
+	if strace, err := exec.LookPath("strace"); err == nil {
+		trace := filepath.Join(dir, "true.strace")
+		if out, err := exec.Command(strace, "-qq", "-o", trace, "true").CombinedOutput(); err != nil {
+			t.Fatalf("strace: %v\n%s", err, out)
+		}
+		b, _ := os.ReadFile(trace)
+		var calls []string
+		for _, line := range strings.Split(string(b), "\n") {
+			if i := strings.IndexByte(line, '('); i > 0 && !slices.Contains(calls, line[:i]) {
+				calls = append(calls, line[:i])
+			}
+		}
+		for range 10 {
+			if out, code = run("-profile", tight("true", calls), "--", "true"); code != 0 {
+				t.Errorf("true under a profile of exactly its calls %v: exit %d\n%s", calls, code, out)
+				break
+			}
+		}
+	} else {
+		t.Log("no strace: true is not run under its own allowlist")
 	}
 }
