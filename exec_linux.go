@@ -6,8 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"runtime"
+	"strconv"
+	"strings"
 	"syscall"
 	"unsafe"
 
@@ -24,7 +27,11 @@ import (
 // So the filter never applies to this process's Go runtime: it must allow
 // execve (or execveat, which Exec uses if the filter allows it and not
 // execve) and what the program itself calls, nothing else. The program's
-// children stay under the filter. That thread is never the main thread.
+// children stay under the filter. That thread is a new one, never the main
+// thread, unless the calling thread has filters a new one would not have
+// (installed with ThisThreadOnly from a locked goroutine) or, with
+// KeepNewPrivs, no_new_privs a new one lacks: the program keeps those, as
+// from syscall.Exec, so then the calling thread execs.
 //
 // no_new_privs is set on that thread right before the filter (unless
 // opts.KeepNewPrivs), and kept across execve. opts.ThisThreadOnly and the
@@ -270,7 +277,17 @@ func newExecPlan(p Program, opts InstallOptions, path string, argv, envv []strin
 
 // run installs the filter on a thread of its own and execs from there (see
 // execraw_linux.go). It returns only if the install failed.
+//
+// The exec thread is a new one, never the main thread, if it is the same as
+// the calling thread in everything execve passes on (see execState).
+// Otherwise the calling thread execs: it may have been set up for the
+// program (a filter with ThisThreadOnly, namespaces, credentials,
+// capabilities, on a locked goroutine), and the program must get that, as
+// from syscall.Exec.
 func (x *execPlan) run() error {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	caller := execState(unix.Gettid())
 	procs := runtime.GOMAXPROCS(0)
 	if procs < 2 {
 		runtime.GOMAXPROCS(2) // the exec thread and the watcher each hold one
@@ -278,9 +295,13 @@ func (x *execPlan) run() error {
 	undoNofile := restoreNofileForExec()
 	prepared := make(chan error, 1)
 	done := goLocked(func() bool {
+		if caller == nil || !maps.Equal(caller, execState(unix.Gettid())) {
+			prepared <- errExecOnCaller
+			return true // nothing changed
+		}
 		if err := x.prepareThread(); err != nil {
 			prepared <- err
-			return true // nothing changed
+			return true
 		}
 		prepared <- nil
 		for !x.enter() {
@@ -296,11 +317,83 @@ func (x *execPlan) run() error {
 		err = x.errBefore()
 	}
 	<-done
+	if err == errExecOnCaller {
+		err = x.runOnThisThread()
+	}
 	undoNofile()
 	if procs < 2 {
 		runtime.GOMAXPROCS(procs)
 	}
 	return err
+}
+
+var errExecOnCaller = errors.New("exec from the calling thread")
+
+// runOnThisThread execs from the calling thread, locked, watched by a new
+// goroutine (which runs on another thread). If the install fails, the
+// calling thread keeps no_new_privs.
+func (x *execPlan) runOnThisThread() error {
+	if err := x.prepareThread(); err != nil {
+		return err
+	}
+	watched := make(chan struct{})
+	go func() {
+		for !x.watch() {
+			runtime.Gosched()
+		}
+		close(watched)
+	}()
+	for !x.enter() {
+		runtime.Gosched()
+	}
+	<-watched
+	return x.errBefore()
+}
+
+// execStatusFields are the fields of a thread's status file that execve
+// passes on to the program and that can differ between the threads of a
+// process.
+var execStatusFields = map[string]bool{
+	"Umask": true, "Uid": true, "Gid": true, "Groups": true,
+	"CapInh": true, "CapPrm": true, "CapEff": true, "CapBnd": true, "CapAmb": true,
+	"NoNewPrivs": true, "Seccomp": true, "Seccomp_filters": true,
+	"Speculation_Store_Bypass": true, "SpeculationIndirectBranch": true,
+	"SigBlk": true, "Cpus_allowed": true, "Mems_allowed": true,
+}
+
+// execState returns what execve passes on from thread tid of this process
+// to the program, as far as threads can differ in it: the fields of
+// execStatusFields, its namespaces, working and root directories,
+// personality and the security module's exec context, and (from prctl, for
+// the calling thread) its seccomp mode and no_new_privs. It returns nil
+// when /proc cannot tell.
+func execState(tid int) map[string]string {
+	base := "/proc/self/task/" + strconv.Itoa(tid) + "/"
+	b, err := os.ReadFile(base + "status")
+	if err != nil {
+		return nil
+	}
+	m := map[string]string{}
+	for _, line := range strings.Split(string(b), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && execStatusFields[k] {
+			m[k] = strings.TrimSpace(v)
+		}
+	}
+	for _, ns := range []string{"cgroup", "ipc", "mnt", "net", "pid_for_children", "time_for_children", "user", "uts"} {
+		m["ns/"+ns], _ = os.Readlink(base + "ns/" + ns)
+	}
+	m["cwd"], _ = os.Readlink(base + "cwd")
+	m["root"], _ = os.Readlink(base + "root")
+	for _, f := range []string{"personality", "attr/exec"} {
+		b, _ := os.ReadFile(base + f)
+		m[f] = string(b)
+	}
+	if tid == unix.Gettid() {
+		m["prctl/seccomp"] = strconv.Itoa(probeThreadMode())
+		nnp, _ := getNoNewPrivs()
+		m["prctl/no_new_privs"] = strconv.FormatBool(nnp)
+	}
+	return m
 }
 
 // prepareThread does the checks that concern the exec thread itself.

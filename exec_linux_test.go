@@ -356,8 +356,9 @@ func TestCommandLargeArgv(t *testing.T) {
 
 // record serves a listener that hands every call to it: it answers each
 // with CONTINUE and returns the calls' names in order. At the first
-// notification it also reads the target's /proc/PID/cmdline and environ.
-func record(t *testing.T, l *notify.Listener, done <-chan struct{}) (names []string, cmdline, environ []byte) {
+// notification it also reads the target's /proc/PID/cmdline and environ,
+// and notes the calling thread's id.
+func record(t *testing.T, l *notify.Listener, done <-chan struct{}) (names []string, cmdline, environ []byte, firstTID int) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() {
@@ -373,6 +374,7 @@ func record(t *testing.T, l *notify.Listener, done <-chan struct{}) (names []str
 			return
 		}
 		if names == nil {
+			firstTID = int(n.Pid)
 			pid := strconv.Itoa(int(n.Pid))
 			cmdline, _ = os.ReadFile("/proc/" + pid + "/cmdline")
 			environ, _ = os.ReadFile("/proc/" + pid + "/environ")
@@ -417,8 +419,9 @@ func TestCommandListener(t *testing.T) {
 		werr = cmd.Wait()
 		close(done)
 	}()
-	names, cmdline, environ := record(t, l, done)
+	names, cmdline, environ, tid := record(t, l, done)
 	<-done
+	assert.NotEqual(t, cmd.Process.Pid, tid, "the helper execs from its main thread")
 	require.NoError(t, werr, "%s", out.String())
 	assert.Equal(t, "tiny\n", out.String())
 	assert.Equal(t, []string{"execve", "write", "exit_group"}, names)
@@ -759,4 +762,62 @@ func TestExecNofileLimit(t *testing.T) {
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	assert.Equal(t, string(plain), string(out), "Command")
+}
+
+func init() {
+	// A locked goroutine with a filter of its own (ThisThreadOnly) execs:
+	// the program keeps that filter too, as it would from syscall.Exec.
+	installCases.Add("exec_thread_only", func() error {
+		runtime.LockOSThread()
+		if err := seccomp.Install(unameDenied(), seccomp.InstallOptions{ThisThreadOnly: true}); err != nil {
+			return err
+		}
+		allow, err := seccomp.NewFilter(seccomp.ActAllow).Compile()
+		if err != nil {
+			return err
+		}
+		return seccomp.Exec(allow, seccomp.InstallOptions{}, "/bin/uname", []string{"uname"}, os.Environ())
+	})
+}
+
+func TestExecKeepsThreadFilters(t *testing.T) {
+	skipUnlessAmd64(t)
+	if _, err := os.Stat("/bin/uname"); err != nil {
+		t.Skip("no /bin/uname")
+	}
+	out, ws := runCase(t, "exec_thread_only")
+	assert.True(t, ws.Exited() && ws.ExitStatus() == 1, "uname fails: %v\n%s", ws, out)
+	assert.Contains(t, out, "Operation not permitted")
+}
+
+func init() {
+	// A locked goroutine that entered a UTS namespace of its own and named
+	// the host there execs uname -n: the program is in that namespace, as
+	// from syscall.Exec.
+	installCases.Add("exec_namespace", func() error {
+		runtime.LockOSThread()
+		if err := unix.Unshare(unix.CLONE_NEWUTS); err != nil {
+			return err
+		}
+		if err := unix.Sethostname([]byte("seccomp-sandboxed")); err != nil {
+			return err
+		}
+		allow, err := seccomp.NewFilter(seccomp.ActAllow).Compile()
+		if err != nil {
+			return err
+		}
+		return seccomp.Exec(allow, seccomp.InstallOptions{}, "/bin/uname", []string{"uname", "-n"}, os.Environ())
+	})
+}
+
+func TestExecKeepsThreadNamespaces(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs CAP_SYS_ADMIN for a UTS namespace")
+	}
+	if _, err := os.Stat("/bin/uname"); err != nil {
+		t.Skip("no /bin/uname")
+	}
+	out, ws := runCase(t, "exec_namespace")
+	assert.True(t, ws.Exited() && ws.ExitStatus() == 0, "%v\n%s", ws, out)
+	assert.Equal(t, "seccomp-sandboxed\n", out)
 }
