@@ -4,7 +4,6 @@ package seccomp
 
 import (
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -195,29 +194,12 @@ func receiveListener(cmd *exec.Cmd, parent, child *os.File) (*os.File, error) {
 	return os.NewFile(uintptr(fds[0]), "seccomp-listener"), nil
 }
 
-// The request channel (descriptor 3 of the helper). The parent sends one
-// message: a header (requestMagic, the protocol's version, the payload's
-// length) with a sealed memfd holding the payload, the JSON of a
-// commandRequest. For CommandListener the helper sends one message back:
-// listenerTag with the listener.
+// requestMemfd names the memfd of a request; requestSealsAll are its
+// seals.
 const (
-	requestMagic    = "seccomp-go/cmd\x00\x00"
-	requestVersion  = 2
-	requestHdrLen   = 16 + 4 + 4 + 8
-	maxRequestLen   = 1 << 28
-	listenerTag     = 'L'
 	requestMemfd    = "seccomp-go-command-request"
 	requestSealsAll = unix.F_SEAL_SEAL | unix.F_SEAL_SHRINK | unix.F_SEAL_GROW | unix.F_SEAL_WRITE
 )
-
-// commandRequest is what the helper is asked to do.
-type commandRequest struct {
-	Prog         []byte     // the raw program, host byte order
-	Flags        FilterFlag // the filter's flags, FlagNewListener for a listener
-	KeepNewPrivs bool
-	Path         string   // the command's path, resolved in the parent
-	Argv         []string // its argv, argv[0] included
-}
 
 func newCommand(p Program, opts InstallOptions, listener bool, name string, args []string) (*exec.Cmd, *os.File, error) {
 	if !commandHelperOn.Load() {
@@ -240,8 +222,7 @@ func newCommand(p Program, opts InstallOptions, listener bool, name string, args
 	if err != nil {
 		return nil, nil, err
 	}
-	raw, _ := p.MarshalBinary()
-	payload, err := json.Marshal(commandRequest{Prog: raw, Flags: flags, KeepNewPrivs: opts.KeepNewPrivs, Path: path, Argv: append([]string{name}, args...)})
+	payload, err := encodeRequest(commandRequest{Prog: p, Flags: flags, KeepNewPrivs: opts.KeepNewPrivs, Path: path, Argv: append([]string{name}, args...)})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -283,11 +264,7 @@ func requestChannel(payload []byte) (parent, child *os.File, err error) {
 	}
 	parent = os.NewFile(uintptr(fds[0]), "seccomp-command-request")
 	child = os.NewFile(uintptr(fds[1]), "seccomp-command-helper")
-	hdr := make([]byte, requestHdrLen)
-	copy(hdr, requestMagic)
-	binary.NativeEndian.PutUint32(hdr[16:], requestVersion)
-	binary.NativeEndian.PutUint64(hdr[24:], uint64(len(payload)))
-	if err := unix.Sendmsg(fds[0], hdr, unix.UnixRights(mfd), nil, 0); err != nil {
+	if err := unix.Sendmsg(fds[0], requestHeader(len(payload)), unix.UnixRights(mfd), nil, 0); err != nil {
 		parent.Close()
 		child.Close()
 		return nil, nil, fmt.Errorf("sending the request: %w", err)
@@ -309,10 +286,7 @@ func runCommandHelper() int {
 	if err != nil {
 		return fail(126, err)
 	}
-	p, err := ParseRaw(req.Prog)
-	if err != nil {
-		return fail(126, err)
-	}
+	p := req.Prog
 	// The command must not inherit the channel.
 	sock := -1
 	if req.Flags&FlagNewListener != 0 {
@@ -412,17 +386,18 @@ func readRequest(fd int) (*commandRequest, error) {
 	}
 	fds, ferr := rightsOf(oob[:oobn])
 	defer closeAll(fds)
-	switch {
-	case flags&(unix.MSG_TRUNC|unix.MSG_CTRUNC) != 0 || n != requestHdrLen || string(hdr[:16]) != requestMagic:
+	if flags&(unix.MSG_TRUNC|unix.MSG_CTRUNC) != 0 {
 		return nil, bad("no request header")
-	case binary.NativeEndian.Uint32(hdr[16:]) != requestVersion:
-		return nil, bad("request version %d, want %d (the parent runs another version of the package)", binary.NativeEndian.Uint32(hdr[16:]), requestVersion)
+	}
+	size, err := parseRequestHeader(hdr[:n])
+	switch {
+	case err != nil:
+		return nil, bad("%v", err)
 	case ferr != nil || len(fds) != 1:
 		return nil, bad("the request comes with %d descriptors, want 1", len(fds))
 	}
-	size := binary.NativeEndian.Uint64(hdr[24:])
 	mfd := fds[0]
-	if err := unix.Fstat(mfd, &st); err != nil || st.Mode&unix.S_IFMT != unix.S_IFREG || uint64(st.Size) != size || size > maxRequestLen {
+	if err := unix.Fstat(mfd, &st); err != nil || st.Mode&unix.S_IFMT != unix.S_IFREG || uint64(st.Size) != size {
 		return nil, bad("the request is not a file of the size announced")
 	}
 	seals, err := unix.FcntlInt(uintptr(mfd), unix.F_GET_SEALS, 0)
@@ -433,11 +408,11 @@ func readRequest(fd int) (*commandRequest, error) {
 	if _, err := io.ReadFull(io.NewSectionReader(fdReaderAt(mfd), 0, int64(size)), payload); err != nil {
 		return nil, bad("reading the request: %v", err)
 	}
-	var req commandRequest
-	if err := json.Unmarshal(payload, &req); err != nil {
-		return nil, bad("the request: %v", err)
+	req, err := parseRequest(payload)
+	if err != nil {
+		return nil, bad("%v", err)
 	}
-	return &req, nil
+	return req, nil
 }
 
 // fdReaderAt reads a file descriptor with pread.
