@@ -25,6 +25,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/seccomp-go/seccomp"
+	"github.com/seccomp-go/seccomp/internal/kernelskip"
 	"github.com/seccomp-go/seccomp/notify"
 )
 
@@ -393,7 +394,7 @@ func record(t *testing.T, l *notify.Listener, done <-chan struct{}) (names []str
 // request.
 func TestCommandListener(t *testing.T) {
 	if ok, err := seccomp.FlagSupported(seccomp.FlagNewListener); err != nil || !ok {
-		t.Skipf("no user notification here: %v", err)
+		kernelskip.Skipf(t, "no user notification here: %v", err)
 	}
 	bin := buildTiny(t)
 	p, err := seccomp.NewFilter(seccomp.ActUserNotif).Compile()
@@ -435,7 +436,7 @@ func TestCommandListener(t *testing.T) {
 
 func TestCommandListenerHelperFails(t *testing.T) {
 	if ok, err := seccomp.FlagSupported(seccomp.FlagNewListener); err != nil || !ok {
-		t.Skipf("no user notification here: %v", err)
+		kernelskip.Skipf(t, "no user notification here: %v", err)
 	}
 	tr, err := exec.LookPath("true")
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/seccomp-go/seccomp/internal/childcase"
+	"github.com/seccomp-go/seccomp/internal/kernelskip"
 )
 
 // Cases of the package's own tests that install filters: each runs in a
@@ -77,7 +78,7 @@ func init() {
 
 func TestInstallRecordsTIDReuse(t *testing.T) {
 	if _, err := FlagSupported(FlagLog); err != nil {
-		t.Skipf("no seccomp(2) here: %v", err)
+		kernelskip.Skipf(t, "no seccomp(2) here: %v", err)
 	}
 	out := runInternalCase(t, "tid_reuse")
 	assert.Contains(t, out, "install over a reused id: <nil>")
