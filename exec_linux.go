@@ -34,7 +34,11 @@ import (
 // from syscall.Exec, so then the calling thread execs.
 //
 // no_new_privs is set on that thread right before the filter (unless
-// opts.KeepNewPrivs), and kept across execve. opts.ThisThreadOnly and the
+// opts.KeepNewPrivs), and kept across execve. (With KeepNewPrivs, a
+// set-user-ID program can still, rarely, start without its privileges:
+// the kernel withholds them when the runtime is creating a thread at the
+// moment of the exec, which syscall.Exec avoids by holding a lock of the
+// runtime that a package cannot take.) opts.ThisThreadOnly and the
 // flags FlagTSync and FlagTSyncESRCH mean nothing here and are ignored: the
 // program gets the filter, nothing else does. The other flags are passed to
 // the kernel; FlagNewListener is refused, since nothing would receive the

@@ -822,3 +822,31 @@ func TestExecKeepsThreadNamespaces(t *testing.T) {
 	assert.True(t, ws.Exited() && ws.ExitStatus() == 0, "%v\n%s", ws, out)
 	assert.Equal(t, "seccomp-sandboxed\n", out)
 }
+
+// TestCommandFlags: the filter's other flags reach the kernel with the
+// filter (a combination it refuses is an error before anything runs).
+func TestCommandFlags(t *testing.T) {
+	bin := buildTiny(t)
+	p := allowOnly(t, tinyCalls...)
+	for _, fl := range []seccomp.FilterFlag{seccomp.FlagLog, seccomp.FlagSpecAllow, seccomp.FlagLog | seccomp.FlagSpecAllow | seccomp.FlagTSync} {
+		supported := true
+		for _, f := range []seccomp.FilterFlag{seccomp.FlagLog, seccomp.FlagSpecAllow} {
+			if fl&f != 0 {
+				ok, err := seccomp.FlagSupported(f)
+				supported = supported && ok && err == nil
+			}
+		}
+		if !supported {
+			t.Logf("%v: not supported here", fl)
+			continue
+		}
+		cmd, err := seccomp.Command(p, seccomp.InstallOptions{Flags: fl}, bin)
+		require.NoError(t, err, "%v", fl)
+		out, err := cmd.CombinedOutput()
+		assert.NoError(t, err, "%v: %s", fl, out)
+		assert.Equal(t, "tiny\n", string(out), "%v", fl)
+	}
+	_, err := seccomp.Command(p, seccomp.InstallOptions{Flags: seccomp.FlagWaitKillableRecv}, bin)
+	var fe *seccomp.FlagError
+	assert.ErrorAs(t, err, &fe, "WAIT_KILLABLE_RECV without a listener")
+}
