@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -162,20 +163,16 @@ func receiveListener(cmd *exec.Cmd, parent, child *os.File) (*os.File, error) {
 	// The parent's copy of the helper's end: closed, the helper's exit
 	// (or exec) is the end of the channel.
 	child.Close()
-	rc, err := parent.SyscallConn()
-	if err != nil {
-		return nil, err
-	}
 	buf := make([]byte, 16)
 	oob := make([]byte, unix.CmsgSpace(4*2))
 	var n, oobn, flags int
-	var rerr error
-	err = rc.Read(func(fd uintptr) bool {
-		n, oobn, flags, _, rerr = unix.Recvmsg(int(fd), buf, oob, unix.MSG_CMSG_CLOEXEC)
-		return rerr != unix.EAGAIN
-	})
-	if err == nil {
-		err = rerr
+	var err error
+	for {
+		// A blocking socket: this waits on an OS thread of its own.
+		n, oobn, flags, _, err = unix.Recvmsg(int(parent.Fd()), buf, oob, unix.MSG_CMSG_CLOEXEC)
+		if err != unix.EINTR {
+			break
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("seccomp: receiving the listener from the command's helper: %w", err)
@@ -276,7 +273,11 @@ func requestChannel(payload []byte) (parent, child *os.File, err error) {
 // status when it could not exec the command.
 func runCommandHelper() int {
 	fail := func(status int, err error) int {
-		fmt.Fprintf(os.Stderr, "seccomp: the helper of seccomp.Command: %v\n", err)
+		msg := err.Error()
+		if !strings.HasPrefix(msg, "seccomp: ") {
+			msg = "seccomp: the helper of seccomp.Command: " + msg
+		}
+		fmt.Fprintln(os.Stderr, msg)
 		return status
 	}
 	if err := checkUnprivileged(); err != nil {
@@ -313,7 +314,7 @@ func checkUnprivileged() error {
 	}
 	secure, err := atSecure()
 	if err != nil {
-		return fmt.Errorf("%s: cannot tell whether the process is (AT_SECURE): %w", refuse, err)
+		return fmt.Errorf("%s: cannot tell whether the kernel set AT_SECURE: %w", refuse, err)
 	}
 	if secure {
 		return fmt.Errorf("%s: the kernel set AT_SECURE (set-user-ID, set-group-ID, file capabilities or a security module's transition)", refuse)
