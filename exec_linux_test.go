@@ -850,3 +850,18 @@ func TestCommandFlags(t *testing.T) {
 	var fe *seccomp.FlagError
 	assert.ErrorAs(t, err, &fe, "WAIT_KILLABLE_RECV without a listener")
 }
+
+// TestCommandNewPIDNamespace: a helper in a PID namespace of its own sees
+// no parent (getppid is 0) and no peer (0 too): the channel still checks.
+func TestCommandNewPIDNamespace(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs CAP_SYS_ADMIN for a PID namespace")
+	}
+	bin := buildTiny(t)
+	cmd, err := seccomp.Command(allowOnly(t, tinyCalls...), seccomp.InstallOptions{}, bin)
+	require.NoError(t, err)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWPID}
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	assert.Equal(t, "tiny\n", string(out))
+}
