@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -430,5 +432,51 @@ func TestDumpErrors(t *testing.T) {
 	if out := string(nocap); err != nil || !strings.Contains(out, "seccomp dump: reading another process's filters needs CAP_SYS_ADMIN") ||
 		!strings.Contains(out, "has not got CAP_SYS_ADMIN") || !strings.Contains(out, "exit 1") {
 		t.Errorf("dump without CAP_SYS_ADMIN: %v\n%s", err, out)
+	}
+}
+
+// The filter `seccomp run` installs is what dump reads back from the
+// program it runs: Docker's default, once, on the one thread of sleep.
+func TestDumpSeccompRun(t *testing.T) {
+	skipUnlessDumpable(t)
+	sleep, err := exec.LookPath("sleep")
+	if err != nil {
+		t.Skip("no sleep")
+	}
+	p, err := dockerProgram()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(buildCommand(t), "run", "--", sleep, "60")
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	pid := cmd.Process.Pid
+	// Wait for the exec: the process is sleep, under a filter.
+	for i := 0; ; i++ {
+		comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+		if strings.TrimSpace(string(comm)) == "sleep" {
+			break
+		}
+		if i == 1000 {
+			t.Fatalf("seccomp run did not exec sleep (comm %q)", comm)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	dir := t.TempDir()
+	out, errs, code := seccompCmd(t, "", "dump", "-o", dir, strconv.Itoa(pid))
+	if code != 0 || errs != "" || !strings.Contains(out, "1 filter\n") {
+		t.Fatalf("exit %d, stderr %q, stdout:\n%s", code, errs, out)
+	}
+	got, err := os.ReadFile(filepath.Join(dir, strconv.Itoa(pid)+"-0.bpf"))
+	if err != nil || string(got) != string(rawBytes(p...)) {
+		t.Fatalf("the dumped program is not Docker's default as run compiles it (%d bytes, %v; want %d)", len(got), err, 8*len(p))
+	}
+	out, errs, code = seccompCmd(t, "", "dump", strconv.Itoa(pid))
+	want := fmt.Sprintf("process %d (sleep): 1 thread, 1 filter\n", pid)
+	if code != 0 || errs != "" || !strings.HasPrefix(out, want) || !strings.HasSuffix(out, disasm(p)) {
+		t.Errorf("exit %d, stderr %q, text output:\n%s\nwant it to start %q and end with the program", code, errs, out, want)
 	}
 }

@@ -13,19 +13,9 @@ import (
 // The real binary, built once: exit codes, standard streams and files as a
 // script sees them.
 func TestBinary(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the command")
-	}
 	skipBigEndian(t)
-	gobin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command:", err)
-	}
+	bin := buildCommand(t)
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "seccomp")
-	if out, err := exec.Command(gobin, "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
 	text, err := filepath.Abs(exampleText)
 	if err != nil {
 		t.Fatal(err)

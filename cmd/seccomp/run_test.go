@@ -18,17 +18,11 @@ import (
 // TestRun runs real binaries under profiles with the built command: run
 // replaces its own process, so it cannot be tested in-process.
 func TestRun(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the command")
-	}
 	if runtime.GOARCH != "amd64" && runtime.GOARCH != "arm64" {
 		t.Skip("run needs a native arch")
 	}
+	bin := buildCommand(t)
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "seccomp")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
 	run := func(args ...string) (string, int) {
 		t.Helper()
 		cmd := exec.Command(bin, append([]string{"run"}, args...)...)
