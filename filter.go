@@ -191,17 +191,16 @@ type Rule struct {
 //     SetNrMinusOneDefault, number -1 under AUDIT_ARCH_X86_64 gets the
 //     default action instead when x32 is not covered.
 //  2. Among the rules for the call's system call on that arch whose
-//     conditions all hold, the action that the kernel would rank first
-//     between stacked filters wins: the lowest action part as a signed
-//     32-bit number (KILL_PROCESS, KILL_THREAD, TRAP, ERRNO, USER_NOTIF,
-//     TRACE, LOG, ALLOW). Between equal action parts (ERRNO(1) and
-//     ERRNO(13)) the lowest full value wins. So the result never depends on
-//     the order rules were added. libseccomp differs: it merges a syscall's
+//     conditions all hold, by default (ResolveStricter) the action that
+//     the kernel would rank first between stacked filters wins: the lowest
+//     action part as a signed 32-bit number (KILL_PROCESS, KILL_THREAD,
+//     TRAP, ERRNO, USER_NOTIF, TRACE, LOG, ALLOW). Between equal action
+//     parts (ERRNO(1) and ERRNO(13)) the lowest full value wins. So the
+//     result never depends on the order rules were added. With
+//     SetResolution(ResolveLibseccomp) the rules mean instead what
+//     libseccomp makes of them, added in order: it merges a syscall's
 //     rules into one comparison tree whose first matching branch decides,
-//     so its answer depends on argument indexes and on the order rules were
-//     added, it drops a rule that extends an earlier one, and it refuses
-//     identical conditions with different actions (as Validate does here).
-//     Package profile documents the details, checked against libseccomp.
+//     in an order defined by the comparisons (see Resolution).
 //  3. When no rule matches: the default action, or ERRNO(ENOSYS) for a
 //     number above the highest one the arch's table knows when
 //     SetUnknownSyscallENOSYS is on (glibc and the Go runtime fall back to
@@ -216,6 +215,7 @@ type Filter struct {
 	enosys        bool
 	minusOne      bool               // SetNrMinusOneDefault
 	hot           map[string]float64 // SetHotSyscalls; nil: DefaultHotSyscalls
+	resolution    Resolution         // SetResolution
 	rules         []Rule
 
 	// planned caches what plan returns, for Evaluate; nil after a change.
@@ -579,15 +579,21 @@ func (f *Filter) plan() ([]*archPlan, []*Problem) {
 		p.keys = make([]int32, 0, len(p.bySys))
 		for nr, rs := range p.bySys {
 			p.keys = append(p.keys, nr)
-			// In the order rules are tried: by precedence of their actions,
-			// then by the order they were added.
-			slices.SortStableFunc(rs, func(a, b resolved) int { return ranks(a.action, b.action) })
+			if f.resolution != ResolveLibseccomp {
+				// In the order rules are tried: by precedence of their
+				// actions, then by the order they were added.
+				slices.SortStableFunc(rs, func(a, b resolved) int { return ranks(a.action, b.action) })
+			}
 		}
 		slices.Sort(p.keys)
 		if neg, _ := slices.BinarySearch(p.keys, 0); neg > 0 { // negative numbers last
 			p.keys = slices.Concat(p.keys[neg:], p.keys[:neg])
 		}
-		probs = append(probs, p.check()...)
+		if f.resolution == ResolveLibseccomp {
+			probs = append(probs, p.resolveLibseccomp()...)
+		} else {
+			probs = append(probs, p.check()...)
+		}
 	}
 	slices.SortStableFunc(probs, func(a, b *Problem) int { return a.Rule - b.Rule })
 	return plans, probs
