@@ -234,4 +234,3 @@ func versionAtLeast(major, minor, micro uint) bool {
 func notifSupported() error {
 	return checkAPI("seccomp notification", 6, 2, 5, 0)
 }
-
