@@ -12,8 +12,9 @@ import (
 )
 
 // TestOverlapResearch pins what libseccomp does with conditional rules of
-// one system call that overlap with different actions (package profile's
-// doc, "Differences"), next to what package profile does.
+// one system call that overlap with different actions, next to what
+// package profile does: the same by default (libseccomp's order), the
+// stricter action with Options.StricterWins.
 func TestOverlapResearch(t *testing.T) {
 	eq := func(arg uint, v uint64) Cmp { return Cmp{Arg: arg, Op: CmpEQ, DatumA: v} }
 	type rule struct {
@@ -26,7 +27,7 @@ func TestOverlapResearch(t *testing.T) {
 		rules  []rule
 		lib    seccomp.Action // libseccomp's decision for read(2, 3) when it accepts
 		libErr error
-		ours   seccomp.Action // 0: refused
+		strict seccomp.Action // with StricterWins; 0: refused
 	}{
 		{"shorter rule first: the longer one is dropped", []rule{{kill, []Cmp{eq(0, 2)}}, {errno, []Cmp{eq(0, 2), eq(1, 3)}}}, kill, nil, kill},
 		{"longer rule first: refused", []rule{{errno, []Cmp{eq(0, 2), eq(1, 3)}}, {kill, []Cmp{eq(0, 2)}}}, 0, syscall.EEXIST, kill},
@@ -68,18 +69,30 @@ func TestOverlapResearch(t *testing.T) {
 					t.Errorf("libseccomp says %v, want %v", got, tc.lib)
 				}
 			}
+			// By default package profile means what libseccomp means.
 			res, err := s.Build(profile.Options{Arch: seccomp.ArchX86_64})
-			if tc.ours == 0 { // KILL_THREAD is 0 too, but none is used here
+			if tc.libErr != nil {
 				if err == nil {
-					t.Errorf("package profile accepts what libseccomp refuses for the same conditions")
+					t.Errorf("package profile accepts what libseccomp refuses (%v)", tc.libErr)
+				}
+			} else if err != nil {
+				t.Fatal(err)
+			} else if got := res.Evaluate(d); got != tc.lib {
+				t.Errorf("package profile says %v, libseccomp %v", got, tc.lib)
+			}
+			// With StricterWins, the stricter action.
+			res, err = s.Build(profile.Options{Arch: seccomp.ArchX86_64, StricterWins: true})
+			if tc.strict == 0 { // KILL_THREAD is 0 too, but none is used here
+				if err == nil {
+					t.Errorf("StricterWins accepts the same conditions with different actions")
 				}
 				return
 			}
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := res.Evaluate(d); got != tc.ours {
-				t.Errorf("package profile says %v, want %v", got, tc.ours)
+			if got := res.Evaluate(d); got != tc.strict {
+				t.Errorf("StricterWins says %v, want %v", got, tc.strict)
 			}
 		})
 	}

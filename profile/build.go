@@ -37,6 +37,14 @@ type Options struct {
 	// permissive (not ALLOW, LOG or TRACE). Off by default, as in crun and
 	// libseccomp.
 	ENOSYSAboveHighest bool
+	// StricterWins resolves conditional rules of one system call that
+	// overlap with different actions by the stricter action
+	// (seccomp.ResolveStricter: KILL_PROCESS, KILL_THREAD, TRAP, ERRNO,
+	// USER_NOTIF, TRACE, LOG, ALLOW; the lowest errno between two
+	// ERRNOs), whatever the order of the entries, instead of libseccomp's
+	// order (seccomp.ResolveLibseccomp), which is what the profile means to
+	// runc and crun. See the package documentation.
+	StricterWins bool
 }
 
 func (o Options) target() (*seccomp.Arch, error) {
@@ -341,6 +349,12 @@ func (s *Seccomp) Build(o Options) (*Result, error) {
 	}
 
 	f := seccomp.NewFilter(def, arches...).SetNrMinusOneDefault(true)
+	if o.StricterWins {
+		f.SetResolution(seccomp.ResolveStricter)
+	} else {
+		f.SetResolution(seccomp.ResolveLibseccomp)
+	}
+	var ruleEntry []int // the entry of each rule added to f
 	bad := seccomp.ActKillThread
 	if o.BadArchAction != nil {
 		bad = *o.BadArchAction
@@ -389,10 +403,11 @@ func (s *Seccomp) Build(o Options) (*Result, error) {
 					names = append(names, m)
 				}
 			}
-			rs, errs2 := archRules(s, entries, def, names, a, overridden, warn)
+			rs, errs2 := archRules(s, entries, def, names, a, !o.StricterWins, overridden, warn)
 			errs = append(errs, errs2...)
 			for _, r := range rs {
 				f.Add(seccomp.Rule{Syscall: n, Arch: a, Action: r.action, Conds: r.conds})
+				ruleEntry = append(ruleEntry, r.entry)
 			}
 		}
 	}
@@ -400,6 +415,9 @@ func (s *Seccomp) Build(o Options) (*Result, error) {
 		return nil, errors.Join(errs...)
 	}
 	if err := f.Validate(); err != nil {
+		if errs := refused(err, ruleEntry); errs != nil {
+			return nil, errs
+		}
 		return nil, fmt.Errorf("profile: internal error: the filter built from the profile is not valid: %w", err)
 	}
 	res := &Result{Profile: s, Filter: f, Flags: flags, Warnings: warns}
@@ -407,6 +425,31 @@ func (s *Seccomp) Build(o Options) (*Result, error) {
 		res.Highest = highest(s, arches)
 	}
 	return res, nil
+}
+
+// refused returns the rules libseccomp refuses among the errors of
+// Validate (its resolution merges a call's rules as libseccomp does, and
+// refuses what libseccomp refuses, EEXIST), as errors naming the entries,
+// or nil if any error is of another kind.
+func refused(err error, ruleEntry []int) error {
+	var errs []error
+	for _, e := range unjoin(err) {
+		var p *seccomp.Problem
+		if !errors.As(e, &p) || p.Rule < 0 || p.Rule >= len(ruleEntry) || !strings.Contains(p.Reason, "libseccomp refuses") {
+			return nil
+		}
+		i := ruleEntry[p.Rule]
+		errs = append(errs, &Error{Entry: i, Field: fmt.Sprintf("syscalls[%d]", i), Syscall: p.Syscall,
+			Reason: fmt.Sprintf("%s on %s: %s, with the entries before it: libseccomp refuses such a profile", p.Syscall, p.Arch, p.Reason)})
+	}
+	return errors.Join(errs...)
+}
+
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
 }
 
 // archRules returns the rules of a system call on arch a (names are its
@@ -417,8 +460,9 @@ func (s *Seccomp) Build(o Options) (*Result, error) {
 // a rule may become unconditional on some arches only; the first
 // unconditional rule decides, and replaces the conditional rules before
 // it and after it; on 32-bit arches and x32 the conditions compare the low
-// 32 bits; rules no call can match are skipped with a warning.
-func archRules(s *Seccomp, entries []*entryRules, def seccomp.Action, names []string, a *seccomp.Arch, overridden map[[2]int]bool,
+// 32 bits; rules no call can match are skipped with a warning (kept, with
+// the warning, when keepNever: libseccomp merges them too).
+func archRules(s *Seccomp, entries []*entryRules, def seccomp.Action, names []string, a *seccomp.Arch, keepNever bool, overridden map[[2]int]bool,
 	warn func(kind WarningKind, entry int, field, sys, arch, format string, a ...any)) ([]rule, []error) {
 	n := names[0]
 	w32 := width32(a)
@@ -476,7 +520,11 @@ func archRules(s *Seccomp, entries []*entryRules, def seccomp.Action, names []st
 			if why := unsatisfiable(conds, w32); why != "" {
 				warn(WarnIgnored, i, fmt.Sprintf("syscalls[%d].args", i), n, a.Name,
 					"%s on %s: no call can match (%s): the rule never applies", n, a.Name, why)
-				continue
+				if !keepNever {
+					continue
+				}
+				// libseccomp keeps it in its tree, where it can change how
+				// the rules after it merge.
 			}
 			rs = append(rs, r)
 		}

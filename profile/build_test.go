@@ -2,6 +2,7 @@ package profile
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -204,9 +205,47 @@ func TestUnconditionalWins(t *testing.T) {
 	})
 }
 
-// Conditional rules that overlap with different actions: the kernel's
-// precedence decides here (see the package doc: libseccomp's answer
-// depends on its rule tree).
+// Conditional rules that overlap with different actions: libseccomp's
+// order by default, the stricter action with StricterWins. The rules are
+// libseccomp's test 43-sim-a2_order's for read; its expected results
+// (tests/43-sim-a2_order.tests) are the default's.
+func TestOverlapResolution(t *testing.T) {
+	js := `{"defaultAction": "SCMP_ACT_KILL", "syscalls": [
+		{"names": ["read"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 2, "value": 64, "op": "SCMP_CMP_LE"}]}`
+	for i, v := range []int{128, 256, 512, 1024, 2048, 4096, 8192, 16384} {
+		js += fmt.Sprintf(`, {"names": ["read"], "action": "SCMP_ACT_ERRNO", "errnoRet": %d, "args": [{"index": 2, "value": %d, "op": "SCMP_CMP_GT"}]}`, 5+i, v)
+	}
+	js += "]}"
+	eachTarget(t, func(t *testing.T, target *seccomp.Arch) {
+		lib := build(t, target, js)
+		strict := build(t, target, js, Options{StricterWins: true})
+		for _, c := range []struct {
+			a2          uint64
+			lib, strict seccomp.Action
+		}{
+			{30, seccomp.ActAllow, seccomp.ActAllow}, {65, seccomp.ActKillThread, seccomp.ActKillThread},
+			{129, seccomp.Errno(5), seccomp.Errno(5)}, {257, seccomp.Errno(6), seccomp.Errno(5)},
+			{8000, seccomp.Errno(10), seccomp.Errno(5)}, {16385, seccomp.Errno(12), seccomp.Errno(5)},
+		} {
+			assert.Equal(t, c.lib, decide(t, lib, nil, "read", 4, 0x856B008, c.a2), "libseccomp's order, read(a2=%d)", c.a2)
+			assert.Equal(t, c.strict, decide(t, strict, nil, "read", 4, 0x856B008, c.a2), "stricter wins, read(a2=%d)", c.a2)
+		}
+	})
+	// A longer rule first, then a shorter one with another action:
+	// libseccomp refuses the profile; the stricter resolution accepts it.
+	overlap := `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+		{"names": ["read"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 0, "value": 2, "op": "SCMP_CMP_EQ"}, {"index": 1, "value": 3, "op": "SCMP_CMP_EQ"}]},
+		{"names": ["read"], "action": "SCMP_ACT_KILL_PROCESS", "args": [{"index": 0, "value": 2, "op": "SCMP_CMP_EQ"}]}]}`
+	err := loadErr(t, seccomp.ArchX86_64, overlap)
+	assert.ErrorContains(t, err, "syscalls[1] (read): read on x86_64: libseccomp refuses the rule (EEXIST)")
+	var perr *Error
+	assert.ErrorAs(t, err, &perr)
+	r := build(t, seccomp.ArchX86_64, overlap, Options{StricterWins: true})
+	assert.Equal(t, seccomp.ActKillProcess, decide(t, r, nil, "read", 2, 3))
+}
+
+// Conditional rules on different arguments: libseccomp tries the highest
+// argument index first; here that agrees with the stricter action.
 func TestOverlappingConditionalRules(t *testing.T) {
 	eachTarget(t, func(t *testing.T, target *seccomp.Arch) {
 		r := build(t, target, `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [

@@ -72,13 +72,30 @@
 //     arguments and values count, as in libseccomp.
 //   - For one system call named by several entries, the first
 //     unconditional entry decides it and beats every conditional one,
-//     before it or after it, as in libseccomp. Conditional rules with the
-//     same conditions and different actions are an error, as libseccomp
-//     refuses them (EEXIST, and runc fails). See "Differences" for
-//     conditional rules that overlap otherwise.
-//   - A rule whose conditions no call can meet (arg0 < 0, or a 64-bit
-//     value on a 32-bit arch) is skipped with a warning; libseccomp keeps
-//     it, and it never matches there either.
+//     before it or after it, as in libseccomp. Conditional rules that
+//     overlap with different actions are resolved in libseccomp's order
+//     (seccomp.ResolveLibseccomp): libseccomp merges a call's rules into a
+//     tree of comparisons whose first matching branch decides, in an order
+//     defined by the comparisons (higher argument index first; on one
+//     argument EQ, NE and MASKED_EQ, then LT and LE from the smallest
+//     bound, then GT and GE from the largest), not by the actions or the
+//     order of the entries. So with entries "arg2 > 128: ERRNO(5)" and
+//     "arg2 > 4096: ERRNO(10)", read(4, buf, 8000) fails with ERRNO(10),
+//     as under runc. A conditional rule that extends an earlier one with
+//     the same action is dropped, as in libseccomp. The profiles
+//     libseccomp refuses (EEXIST: the same conditions with different
+//     actions, and the other overlaps its tree cannot represent) are an
+//     error naming the entry, as runc fails on them.
+//     Options.StricterWins resolves such overlaps by the stricter action
+//     instead (seccomp.ResolveStricter: the action the kernel ranks first,
+//     KILL_PROCESS, KILL_THREAD, TRAP, ERRNO, USER_NOTIF, TRACE, LOG,
+//     ALLOW, the lowest errno between two ERRNOs), whatever the order;
+//     then only the same conditions with different actions are an
+//     error.
+//   - A rule whose conditions no call can meet (arg0 < 0) is kept with a
+//     warning: it never matches, but libseccomp keeps it in its tree, where
+//     it takes part in merging the other rules. With StricterWins it is
+//     skipped.
 //   - Arches: the filter covers the target arch and every arch the profile
 //     lists that has a syscall table here (x86_64, i386, x32, aarch64, arm,
 //     riscv64). The SCMP_ARCH_* names of other arches (ppc64le, s390x,
@@ -117,23 +134,16 @@
 // cgo: random profiles and calls, and Docker's default profile on every
 // system call number and argument rule; it counts each difference.
 //
-//   - Conditional rules of one system call that overlap with different
-//     actions. libseccomp merges the rules of a system call into a tree of
-//     comparisons and the first branch that matches decides: the branches
-//     of a level are ordered by argument (highest index first), high word
-//     before low, operator (EQ, NE and MASKED_EQ, then LT and LE, then GT
-//     and GE) and value, whatever the actions and the order of the
-//     entries. When one rule's conditions extend another's, the order of
-//     the entries decides whether the longer rule is silently dropped
-//     (shorter one first) or the profile refused with EEXIST (longer one
-//     first). That is an artifact of its data structure, not a meaning a
-//     profile author can rely on, so here the rule whose action the kernel
-//     ranks first wins (KILL_PROCESS, KILL_THREAD, TRAP, ERRNO, USER_NOTIF,
-//     TRACE, LOG, ALLOW; the lowest errno between two ERRNOs): the
-//     stricter answer, whatever the order. Such profiles that libseccomp
-//     refuses are accepted. Overlapping rules with the same action,
-//     disjoint rules, unconditional entries and the same conditions with
-//     different actions (refused by both) mean the same in both.
+//   - With Options.StricterWins, conditional rules of one system call that
+//     overlap with different actions mean the stricter action, not what
+//     libseccomp's order gives (see above), and the overlapping profiles
+//     libseccomp refuses are accepted (but for the same conditions with
+//     different actions). Without it they mean what they mean to
+//     libseccomp.
+//   - libseccomp merges the rules of a system call on the ABIs that lack
+//     it too (under a pseudo number, left out of its program), and may
+//     refuse conflicting ones there (EEXIST); here they are skipped on
+//     those ABIs (WarnSyscallNotOnArch), and the profile is accepted.
 //   - On i386, libseccomp applies rules for the socket calls and the SysV
 //     IPC calls to the multiplexers socketcall(2) and ipc(2), with the
 //     call's number as the first argument and without the other
