@@ -47,9 +47,10 @@ import (
 //     they mean without it;
 //   - a rule no call can match is kept, with a warning (libseccomp keeps
 //     it, and it takes part in the merging of the other rules), except a
-//     masked-equal whose value has bits outside the mask, which is an
-//     error as with ResolveStricter: libseccomp would compare with the
-//     value masked (package libseccomp masks it, as libseccomp's API does);
+//     masked comparison whose value has bits outside the mask, which is an
+//     error: libseccomp would compare with the value masked, which means
+//     something else (package libseccomp masks it, as libseccomp's API
+//     does);
 //   - a condition compares 64 bits on a 64-bit ABI unless it is a 32-bit
 //     condition (Arg32). libseccomp compares only 32 bits on x32, as on
 //     i386 and arm: give x32 rules 32-bit conditions to match it (package
@@ -117,7 +118,7 @@ func (p *archPlan) resolveLibseccomp() []*Problem {
 			tr := ruletree.Rule{Action: uint32(r.action), Index: r.rule}
 			bad := false
 			for _, c := range r.conds {
-				if c.Op == OpMaskedEq && c.Value&^c.Mask != 0 {
+				if (c.Op == OpMaskedEq || c.Op == OpMaskedNe) && c.Value&^c.Mask != 0 {
 					problem(SeverityError, "%s: the value has bits outside the mask: libseccomp compares with the value masked (%#x); give that value", c, c.Value&c.Mask)
 					bad = true
 				}
@@ -145,10 +146,7 @@ func (p *archPlan) resolveLibseccomp() []*Problem {
 		}
 		var out []resolved
 		for _, path := range tree.Paths() {
-			conds := make([]Cond, len(path.Tests))
-			for i, t := range path.Tests {
-				conds[i] = testCond(t)
-			}
+			conds := pathConds(path.Tests)
 			if unsatisfiable(conds) != "" {
 				continue // a way through the tree no call takes
 			}
@@ -170,6 +168,60 @@ func (p *archPlan) resolveLibseccomp() []*Problem {
 		p.keys = keys
 	}
 	return probs
+}
+
+// pathConds returns the tests of a path as conditions, joining the tests
+// of the two halves of an argument where they make one 64-bit comparison:
+// the high and low words equal (masked alike) are the argument equal; the
+// high word equal makes "the high word is not above" redundant.
+func pathConds(tests []ruletree.Test) []Cond {
+	var out []Cond
+	skip := make([]bool, len(tests))
+	for i, t := range tests {
+		if skip[i] {
+			continue
+		}
+		if t.Hi && t.Holds && (t.Op == ruletree.EQ || t.Op == ruletree.MaskedEQ) {
+			for j := i + 1; j < len(tests); j++ {
+				u := tests[j]
+				switch {
+				case skip[j] || u.Arg != t.Arg:
+				case !u.Hi && u.Holds && (u.Op == ruletree.EQ || u.Op == ruletree.MaskedEQ):
+					// Both halves equal: one masked comparison of 64 bits.
+					mask := uint64(t.Mask)<<32 | uint64(u.Mask)
+					value := uint64(t.Datum)<<32 | uint64(u.Datum)
+					if mask == 1<<64-1 {
+						out = append(out, Cond{Arg: t.Arg, Op: OpEq, Value: value})
+					} else {
+						out = append(out, Cond{Arg: t.Arg, Op: OpMaskedEq, Mask: mask, Value: value})
+					}
+					skip[i], skip[j] = true, true
+				}
+				if skip[i] {
+					break
+				}
+			}
+			if skip[i] {
+				continue
+			}
+		}
+		if t.Hi && !t.Holds && t.Op == ruletree.GT && impliedByEqual(tests, t) {
+			continue
+		}
+		out = append(out, testCond(t))
+	}
+	return out
+}
+
+// impliedByEqual reports whether "the high word is not above t's datum"
+// follows from a test of the path that the high word equals it.
+func impliedByEqual(tests []ruletree.Test, t ruletree.Test) bool {
+	for _, u := range tests {
+		if u.Arg == t.Arg && u.Hi && u.Holds && u.Op == ruletree.EQ && u.Mask == 0xffffffff && u.Datum == t.Datum {
+			return true
+		}
+	}
+	return false
 }
 
 // testCond is a comparison of libseccomp's tree, on the branch a path
