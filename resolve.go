@@ -146,8 +146,8 @@ func (p *archPlan) resolveLibseccomp() []*Problem {
 		}
 		var out []resolved
 		for _, path := range tree.Paths() {
-			conds := pathConds(path.Tests)
-			if unsatisfiable(conds) != "" {
+			conds, ok := pathConds(path.Tests)
+			if !ok || unsatisfiable(conds) != "" {
 				continue // a way through the tree no call takes
 			}
 			out = append(out, resolved{rule: path.Rule, nr: nr, action: Action(path.Action), conds: conds})
@@ -170,58 +170,153 @@ func (p *archPlan) resolveLibseccomp() []*Problem {
 	return probs
 }
 
-// pathConds returns the tests of a path as conditions, joining the tests
-// of the two halves of an argument where they make one 64-bit comparison:
-// the high and low words equal (masked alike) are the argument equal; the
-// high word equal makes "the high word is not above" redundant.
-func pathConds(tests []ruletree.Test) []Cond {
+// pathConds returns the tests of a path as conditions, and false when no
+// call can take the path. The tests of the two halves of an argument are
+// joined where they make a range of the 64-bit argument (the high word
+// equal and the low word in a range, or the high word in a range), or
+// both halves equal under masks: one or two 64-bit comparisons instead of
+// one per test.
+func pathConds(tests []ruletree.Test) ([]Cond, bool) {
 	var out []Cond
-	skip := make([]bool, len(tests))
+	done := make([]bool, len(tests))
 	for i, t := range tests {
-		if skip[i] {
+		if done[i] {
 			continue
 		}
-		if t.Hi && t.Holds && (t.Op == ruletree.EQ || t.Op == ruletree.MaskedEQ) {
-			for j := i + 1; j < len(tests); j++ {
-				u := tests[j]
-				switch {
-				case skip[j] || u.Arg != t.Arg:
-				case !u.Hi && u.Holds && (u.Op == ruletree.EQ || u.Op == ruletree.MaskedEQ):
-					// Both halves equal: one masked comparison of 64 bits.
-					mask := uint64(t.Mask)<<32 | uint64(u.Mask)
-					value := uint64(t.Datum)<<32 | uint64(u.Datum)
-					if mask == 1<<64-1 {
-						out = append(out, Cond{Arg: t.Arg, Op: OpEq, Value: value})
-					} else {
-						out = append(out, Cond{Arg: t.Arg, Op: OpMaskedEq, Mask: mask, Value: value})
-					}
-					skip[i], skip[j] = true, true
-				}
-				if skip[i] {
-					break
-				}
-			}
-			if skip[i] {
-				continue
+		var idx []int
+		for j := i; j < len(tests); j++ {
+			if !done[j] && tests[j].Arg == t.Arg {
+				idx = append(idx, j)
 			}
 		}
-		if t.Hi && !t.Holds && t.Op == ruletree.GT && impliedByEqual(tests, t) {
+		if conds, ok, joined := joinArg(tests, idx); joined {
+			if !ok {
+				return nil, false
+			}
+			out = append(out, conds...)
+			for _, j := range idx {
+				done[j] = true
+			}
 			continue
 		}
+		done[i] = true
 		out = append(out, testCond(t))
 	}
-	return out
+	return out, true
 }
 
-// impliedByEqual reports whether "the high word is not above t's datum"
-// follows from a test of the path that the high word equals it.
-func impliedByEqual(tests []ruletree.Test, t ruletree.Test) bool {
-	for _, u := range tests {
-		if u.Arg == t.Arg && u.Hi && u.Holds && u.Op == ruletree.EQ && u.Mask == 0xffffffff && u.Datum == t.Datum {
-			return true
+// wordRange is a range of 32-bit words, empty when lo > hi.
+type wordRange struct{ lo, hi uint64 }
+
+func (s wordRange) and(o wordRange) wordRange { return wordRange{max(s.lo, o.lo), min(s.hi, o.hi)} }
+
+// joinArg joins the tests idx of one argument (see pathConds): joined
+// reports whether it could, ok whether any value passes them.
+func joinArg(tests []ruletree.Test, idx []int) (conds []Cond, ok, joined bool) {
+	arg := tests[idx[0]].Arg
+	var hiEq, loEq *ruletree.Test
+	full := func(t ruletree.Test) bool { return t.Op != ruletree.MaskedEQ && t.Mask == 0xffffffff }
+	allFull := true
+	for _, j := range idx {
+		t := tests[j]
+		if !full(t) {
+			allFull = false
+		}
+		if t.Holds && (t.Op == ruletree.EQ || t.Op == ruletree.MaskedEQ) {
+			if t.Hi {
+				hiEq = &tests[j]
+			} else {
+				loEq = &tests[j]
+			}
 		}
 	}
-	return false
+	if !allFull {
+		// Both halves equal under masks, and nothing else: one masked
+		// comparison.
+		if len(idx) == 2 && hiEq != nil && loEq != nil {
+			mask := uint64(hiEq.Mask)<<32 | uint64(loEq.Mask)
+			return []Cond{{Arg: arg, Op: OpMaskedEq, Mask: mask, Value: uint64(hiEq.Datum)<<32 | uint64(loEq.Datum)}}, true, true
+		}
+		return nil, false, false
+	}
+	// Ranges of the high and low words; words excluded one by one (a
+	// failed ==) only at an end of the range.
+	words := [2]wordRange{{0, 0xffffffff}, {0, 0xffffffff}} // high, low
+	var excluded [2][]uint64
+	has := [2]bool{}
+	for _, j := range idx {
+		t := tests[j]
+		w := 1
+		if t.Hi {
+			w = 0
+		}
+		has[w] = true
+		d := uint64(t.Datum)
+		switch {
+		case t.Op == ruletree.EQ && t.Holds:
+			words[w] = words[w].and(wordRange{d, d})
+		case t.Op == ruletree.EQ:
+			excluded[w] = append(excluded[w], d)
+		case t.Op == ruletree.GT && t.Holds:
+			words[w] = words[w].and(wordRange{d + 1, 0xffffffff})
+		case t.Op == ruletree.GT:
+			words[w] = words[w].and(wordRange{0, d})
+		case t.Op == ruletree.GE && t.Holds:
+			words[w] = words[w].and(wordRange{d, 0xffffffff})
+		case t.Op == ruletree.GE:
+			if d == 0 {
+				return nil, false, true
+			}
+			words[w] = words[w].and(wordRange{0, d - 1})
+		}
+	}
+	for w := range 2 {
+		for changed := true; changed; {
+			changed = false
+			for _, d := range excluded[w] {
+				switch {
+				case words[w].lo > words[w].hi:
+				case d == words[w].lo:
+					words[w].lo++
+					changed = true
+				case d == words[w].hi:
+					words[w].hi--
+					changed = true
+				}
+			}
+		}
+		for _, d := range excluded[w] {
+			if words[w].lo < d && d < words[w].hi {
+				return nil, false, false // a hole inside the range: keep the tests
+			}
+		}
+		if words[w].lo > words[w].hi {
+			return nil, false, true // no word passes
+		}
+	}
+	if !has[0] {
+		return nil, false, false // 32-bit tests only: they are conditions already
+	}
+	hi, lo := words[0], words[1]
+	var from, to uint64
+	switch {
+	case hi.lo == hi.hi:
+		from, to = hi.lo<<32|lo.lo, hi.lo<<32|lo.hi
+	case lo == wordRange{0, 0xffffffff}:
+		from, to = hi.lo<<32, hi.hi<<32|0xffffffff
+	default:
+		return nil, false, false
+	}
+	switch {
+	case from == to:
+		return []Cond{{Arg: arg, Op: OpEq, Value: from}}, true, true
+	case from > 0:
+		conds = append(conds, Cond{Arg: arg, Op: OpGe, Value: from})
+	}
+	if to < 1<<64-1 {
+		conds = append(conds, Cond{Arg: arg, Op: OpLe, Value: to})
+	}
+	return conds, true, true
 }
 
 // testCond is a comparison of libseccomp's tree, on the branch a path

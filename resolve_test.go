@@ -241,3 +241,42 @@ func libseccompFilter(f *Filter) *Filter {
 	}
 	return g
 }
+
+// TestPathConds: the conditions pathConds makes of a path's tests hold
+// exactly when the tests pass, and it says a path no value takes is one.
+func TestPathConds(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	words := []uint32{0, 1, 2, 3, 0x7fffffff, 0xfffffffe, 0xffffffff}
+	ops := []ruletree.Op{ruletree.EQ, ruletree.GT, ruletree.GE, ruletree.MaskedEQ}
+	for range 20000 {
+		var tests []ruletree.Test
+		for range 1 + rng.IntN(4) {
+			tt := ruletree.Test{Arg: rng.IntN(2), Hi: rng.IntN(2) == 0, Op: ops[rng.IntN(len(ops))],
+				Mask: 0xffffffff, Datum: words[rng.IntN(len(words))], Holds: rng.IntN(2) == 0}
+			if tt.Op == ruletree.MaskedEQ {
+				tt.Mask = words[rng.IntN(len(words))]
+				tt.Datum &= tt.Mask
+			}
+			tests = append(tests, tt)
+		}
+		path := ruletree.Path{Tests: tests}
+		conds, ok := pathConds(tests)
+		for range 200 {
+			var args [6]uint64
+			for a := range 2 {
+				args[a] = uint64(words[rng.IntN(len(words))])<<32 | uint64(words[rng.IntN(len(words))])
+				if rng.IntN(3) == 0 {
+					args[a] += uint64(rng.IntN(3)) - 1
+				}
+			}
+			want := path.Holds(&args)
+			got := ok
+			for _, c := range conds {
+				got = got && c.holds(&args)
+			}
+			if got != want {
+				t.Fatalf("tests %+v: conditions %v (ok %v) say %v for %#x, the tests %v", tests, conds, ok, got, args[:2], want)
+			}
+		}
+	}
+}
