@@ -13,15 +13,28 @@
 //   - TestDifferentialRandom: random OCI profiles and random calls,
 //     compiled by package profile and by libseccomp (the way runc adds the
 //     rules), both programs run in seccomp.Emulator: the same decisions,
-//     except the documented differences of package profile, which are
-//     counted and logged.
+//     except the documented differences of package profile and libseccomp
+//     2.5.4's program bugs, which are counted and logged.
+//   - TestCompatDifferential: random sequences of calls (filters, ABIs,
+//     attributes, priorities, rules with overlapping and invalid
+//     conditions, Reset, Merge) made on libseccomp-golang v0.11 and on
+//     package libseccomp, its drop-in: the same result for every call
+//     (errors compared by errno, type or message), the same pseudo filter
+//     code (ExportPFC, byte for byte), and programs that decide the same
+//     for random calls of every ABI both have, except where libseccomp
+//     2.5.4's program contradicts its own tree (its accumulator bugs,
+//     counted). Sequences stop where libseccomp would loop for ever
+//     (package libseccomp says ELOOP) or restore a stale snapshot after a
+//     change of ABIs (documented differences), and never remove an ABI
+//     after a rule (libseccomp 2.5.4 may crash).
 //   - TestDockerDefaultAgainstLibseccomp: Docker's default profile for
 //     amd64 (with i386 and x32) and arm64 (with arm): the same decisions
 //     for every system call number of each arch and every argument rule,
 //     at the edges of its values.
 //   - TestOverlapResearch: what libseccomp does with conditional rules of
 //     one system call that overlap with different actions, pinned next to
-//     what package profile does.
+//     what package profile does by default (the same) and with
+//     StricterWins.
 //   - TestResolveAgainstMoby: package profile's Docker resolution against
 //     github.com/moby/profiles/seccomp's, on Docker's default profile and
 //     random Docker profiles (for the arch the test runs on, which is all

@@ -45,7 +45,7 @@ func NewFilter(defaultAction ScmpAction) (*ScmpFilter, error) {
 	}
 	f := &ScmpFilter{filterCtx: newCollection(def), valid: true}
 	// TSYNC, so that the filter covers every goroutine's thread.
-	if err := f.setFilterAttr(attrTsync, 1); err != nil && err != syscall.ENOTSUP {
+	if err := f.setFilterAttr(attrTsync, 1); err != nil && err != syscall.EOPNOTSUPP {
 		f.Release()
 		return nil, fmt.Errorf("could not create filter: error setting tsync bit: %w", err)
 	}
