@@ -157,8 +157,8 @@ func (c Cond) holds(args *[6]uint64) bool {
 // Rule says what happens to a system call, optionally only when conditions
 // on its arguments hold. Several conditions in one rule must all hold (AND);
 // several rules for one system call are alternatives (OR), and when more
-// than one matches, the action with the kernel's precedence wins (see
-// Filter).
+// than one matches, the action with the kernel's precedence wins, or the
+// one libseccomp's order gives (see Filter and Resolution).
 type Rule struct {
 	// Syscall is the system call's name, resolved on each arch the filter
 	// covers (on Arch only, when Arch is set). A name that some of the
