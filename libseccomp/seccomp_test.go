@@ -210,10 +210,11 @@ func TestSyscallNames(t *testing.T) {
 	if runtime.GOARCH != "amd64" {
 		return
 	}
-	if nr, err := seccomp.GetSyscallFromName("write"); err != nil || nr != syscall.SYS_WRITE {
+	// x86_64's numbers (syscall.SYS_* exist only when building for Linux).
+	if nr, err := seccomp.GetSyscallFromName("write"); err != nil || nr != 1 {
 		t.Errorf("GetSyscallFromName(write) = %d, %v", nr, err)
 	}
-	if n, err := seccomp.ScmpSyscall(syscall.SYS_OPENAT).GetName(); err != nil || n != "openat" {
+	if n, err := seccomp.ScmpSyscall(257).GetName(); err != nil || n != "openat" {
 		t.Errorf("GetName: %q %v", n, err)
 	}
 	// A call the native ABI lacks has a negative (pseudo) number, which
