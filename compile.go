@@ -10,6 +10,8 @@ import (
 	"strconv"
 
 	"golang.org/x/net/bpf"
+
+	"github.com/seccomp-go/seccomp/internal/cond"
 )
 
 // CompileError is a valid filter whose program cannot be built, because it
@@ -526,8 +528,8 @@ func (c *compiler) argBlock(p *archPlan, nr int32) {
 type test struct {
 	action Action
 	key    setKey
-	spans  []span // for a set
-	rule   []Cond // otherwise
+	spans  []span      // for a set
+	rule   []cond.Cond // otherwise
 }
 
 // blockTests returns the tests of the argument block of system call nr on
@@ -588,7 +590,7 @@ type span struct{ lo, hi uint64 }
 
 // condSpans reports whether conds is a single comparison that holds on a
 // union of ranges of one argument's value, and returns them.
-func condSpans(conds []Cond) (setKey, []span, bool) {
+func condSpans(conds []cond.Cond) (setKey, []span, bool) {
 	if len(conds) != 1 {
 		return setKey{}, nil, false
 	}
@@ -600,26 +602,26 @@ func condSpans(conds []Cond) (setKey, []span, bool) {
 	}
 	var sp []span
 	switch cd.Op {
-	case OpEq:
+	case cond.Eq:
 		sp = []span{{v, v}}
-	case OpNe:
+	case cond.Ne:
 		if v > 0 {
 			sp = append(sp, span{0, v - 1})
 		}
 		if v < top {
 			sp = append(sp, span{v + 1, top})
 		}
-	case OpLt:
+	case cond.Lt:
 		if v > 0 {
 			sp = []span{{0, v - 1}}
 		}
-	case OpLe:
+	case cond.Le:
 		sp = []span{{0, v}}
-	case OpGt:
+	case cond.Gt:
 		if v < top {
 			sp = []span{{v + 1, top}}
 		}
-	case OpGe:
+	case cond.Ge:
 		sp = []span{{v, top}}
 	default:
 		return setKey{}, nil, false
@@ -914,7 +916,7 @@ type word struct {
 // conds emits the conditions of one rule: fall through when all hold, jump
 // to fail when one does not. Conditions on the same argument are kept
 // together so each half is loaded once where possible.
-func (c *compiler) conds(conds []Cond, le bool, fail string) {
+func (c *compiler) conds(conds []cond.Cond, le bool, fail string) {
 	s := &c.src
 	var acc word
 	load := func(off uint32) {
@@ -924,7 +926,7 @@ func (c *compiler) conds(conds []Cond, le bool, fail string) {
 		s.Add(bpf.LoadAbsolute{Off: off, Size: 4})
 		acc = word{valid: true, off: off}
 	}
-	ordered := make([]Cond, len(conds))
+	ordered := make([]cond.Cond, len(conds))
 	copy(ordered, conds)
 	sortConds(ordered)
 	for _, cd := range ordered {
@@ -939,12 +941,12 @@ func (c *compiler) conds(conds []Cond, le bool, fail string) {
 			continue
 		}
 		switch cd.Op {
-		case OpEq:
+		case cond.Eq:
 			load(hiOff)
 			s.JumpIf(bpf.JumpNotEqual, vhi, fail, "")
 			load(loOff)
 			s.JumpIf(bpf.JumpNotEqual, vlo, fail, "")
-		case OpNe:
+		case cond.Ne:
 			pass := c.label("pass")
 			load(hiOff)
 			s.JumpIf(bpf.JumpNotEqual, vhi, pass, "")
@@ -952,12 +954,12 @@ func (c *compiler) conds(conds []Cond, le bool, fail string) {
 			s.JumpIf(bpf.JumpEqual, vlo, fail, "")
 			s.Label(pass)
 			acc.valid = false
-		case OpGt, OpGe, OpLt, OpLe:
+		case cond.Gt, cond.Ge, cond.Lt, cond.Le:
 			// Decide on the high words; only when they are equal do the low
 			// words decide.
 			pass := c.label("pass")
 			above, below := pass, fail // where hi > vhi and hi < vhi lead
-			if cd.Op == OpLt || cd.Op == OpLe {
+			if cd.Op == cond.Lt || cd.Op == cond.Le {
 				above, below = fail, pass
 			}
 			load(hiOff)
@@ -974,40 +976,40 @@ func (c *compiler) conds(conds []Cond, le bool, fail string) {
 			c.cmp32(cd.Op, vlo, 0, fail, "")
 			s.Label(pass)
 			acc.valid = false
-		case OpMaskedEq:
+		case cond.MaskedEq:
 			if mhi != 0 {
 				load(hiOff)
-				if c.cmp32(OpMaskedEq, vhi, mhi, fail, "") {
+				if c.cmp32(cond.MaskedEq, vhi, mhi, fail, "") {
 					acc.valid = false
 				}
 			}
 			if mlo != 0 {
 				load(loOff)
-				if c.cmp32(OpMaskedEq, vlo, mlo, fail, "") {
+				if c.cmp32(cond.MaskedEq, vlo, mlo, fail, "") {
 					acc.valid = false
 				}
 			}
-		case OpMaskedNe:
+		case cond.MaskedNe:
 			switch {
 			case mhi == 0 && vhi != 0:
 				// The high half always differs: the condition always holds.
 			case mlo == 0 && vlo != 0:
 			case mhi == 0:
 				load(loOff)
-				if c.cmp32(OpMaskedNe, vlo, mlo, fail, "") {
+				if c.cmp32(cond.MaskedNe, vlo, mlo, fail, "") {
 					acc.valid = false
 				}
 			case mlo == 0:
 				load(hiOff)
-				if c.cmp32(OpMaskedNe, vhi, mhi, fail, "") {
+				if c.cmp32(cond.MaskedNe, vhi, mhi, fail, "") {
 					acc.valid = false
 				}
 			default:
 				pass := c.label("pass")
 				load(hiOff)
-				c.cmp32(OpMaskedNe, vhi, mhi, "", pass) // differs: holds
+				c.cmp32(cond.MaskedNe, vhi, mhi, "", pass) // differs: holds
 				load(loOff)
-				c.cmp32(OpMaskedNe, vlo, mlo, fail, "")
+				c.cmp32(cond.MaskedNe, vlo, mlo, fail, "")
 				s.Label(pass)
 				acc.valid = false
 			}
@@ -1017,25 +1019,25 @@ func (c *compiler) conds(conds []Cond, le bool, fail string) {
 
 // cmp32 emits a 32-bit comparison of A with v (and mask m for the masked
 // operators): jump to fail when the condition does not hold, else continue.
-// For OpMaskedNe with a non-empty pass label, jump to pass when it holds
+// For cond.MaskedNe with a non-empty pass label, jump to pass when it holds
 // and continue when it does not. It reports whether it changed A.
-func (c *compiler) cmp32(op Op, v, m uint32, fail, pass string) bool {
+func (c *compiler) cmp32(op cond.Op, v, m uint32, fail, pass string) bool {
 	s := &c.src
 	switch op {
-	case OpEq:
+	case cond.Eq:
 		s.JumpIf(bpf.JumpNotEqual, v, fail, "")
-	case OpNe:
+	case cond.Ne:
 		s.JumpIf(bpf.JumpEqual, v, fail, "")
-	case OpLt:
+	case cond.Lt:
 		s.JumpIf(bpf.JumpGreaterOrEqual, v, fail, "")
-	case OpLe:
+	case cond.Le:
 		s.JumpIf(bpf.JumpGreaterThan, v, fail, "")
-	case OpGt:
+	case cond.Gt:
 		s.JumpIf(bpf.JumpLessOrEqual, v, fail, "")
-	case OpGe:
+	case cond.Ge:
 		s.JumpIf(bpf.JumpLessThan, v, fail, "")
-	case OpMaskedEq, OpMaskedNe:
-		eq := op == OpMaskedEq
+	case cond.MaskedEq, cond.MaskedNe:
+		eq := op == cond.MaskedEq
 		if pass != "" { // MaskedNe, jumping on success
 			if v == 0 {
 				s.JumpIf(bpf.JumpBitsSet, m, pass, "")
@@ -1073,8 +1075,8 @@ func (c *compiler) and(m uint32) {
 // sortConds orders conditions by argument, 64-bit ones before 32-bit ones
 // (a 64-bit condition ends with the low word loaded, which a following
 // 32-bit condition can use), keeping the given order otherwise.
-func sortConds(cs []Cond) {
-	key := func(c Cond) int {
+func sortConds(cs []cond.Cond) {
+	key := func(c cond.Cond) int {
 		k := c.Arg * 2
 		if c.Width32 {
 			k++

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
+
+	"github.com/seccomp-go/seccomp/internal/cond"
 )
 
 // Op is the comparison of a condition on a system call argument.
@@ -25,18 +27,8 @@ const (
 	OpMaskedNe               // arg & Mask != Value
 )
 
-var opNames = map[Op]string{
-	OpEq: "==", OpNe: "!=", OpLt: "<", OpLe: "<=", OpGt: ">", OpGe: ">=",
-	OpMaskedEq: "&==", OpMaskedNe: "&!=",
-}
-
 // String returns the operator as ==, !=, <, <=, >, >=, &== or &!=.
-func (o Op) String() string {
-	if s, ok := opNames[o]; ok {
-		return s
-	}
-	return fmt.Sprintf("Op(%d)", int(o))
-}
+func (o Op) String() string { return cond.Op(o).String() }
 
 // Cond is a condition on one system call argument.
 //
@@ -97,61 +89,11 @@ func (a ArgRef) MaskedNe(mask, v uint64) Cond { return a.cond(OpMaskedNe, v, mas
 
 // String prints the condition, e.g. "arg0 == 0x1", "arg1 & 0x3 == 0x1",
 // "arg2.lo32 < 0x10".
-func (c Cond) String() string {
-	arg := fmt.Sprintf("arg%d", c.Arg)
-	if c.Width32 {
-		arg += ".lo32"
-	}
-	switch c.Op {
-	case OpMaskedEq:
-		return fmt.Sprintf("%s & %#x == %#x", arg, c.Mask, c.Value)
-	case OpMaskedNe:
-		return fmt.Sprintf("%s & %#x != %#x", arg, c.Mask, c.Value)
-	}
-	return fmt.Sprintf("%s %s %#x", arg, c.Op, c.Value)
-}
+func (c Cond) String() string { return c.internal().String() }
 
-// normalized returns the condition as it is evaluated: on 32 bits, Value and
-// Mask truncated; Mask zero for the operators that do not use it.
-func (c Cond) normalized(w32 bool) Cond {
-	if w32 {
-		c.Width32 = true
-	}
-	if c.Op != OpMaskedEq && c.Op != OpMaskedNe {
-		c.Mask = 0
-	}
-	if c.Width32 {
-		c.Value &= 0xffffffff
-		c.Mask &= 0xffffffff
-	}
-	return c
-}
-
-// holds evaluates a normalized condition on the argument registers.
-func (c Cond) holds(args *[6]uint64) bool {
-	v := args[c.Arg]
-	if c.Width32 {
-		v &= 0xffffffff
-	}
-	switch c.Op {
-	case OpEq:
-		return v == c.Value
-	case OpNe:
-		return v != c.Value
-	case OpLt:
-		return v < c.Value
-	case OpLe:
-		return v <= c.Value
-	case OpGt:
-		return v > c.Value
-	case OpGe:
-		return v >= c.Value
-	case OpMaskedEq:
-		return v&c.Mask == c.Value
-	case OpMaskedNe:
-		return v&c.Mask != c.Value
-	}
-	return false
+// internal returns c as package cond has it.
+func (c Cond) internal() cond.Cond {
+	return cond.Cond{Arg: c.Arg, Op: cond.Op(c.Op), Value: c.Value, Mask: c.Mask, Width32: c.Width32}
 }
 
 // Rule says what happens to a system call, optionally only when conditions
@@ -411,7 +353,7 @@ type resolved struct {
 	rule   int // index in f.rules
 	nr     int32
 	action Action
-	conds  []Cond
+	conds  []cond.Cond // normalized for the arch
 }
 
 // archPlan is what the filter decides on one arch: rules grouped by number.
@@ -513,7 +455,7 @@ func (f *Filter) plan() ([]*archPlan, []*Problem) {
 		nConds += n * len(r.Conds)
 	}
 	arena := make([]resolved, 0, nRules)
-	condArena := make([]Cond, 0, nConds)
+	condArena := make([]cond.Cond, 0, nConds)
 	for i, r := range f.rules {
 		name := ruleName(r)
 		if s := checkAction(r.Action); s != "" {
@@ -556,7 +498,7 @@ func (f *Filter) plan() ([]*archPlan, []*Problem) {
 			}
 			start := len(condArena)
 			for _, c := range r.Conds {
-				condArena = append(condArena, c.normalized(p.w32()))
+				condArena = append(condArena, c.internal().Normalize(p.w32()))
 			}
 			conds := condArena[start:len(condArena):len(condArena)]
 			rv := resolved{rule: i, nr: nr, action: r.Action, conds: conds}
@@ -630,17 +572,17 @@ func (p *archPlan) check() []*Problem {
 			return fmt.Sprintf("#%d", nr)
 		}
 		for i, r := range rs {
-			if why := unsatisfiable(r.conds); why != "" {
+			if why := cond.Unsatisfiable(r.conds); why != "" {
 				probs = append(probs, &Problem{Rule: r.rule, Syscall: name(), Arch: p.arch.Name, Severity: SeverityError,
 					Reason: "no call can match: " + why})
 				continue
 			}
 			for _, q := range rs[:i] {
-				if !condSubset(q.conds, r.conds) {
+				if !cond.Subset(q.conds, r.conds) {
 					continue
 				}
 				sev, what := SeverityWarning, "is shadowed by"
-				if sameConds(q.conds, r.conds) {
+				if cond.Same(q.conds, r.conds) {
 					if q.action == r.action {
 						what = "duplicates"
 					} else {
@@ -654,84 +596,6 @@ func (p *archPlan) check() []*Problem {
 		}
 	}
 	return probs
-}
-
-// condSubset reports whether every condition of a is also in b: then a
-// matches whenever b does.
-func condSubset(a, b []Cond) bool {
-	for _, c := range a {
-		if !slices.Contains(b, c) {
-			return false
-		}
-	}
-	return true
-}
-
-func sameConds(a, b []Cond) bool { return condSubset(a, b) && condSubset(b, a) }
-
-// unsatisfiable returns why no argument values satisfy all conditions, or
-// "" when they may be satisfiable. It finds what a range analysis per
-// argument can prove; it never reports a satisfiable set.
-func unsatisfiable(conds []Cond) string {
-	for arg := 0; arg < 6; arg++ {
-		for _, w32 := range []bool{false, true} {
-			lo, hi := uint64(0), uint64(1<<64-1)
-			if w32 {
-				hi = 0xffffffff
-			}
-			var on []Cond
-			for _, c := range conds {
-				if c.Arg != arg || c.Width32 != w32 {
-					continue
-				}
-				on = append(on, c)
-				switch c.Op {
-				case OpEq:
-					lo, hi = max(lo, c.Value), min(hi, c.Value)
-				case OpLt:
-					if c.Value == 0 {
-						return c.String() + " is never true"
-					}
-					hi = min(hi, c.Value-1)
-				case OpLe:
-					hi = min(hi, c.Value)
-				case OpGt:
-					if c.Value == 1<<64-1 || (w32 && c.Value == 0xffffffff) {
-						return c.String() + " is never true"
-					}
-					lo = max(lo, c.Value+1)
-				case OpGe:
-					lo = max(lo, c.Value)
-				case OpMaskedEq:
-					if c.Value&^c.Mask != 0 {
-						return fmt.Sprintf("%s is never true: the value has bits outside the mask", c)
-					}
-				}
-			}
-			if lo > hi {
-				return fmt.Sprintf("the conditions on arg%d contradict each other (%s)", arg, condList(on))
-			}
-			if lo == hi {
-				// A single value: every condition must hold for it.
-				var args [6]uint64
-				args[arg] = lo
-				for _, c := range on {
-					if !c.holds(&args) {
-						return fmt.Sprintf("the conditions on arg%d contradict each other (%s)", arg, condList(on))
-					}
-				}
-			}
-		}
-	}
-	return ""
-}
-
-func condList(cs []Cond) string {
-	s := make([]string, len(cs))
-	for i, c := range cs {
-		s[i] = c.String()
-	}
-	return strings.Join(s, " && ")
 }
 
 // problemsError joins the problems of the given severity, or returns nil.
@@ -787,14 +651,7 @@ func evaluatePlans(plans []*archPlan, f *Filter, d *Data) Action {
 		return f.badArch
 	}
 	for _, r := range p.bySys[d.Nr] { // by precedence: the first match wins
-		ok := true
-		for _, c := range r.conds {
-			if !c.holds(&d.Args) {
-				ok = false
-				break
-			}
-		}
-		if ok {
+		if cond.All(r.conds, &d.Args) {
 			return r.action
 		}
 	}

@@ -41,7 +41,7 @@ func randCond(rng *rand.Rand, arg int) Cond {
 		}
 	}
 	// Mostly keep single conditions satisfiable.
-	if n := c.normalized(false); rng.IntN(10) != 0 {
+	if n := c.internal().Normalize(false); rng.IntN(10) != 0 {
 		switch {
 		case c.Op == OpLt && n.Value == 0:
 			c.Value++

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/seccomp-go/seccomp/internal/cond"
 	"github.com/seccomp-go/seccomp/internal/ruletree"
 )
 
@@ -118,16 +119,16 @@ func (p *archPlan) resolveLibseccomp() []*Problem {
 			tr := ruletree.Rule{Action: uint32(r.action), Index: r.rule}
 			bad := false
 			for _, c := range r.conds {
-				if (c.Op == OpMaskedEq || c.Op == OpMaskedNe) && c.Value&^c.Mask != 0 {
+				if c.Op.Masked() && c.Value&^c.Mask != 0 {
 					problem(SeverityError, "%s: the value has bits outside the mask: libseccomp compares with the value masked (%#x); give that value", c, c.Value&c.Mask)
 					bad = true
 				}
-				tr.Conds = append(tr.Conds, ruletree.Cond{Arg: c.Arg, Op: libseccompOps[c.Op], Mask: c.Mask, Datum: c.Value, Narrow: c.Width32})
+				tr.Conds = append(tr.Conds, ruletree.Cond{Arg: c.Arg, Op: libseccompOps[Op(c.Op)], Mask: c.Mask, Datum: c.Value, Narrow: c.Width32})
 			}
 			if bad {
 				continue
 			}
-			if why := unsatisfiable(r.conds); why != "" {
+			if why := cond.Unsatisfiable(r.conds); why != "" {
 				problem(SeverityWarning, "no call can match: %s (libseccomp keeps the rule, and it takes part in merging the others)", why)
 			}
 			err := tree.Add(tr)
@@ -146,9 +147,16 @@ func (p *archPlan) resolveLibseccomp() []*Problem {
 		}
 		var out []resolved
 		for _, path := range tree.Paths() {
-			conds, ok := pathConds(path.Tests)
-			if !ok || unsatisfiable(conds) != "" {
+			pc, ok := pathConds(path.Tests)
+			if !ok {
 				continue // a way through the tree no call takes
+			}
+			conds := make([]cond.Cond, len(pc))
+			for i, c := range pc {
+				conds[i] = c.internal()
+			}
+			if cond.Unsatisfiable(conds) != "" {
+				continue
 			}
 			out = append(out, resolved{rule: path.Rule, nr: nr, action: Action(path.Action), conds: conds})
 		}

@@ -200,8 +200,8 @@ func treeDecides(f *Filter, d Data) (Action, bool) {
 		}
 		tr := ruletree.Rule{Action: uint32(r.Action)}
 		for _, c := range r.Conds {
-			c = c.normalized(w32)
-			tr.Conds = append(tr.Conds, ruletree.Cond{Arg: c.Arg, Op: libseccompOps[c.Op], Mask: c.Mask, Datum: c.Value, Narrow: c.Width32})
+			n := c.internal().Normalize(w32)
+			tr.Conds = append(tr.Conds, ruletree.Cond{Arg: n.Arg, Op: libseccompOps[Op(n.Op)], Mask: n.Mask, Datum: n.Value, Narrow: n.Width32})
 		}
 		if err := tree.Add(tr); err != nil {
 			return 0, false // Validate accepted the filter: not reached
@@ -272,7 +272,7 @@ func TestPathConds(t *testing.T) {
 			want := path.Holds(&args)
 			got := ok
 			for _, c := range conds {
-				got = got && c.holds(&args)
+				got = got && c.internal().Holds(&args)
 			}
 			if got != want {
 				t.Fatalf("tests %+v: conditions %v (ok %v) say %v for %#x, the tests %v", tests, conds, ok, got, args[:2], want)

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/seccomp-go/seccomp"
+	"github.com/seccomp-go/seccomp/internal/cond"
 )
 
 // Op is the comparison of a Cond. All comparisons are unsigned.
@@ -110,24 +111,18 @@ func (c Cond) Holds(d *seccomp.Data) bool {
 	if c.Mask != 0 {
 		v &= c.Mask
 	}
-	switch c.Op {
-	case OpEq:
-		return v == c.Value
-	case OpNe:
-		return v != c.Value
-	case OpLt:
-		return v < c.Value
-	case OpLe:
-		return v <= c.Value
-	case OpGt:
-		return v > c.Value
-	case OpGe:
-		return v >= c.Value
-	case OpOut:
+	if c.Op == OpOut {
 		return v < c.Value || v > c.Value2
 	}
-	return false
+	if int(c.Op) >= len(condOps) {
+		return false
+	}
+	return cond.Compare(condOps[c.Op], v, c.Value, 0)
 }
+
+// condOps are the comparisons of package cond, which defines them for
+// every package of the module.
+var condOps = [...]cond.Op{OpEq: cond.Eq, OpNe: cond.Ne, OpLt: cond.Lt, OpLe: cond.Le, OpGt: cond.Gt, OpGe: cond.Ge, OpOut: 0}
 
 // All reports whether every condition of cs holds on d.
 func All(cs []Cond, d *seccomp.Data) bool {

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/net/bpf"
 
 	"github.com/seccomp-go/seccomp"
+	"github.com/seccomp-go/seccomp/internal/cond"
 )
 
 // Options say what a profile is resolved and compiled for.
@@ -479,7 +480,7 @@ func archRules(s *Seccomp, entries []*entryRules, def seccomp.Action, names []st
 			var conds []seccomp.Cond
 			for _, c := range set {
 				c.Width32 = w32
-				if c.Op == seccomp.OpMaskedEq && normalized(c, w32).Mask == 0 {
+				if c.Op == seccomp.OpMaskedEq && toCond(c).Normalize(w32).Mask == 0 {
 					continue // always holds: libseccomp drops it
 				}
 				conds = append(conds, c)
@@ -509,15 +510,15 @@ func archRules(s *Seccomp, entries []*entryRules, def seccomp.Action, names []st
 			// refuses it (EEXIST) as it adds it, even if an unconditional
 			// entry comes later.
 			for _, q := range inserted {
-				if q.action != r.action && sameConds(q.conds, r.conds, w32) {
+				if q.action != r.action && cond.Same(normalize(q.conds, w32), normalize(r.conds, w32)) {
 					errs = append(errs, &Error{Entry: i, Field: fmt.Sprintf("syscalls[%d]", i), Syscall: n,
 						Reason: fmt.Sprintf("%s on %s: the same conditions (%s) as syscalls[%d], with another action (%v, not %v): libseccomp refuses such a profile",
-							n, a.Name, condList(r.conds), q.entry, r.action, q.action)})
+							n, a.Name, listConds(r.conds), q.entry, r.action, q.action)})
 					break
 				}
 			}
 			inserted = append(inserted, r)
-			if why := unsatisfiable(conds, w32); why != "" {
+			if why := cond.Unsatisfiable(normalize(conds, w32)); why != "" {
 				warn(WarnIgnored, i, fmt.Sprintf("syscalls[%d].args", i), n, a.Name,
 					"%s on %s: no call can match (%s): the rule never applies", n, a.Name, why)
 				if !keepNever {
@@ -530,14 +531,6 @@ func archRules(s *Seccomp, entries []*entryRules, def seccomp.Action, names []st
 		}
 	}
 	return rs, errs
-}
-
-func condList(cs []seccomp.Cond) string {
-	s := make([]string, len(cs))
-	for i, c := range cs {
-		s[i] = c.String()
-	}
-	return strings.Join(s, " && ")
 }
 
 func firstEntry(s *Seccomp, name string) int {
@@ -589,31 +582,29 @@ func width32(a *seccomp.Arch) bool {
 	return !a.AuditArch.Is64Bit() || a == seccomp.ArchX32
 }
 
-// normalized is a condition as it is evaluated on an arch.
-func normalized(c seccomp.Cond, w32 bool) seccomp.Cond {
-	if w32 {
-		c.Width32 = true
-	}
-	if c.Op != seccomp.OpMaskedEq && c.Op != seccomp.OpMaskedNe {
-		c.Mask = 0
-	}
-	if c.Width32 {
-		c.Value &= 0xffffffff
-		c.Mask &= 0xffffffff
-	}
-	return c
+// toCond returns c as package cond has it.
+func toCond(c seccomp.Cond) cond.Cond {
+	return cond.Cond{Arg: c.Arg, Op: cond.Op(c.Op), Value: c.Value, Mask: c.Mask, Width32: c.Width32}
 }
 
-func sameConds(a, b []seccomp.Cond, w32 bool) bool {
-	in := func(x, y []seccomp.Cond) bool {
-		for _, c := range x {
-			if !slices.ContainsFunc(y, func(d seccomp.Cond) bool { return normalized(c, w32) == normalized(d, w32) }) {
-				return false
-			}
-		}
-		return true
+// listConds prints conditions joined with " && ".
+func listConds(cs []seccomp.Cond) string {
+	out := make([]cond.Cond, len(cs))
+	for i, c := range cs {
+		out[i] = toCond(c)
 	}
-	return in(a, b) && in(b, a)
+	return cond.List(out)
+}
+
+// normalize returns the conditions as they are evaluated on an arch (whose
+// conditions are all 32-bit ones when w32): the meaning package cond
+// gives them, which the Filter's checks and compiler use.
+func normalize(cs []seccomp.Cond, w32 bool) []cond.Cond {
+	out := make([]cond.Cond, len(cs))
+	for i, c := range cs {
+		out[i] = toCond(c).Normalize(w32)
+	}
+	return out
 }
 
 // Evaluate returns what the profile's filter decides for d, with the
@@ -751,89 +742,3 @@ func (d *Docker) build(o Options, warns []Warning) (*Result, error) {
 
 // Build resolves the Docker profile for o (Resolve) and builds its filter.
 func (d *Docker) Build(o Options) (*Result, error) { return d.build(o, nil) }
-
-// unsatisfiable returns why no argument values meet all the conditions on
-// an arch (32-bit when w32), or "". It finds exactly what the Filter's own
-// check finds (a range analysis per argument), so that rules the Filter
-// would refuse as never matching are skipped here with a warning instead:
-// libseccomp accepts them, and they never match there either.
-func unsatisfiable(conds []seccomp.Cond, w32 bool) string {
-	norm := make([]seccomp.Cond, len(conds))
-	for i, c := range conds {
-		norm[i] = normalized(c, w32)
-	}
-	for arg := 0; arg < 6; arg++ {
-		for _, half := range []bool{false, true} {
-			lo, hi := uint64(0), uint64(1<<64-1)
-			if half {
-				hi = 0xffffffff
-			}
-			var on []seccomp.Cond
-			for _, c := range norm {
-				if c.Arg != arg || c.Width32 != half {
-					continue
-				}
-				on = append(on, c)
-				switch c.Op {
-				case seccomp.OpEq:
-					lo, hi = max(lo, c.Value), min(hi, c.Value)
-				case seccomp.OpLt:
-					if c.Value == 0 {
-						return c.String() + " is never true"
-					}
-					hi = min(hi, c.Value-1)
-				case seccomp.OpLe:
-					hi = min(hi, c.Value)
-				case seccomp.OpGt:
-					if c.Value == 1<<64-1 || (half && c.Value == 0xffffffff) {
-						return c.String() + " is never true"
-					}
-					lo = max(lo, c.Value+1)
-				case seccomp.OpGe:
-					lo = max(lo, c.Value)
-				case seccomp.OpMaskedEq:
-					if c.Value&^c.Mask != 0 {
-						return c.String() + " is never true"
-					}
-				}
-			}
-			if lo > hi {
-				return fmt.Sprintf("the conditions on arg%d contradict each other", arg)
-			}
-			if lo == hi {
-				for _, c := range on {
-					if !holds(c, lo) {
-						return fmt.Sprintf("the conditions on arg%d contradict each other", arg)
-					}
-				}
-			}
-		}
-	}
-	return ""
-}
-
-// holds evaluates a normalized condition on argument value v.
-func holds(c seccomp.Cond, v uint64) bool {
-	if c.Width32 {
-		v &= 0xffffffff
-	}
-	switch c.Op {
-	case seccomp.OpEq:
-		return v == c.Value
-	case seccomp.OpNe:
-		return v != c.Value
-	case seccomp.OpLt:
-		return v < c.Value
-	case seccomp.OpLe:
-		return v <= c.Value
-	case seccomp.OpGt:
-		return v > c.Value
-	case seccomp.OpGe:
-		return v >= c.Value
-	case seccomp.OpMaskedEq:
-		return v&c.Mask == c.Value
-	case seccomp.OpMaskedNe:
-		return v&c.Mask != c.Value
-	}
-	return false
-}

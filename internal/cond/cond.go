@@ -1,0 +1,220 @@
+// Package cond is the one definition of what a condition on a system call
+// argument means, and of when a set of conditions can never hold. The
+// Filter (package seccomp), package profile and package analyze all use it,
+// so that a rule means the same in each.
+//
+// A Cond compares one argument register with a value. Before it is
+// evaluated it is normalized for the arch it is on (Normalize): on 32
+// bits, Value and Mask are cut to their low halves. A normalized condition
+// is what Holds evaluates and what the compiler emits code for.
+package cond
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Op is the comparison of a condition. Its values are those of seccomp.Op.
+type Op int
+
+// The comparisons; all compare unsigned values.
+const (
+	Eq       Op = iota + 1 // arg == Value
+	Ne                     // arg != Value
+	Lt                     // arg < Value
+	Le                     // arg <= Value
+	Gt                     // arg > Value
+	Ge                     // arg >= Value
+	MaskedEq               // arg & Mask == Value
+	MaskedNe               // arg & Mask != Value
+)
+
+var opNames = [...]string{Eq: "==", Ne: "!=", Lt: "<", Le: "<=", Gt: ">", Ge: ">=", MaskedEq: "&==", MaskedNe: "&!="}
+
+// String returns the operator as ==, !=, <, <=, >, >=, &== or &!=.
+func (o Op) String() string {
+	if o.Valid() {
+		return opNames[o]
+	}
+	return fmt.Sprintf("Op(%d)", int(o))
+}
+
+// Valid reports whether o is one of the comparisons.
+func (o Op) Valid() bool { return o >= Eq && o <= MaskedNe }
+
+// Masked reports whether o uses a mask.
+func (o Op) Masked() bool { return o == MaskedEq || o == MaskedNe }
+
+// Compare evaluates "v op value" (for the masked operators, "v & mask op
+// value"): the comparison itself, on whatever width the caller gives.
+func Compare(op Op, v, value, mask uint64) bool {
+	switch op {
+	case Eq:
+		return v == value
+	case Ne:
+		return v != value
+	case Lt:
+		return v < value
+	case Le:
+		return v <= value
+	case Gt:
+		return v > value
+	case Ge:
+		return v >= value
+	case MaskedEq:
+		return v&mask == value
+	case MaskedNe:
+		return v&mask != value
+	}
+	return false
+}
+
+// Cond is a condition on one argument register. With Width32 only the low
+// 32 bits of the argument are compared, and Value and Mask are cut to 32
+// bits (see Normalize).
+type Cond struct {
+	Arg     int    // argument index, 0 to 5
+	Op      Op     // comparison
+	Value   uint64 // operand
+	Mask    uint64 // for MaskedEq and MaskedNe
+	Width32 bool   // compare only the low 32 bits
+}
+
+// String prints the condition, e.g. "arg0 == 0x1", "arg1 & 0x3 == 0x1",
+// "arg2.lo32 < 0x10".
+func (c Cond) String() string {
+	arg := fmt.Sprintf("arg%d", c.Arg)
+	if c.Width32 {
+		arg += ".lo32"
+	}
+	switch c.Op {
+	case MaskedEq:
+		return fmt.Sprintf("%s & %#x == %#x", arg, c.Mask, c.Value)
+	case MaskedNe:
+		return fmt.Sprintf("%s & %#x != %#x", arg, c.Mask, c.Value)
+	}
+	return fmt.Sprintf("%s %s %#x", arg, c.Op, c.Value)
+}
+
+// Normalize returns the condition as it is evaluated on an arch whose
+// conditions are all 32-bit ones when w32 is set: with Width32, Value and
+// Mask cut to 32 bits; Mask zero for the operators that do not use it.
+func (c Cond) Normalize(w32 bool) Cond {
+	if w32 {
+		c.Width32 = true
+	}
+	if !c.Op.Masked() {
+		c.Mask = 0
+	}
+	if c.Width32 {
+		c.Value &= 0xffffffff
+		c.Mask &= 0xffffffff
+	}
+	return c
+}
+
+// Holds evaluates a normalized condition on the argument registers.
+func (c Cond) Holds(args *[6]uint64) bool {
+	v := args[c.Arg]
+	if c.Width32 {
+		v &= 0xffffffff
+	}
+	return Compare(c.Op, v, c.Value, c.Mask)
+}
+
+// All reports whether every normalized condition of cs holds on args.
+func All(cs []Cond, args *[6]uint64) bool {
+	for _, c := range cs {
+		if !c.Holds(args) {
+			return false
+		}
+	}
+	return true
+}
+
+// Subset reports whether every condition of a is also in b: then a holds
+// whenever b does.
+func Subset(a, b []Cond) bool {
+	for _, c := range a {
+		found := false
+		for _, d := range b {
+			if c == d {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// Same reports whether a and b hold the same conditions.
+func Same(a, b []Cond) bool { return Subset(a, b) && Subset(b, a) }
+
+// List prints conditions joined with " && ".
+func List(cs []Cond) string {
+	s := make([]string, len(cs))
+	for i, c := range cs {
+		s[i] = c.String()
+	}
+	return strings.Join(s, " && ")
+}
+
+// Unsatisfiable returns why no argument values satisfy all the normalized
+// conditions, or "" when they may be satisfiable. It finds what a range
+// analysis per argument can prove; it never reports a satisfiable set.
+func Unsatisfiable(conds []Cond) string {
+	for arg := 0; arg < 6; arg++ {
+		for _, w32 := range []bool{false, true} {
+			lo, hi := uint64(0), uint64(1<<64-1)
+			if w32 {
+				hi = 0xffffffff
+			}
+			var on []Cond
+			for _, c := range conds {
+				if c.Arg != arg || c.Width32 != w32 {
+					continue
+				}
+				on = append(on, c)
+				switch c.Op {
+				case Eq:
+					lo, hi = max(lo, c.Value), min(hi, c.Value)
+				case Lt:
+					if c.Value == 0 {
+						return c.String() + " is never true"
+					}
+					hi = min(hi, c.Value-1)
+				case Le:
+					hi = min(hi, c.Value)
+				case Gt:
+					if c.Value == 1<<64-1 || (w32 && c.Value == 0xffffffff) {
+						return c.String() + " is never true"
+					}
+					lo = max(lo, c.Value+1)
+				case Ge:
+					lo = max(lo, c.Value)
+				case MaskedEq:
+					if c.Value&^c.Mask != 0 {
+						return fmt.Sprintf("%s is never true: the value has bits outside the mask", c)
+					}
+				}
+			}
+			if lo > hi {
+				return fmt.Sprintf("the conditions on arg%d contradict each other (%s)", arg, List(on))
+			}
+			if lo == hi {
+				// A single value: every condition must hold for it.
+				var args [6]uint64
+				args[arg] = lo
+				for _, c := range on {
+					if !c.Holds(&args) {
+						return fmt.Sprintf("the conditions on arg%d contradict each other (%s)", arg, List(on))
+					}
+				}
+			}
+		}
+	}
+	return ""
+}
