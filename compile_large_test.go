@@ -4,6 +4,8 @@ import (
 	"errors"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/seccomp-go/seccomp/internal/compiler"
 )
 
 // TestCompileLargeFilter: every x86_64 syscall with two 64-bit conditions
@@ -35,14 +37,14 @@ func TestCompileLargeFilter(t *testing.T) {
 }
 
 // TestCompileManyIntervals: rules by number far beyond the table make more
-// intervals than the exact layout takes (maxOptimalTree), so the search is
-// split by weight instead; it still means what the rules say. A call with
+// intervals than the exact layout takes (compiler.MaxOptimalTree), so the
+// search is split by weight instead; it still means what the rules say. A call with
 // thousands of rules makes an argument block too long for the layout's
 // counters; the result is a clear *CompileError, not a panic.
 func TestCompileManyIntervals(t *testing.T) {
 	f := NewFilter(Errno(1), ArchX86_64, ArchX32)
 	acts := []Action{ActAllow, Errno(2), ActLog}
-	for i := range 3 * maxOptimalTree {
+	for i := range 3 * compiler.MaxOptimalTree {
 		f.Add(Rule{Arch: ArchX86_64, Number: int32(1000 + 2*i), Action: acts[i%3]})
 	}
 	f.Add(Rule{Syscall: "personality", Action: ActAllow, Conds: []Cond{Arg(0).Eq(8)}})
@@ -51,7 +53,7 @@ func TestCompileManyIntervals(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := MustEmulator(p)
-	for nr := int32(-2); nr < 1000+6*maxOptimalTree+4; nr++ {
+	for nr := int32(-2); nr < 1000+6*compiler.MaxOptimalTree+4; nr++ {
 		for _, arch := range []*Arch{ArchX86_64, ArchX32} {
 			d := Data{Nr: nr, Arch: arch.AuditArch}
 			if arch == ArchX32 {

@@ -6,6 +6,8 @@ import (
 	"os"
 	"slices"
 	"testing"
+
+	"github.com/seccomp-go/seccomp/internal/compiler"
 )
 
 // dockerDefaultFilter builds a Filter from Docker's default profile
@@ -235,7 +237,7 @@ func pathStats(p Program, f *Filter) stats {
 			}
 		}
 	}
-	plans, _ := f.plan()
+	cf, _, _ := f.plan()
 	for _, a := range f.Arches() {
 		lo, hi := int32(0), a.MaxSyscall()
 		if a == ArchX32 {
@@ -243,7 +245,7 @@ func pathStats(p Program, f *Filter) stats {
 		}
 		for nr := lo; nr <= hi; nr++ {
 			d := Data{Nr: nr, Arch: a.AuditArch}
-			if !argFree(plans, d) || f.Evaluate(d) != ActAllow {
+			if !argFree(cf, d) || f.Evaluate(d) != ActAllow {
 				continue
 			}
 			st.constAllows++
@@ -258,13 +260,13 @@ func pathStats(p Program, f *Filter) stats {
 // argFree reports whether the filter's decision on d's arch and number
 // does not depend on the arguments: no rule for it has a condition, or an
 // unconditional rule outranks every conditional one.
-func argFree(plans []*archPlan, d Data) bool {
-	p := planFor(plans, &d)
+func argFree(cf *compiler.Filter, d Data) bool {
+	p := cf.For(d.Nr, uint32(d.Arch))
 	if p == nil {
 		return true
 	}
-	rs := p.bySys[d.Nr]
-	return len(rs) == 0 || len(rs[0].conds) == 0
+	rs := p.Calls[d.Nr]
+	return len(rs) == 0 || len(rs[0].Conds) == 0
 }
 
 func BenchmarkCompileDockerDefault(b *testing.B) {

@@ -1,6 +1,10 @@
 package seccomp
 
-import "golang.org/x/net/bpf"
+import (
+	"golang.org/x/net/bpf"
+
+	"github.com/seccomp-go/seccomp/internal/opcode"
+)
 
 // Result is what running a filter on one seccomp_data gives.
 type Result struct {
@@ -58,7 +62,7 @@ func (e *Emulator) RunOrder(d Data, le bool) Result {
 // the kernel's translation of classic BPF does; shifts by X use X & 31.
 func run(p Program, d *Data, le bool) Result {
 	var a, x uint32
-	var mem [memWords]uint32
+	var mem [opcode.MemWords]uint32
 	pc := 0
 	n := 0
 	for pc < len(p) {
@@ -66,90 +70,90 @@ func run(p Program, d *Data, le bool) Result {
 		n++
 		pc++
 		switch in.Op {
-		case opLdWAbs:
+		case opcode.LdWAbs:
 			a = d.word(in.K&(SizeofData-4), le)
-		case opLdLen:
+		case opcode.LdLen:
 			a = SizeofData
-		case opLdxLen:
+		case opcode.LdxLen:
 			x = SizeofData
-		case opLdImm:
+		case opcode.LdImm:
 			a = in.K
-		case opLdxImm:
+		case opcode.LdxImm:
 			x = in.K
-		case opLdMem:
-			a = mem[in.K&(memWords-1)]
-		case opLdxMem:
-			x = mem[in.K&(memWords-1)]
-		case opSt:
-			mem[in.K&(memWords-1)] = a
-		case opStx:
-			mem[in.K&(memWords-1)] = x
-		case opTax:
+		case opcode.LdMem:
+			a = mem[in.K&(opcode.MemWords-1)]
+		case opcode.LdxMem:
+			x = mem[in.K&(opcode.MemWords-1)]
+		case opcode.St:
+			mem[in.K&(opcode.MemWords-1)] = a
+		case opcode.Stx:
+			mem[in.K&(opcode.MemWords-1)] = x
+		case opcode.Tax:
 			x = a
-		case opTxa:
+		case opcode.Txa:
 			a = x
-		case opAddK:
+		case opcode.AddK:
 			a += in.K
-		case opAddX:
+		case opcode.AddX:
 			a += x
-		case opSubK:
+		case opcode.SubK:
 			a -= in.K
-		case opSubX:
+		case opcode.SubX:
 			a -= x
-		case opMulK:
+		case opcode.MulK:
 			a *= in.K
-		case opMulX:
+		case opcode.MulX:
 			a *= x
-		case opDivK:
+		case opcode.DivK:
 			a /= in.K
-		case opDivX:
+		case opcode.DivX:
 			if x == 0 {
 				return Result{Action: 0, Executed: n}
 			}
 			a /= x
-		case opAndK:
+		case opcode.AndK:
 			a &= in.K
-		case opAndX:
+		case opcode.AndX:
 			a &= x
-		case opOrK:
+		case opcode.OrK:
 			a |= in.K
-		case opOrX:
+		case opcode.OrX:
 			a |= x
-		case opXorK:
+		case opcode.XorK:
 			a ^= in.K
-		case opXorX:
+		case opcode.XorX:
 			a ^= x
-		case opLshK:
+		case opcode.LshK:
 			a <<= in.K & 31
-		case opLshX:
+		case opcode.LshX:
 			a <<= x & 31
-		case opRshK:
+		case opcode.RshK:
 			a >>= in.K & 31
-		case opRshX:
+		case opcode.RshX:
 			a >>= x & 31
-		case opNeg:
+		case opcode.Neg:
 			a = -a
-		case opJa:
+		case opcode.Ja:
 			pc += int(in.K)
-		case opJeqK:
+		case opcode.JeqK:
 			pc += jump(a == in.K, in)
-		case opJeqX:
+		case opcode.JeqX:
 			pc += jump(a == x, in)
-		case opJgtK:
+		case opcode.JgtK:
 			pc += jump(a > in.K, in)
-		case opJgtX:
+		case opcode.JgtX:
 			pc += jump(a > x, in)
-		case opJgeK:
+		case opcode.JgeK:
 			pc += jump(a >= in.K, in)
-		case opJgeX:
+		case opcode.JgeX:
 			pc += jump(a >= x, in)
-		case opJsetK:
+		case opcode.JsetK:
 			pc += jump(a&in.K != 0, in)
-		case opJsetX:
+		case opcode.JsetX:
 			pc += jump(a&x != 0, in)
-		case opRetK:
+		case opcode.RetK:
 			return Result{Action: Action(in.K), Executed: n}
-		case opRetA:
+		case opcode.RetA:
 			return Result{Action: Action(a), Executed: n}
 		default:
 			// Not reachable for a verified program.

@@ -6,10 +6,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/bpf"
+
+	"github.com/seccomp-go/seccomp/internal/opcode"
 )
 
 // retAcc ends a test program by returning the accumulator.
-var retAcc = r(opRetA, 0, 0, 0)
+var retAcc = r(opcode.RetA, 0, 0, 0)
 
 func TestEmulatorInstructions(t *testing.T) {
 	d := Data{
@@ -25,47 +27,47 @@ func TestEmulatorInstructions(t *testing.T) {
 		n    int
 	}{
 		{"registers start at zero", Program{retAcc}, 0, 1},
-		{"X starts at zero", Program{r(opTxa, 0, 0, 0), retAcc}, 0, 2},
-		{"ld nr", Program{r(opLdWAbs, 0, 0, 0), retAcc}, 0xfffffffe, 2},
-		{"ld arch", Program{r(opLdWAbs, 0, 0, 4), retAcc}, uint32(AuditArchX86_64), 2},
-		{"ld ip low (LE)", Program{r(opLdWAbs, 0, 0, 8), retAcc}, 0x55667788, 2},
-		{"ld ip high (LE)", Program{r(opLdWAbs, 0, 0, 12), retAcc}, 0x11223344, 2},
-		{"ld args[0] low", Program{r(opLdWAbs, 0, 0, 16), retAcc}, 0xbbbbbbbb, 2},
-		{"ld args[0] high", Program{r(opLdWAbs, 0, 0, 20), retAcc}, 0xaaaaaaaa, 2},
-		{"ld args[5] low", Program{r(opLdWAbs, 0, 0, 56), retAcc}, 5, 2},
-		{"ld args[5] high", Program{r(opLdWAbs, 0, 0, 60), retAcc}, 0xffffffff, 2},
-		{"ld len", Program{r(opLdLen, 0, 0, 0), retAcc}, 64, 2},
-		{"ldx len", Program{r(opLdxLen, 0, 0, 0), r(opTxa, 0, 0, 0), retAcc}, 64, 3},
-		{"ld imm", Program{r(opLdImm, 0, 0, 7), retAcc}, 7, 2},
-		{"ldx imm, txa", Program{r(opLdxImm, 0, 0, 9), r(opTxa, 0, 0, 0), retAcc}, 9, 3},
-		{"tax", Program{r(opLdImm, 0, 0, 5), r(opTax, 0, 0, 0), r(opLdImm, 0, 0, 0), r(opTxa, 0, 0, 0), retAcc}, 5, 5},
-		{"st, ld mem", Program{r(opLdImm, 0, 0, 3), r(opSt, 0, 0, 15), r(opLdImm, 0, 0, 0), r(opLdMem, 0, 0, 15), retAcc}, 3, 5},
-		{"stx, ldx mem", Program{r(opLdxImm, 0, 0, 4), r(opStx, 0, 0, 0), r(opLdxImm, 0, 0, 0), r(opLdxMem, 0, 0, 0), r(opTxa, 0, 0, 0), retAcc}, 4, 6},
-		{"add wraps", Program{r(opLdImm, 0, 0, 0xffffffff), r(opAddK, 0, 0, 2), retAcc}, 1, 3},
-		{"sub wraps", Program{r(opSubK, 0, 0, 1), retAcc}, 0xffffffff, 2},
-		{"mul wraps", Program{r(opLdImm, 0, 0, 0x80000001), r(opMulK, 0, 0, 4), retAcc}, 4, 3},
-		{"div is unsigned", Program{r(opLdImm, 0, 0, 0xfffffffe), r(opDivK, 0, 0, 2), retAcc}, 0x7fffffff, 3},
-		{"div by X", Program{r(opLdImm, 0, 0, 100), r(opLdxImm, 0, 0, 7), r(opDivX, 0, 0, 0), retAcc}, 14, 4},
-		{"div by X = 0 returns 0 at once", Program{r(opLdImm, 0, 0, 100), r(opDivX, 0, 0, 0), r(opRetK, 0, 0, uint32(ActAllow))}, 0, 2},
-		{"and or xor", Program{r(opLdImm, 0, 0, 0xf0f0), r(opAndK, 0, 0, 0xff00), r(opOrK, 0, 0, 1), r(opXorK, 0, 0, 0x3), retAcc}, 0xf002, 5},
-		{"and/or/xor X", Program{r(opLdxImm, 0, 0, 0xff), r(opLdImm, 0, 0, 0xf0f), r(opAndX, 0, 0, 0), r(opOrX, 0, 0, 0), r(opXorX, 0, 0, 0), retAcc}, 0, 6},
-		{"add/sub/mul X", Program{r(opLdxImm, 0, 0, 3), r(opLdImm, 0, 0, 10), r(opAddX, 0, 0, 0), r(opMulX, 0, 0, 0), r(opSubX, 0, 0, 0), retAcc}, 36, 6},
-		{"lsh k", Program{r(opLdImm, 0, 0, 1), r(opLshK, 0, 0, 31), retAcc}, 0x80000000, 3},
-		{"rsh k", Program{r(opLdImm, 0, 0, 0x80000000), r(opRshK, 0, 0, 31), retAcc}, 1, 3},
-		{"lsh X masks to 5 bits", Program{r(opLdImm, 0, 0, 1), r(opLdxImm, 0, 0, 33), r(opLshX, 0, 0, 0), retAcc}, 2, 4},
-		{"rsh X masks to 5 bits", Program{r(opLdImm, 0, 0, 0x80), r(opLdxImm, 0, 0, 32+3), r(opRshX, 0, 0, 0), retAcc}, 0x10, 4},
-		{"neg", Program{r(opLdImm, 0, 0, 1), r(opNeg, 0, 0, 0), retAcc}, 0xffffffff, 3},
-		{"ja", Program{r(opJa, 0, 0, 1), r(opRetK, 0, 0, 1), r(opRetK, 0, 0, 2)}, 2, 2},
-		{"jeq true", Program{r(opLdImm, 0, 0, 5), r(opJeqK, 1, 0, 5), r(opRetK, 0, 0, 1), r(opRetK, 0, 0, 2)}, 2, 3},
-		{"jeq false", Program{r(opLdImm, 0, 0, 5), r(opJeqK, 1, 0, 6), r(opRetK, 0, 0, 1), r(opRetK, 0, 0, 2)}, 1, 3},
-		{"jgt is unsigned", Program{r(opLdImm, 0, 0, 0x80000000), r(opJgtK, 1, 0, 1), r(opRetK, 0, 0, 1), r(opRetK, 0, 0, 2)}, 2, 3},
-		{"jge equal", Program{r(opLdImm, 0, 0, 7), r(opJgeK, 1, 0, 7), r(opRetK, 0, 0, 1), r(opRetK, 0, 0, 2)}, 2, 3},
-		{"jset", Program{r(opLdImm, 0, 0, 6), r(opJsetK, 1, 0, 1), r(opRetK, 0, 0, 1), r(opRetK, 0, 0, 2)}, 1, 3},
-		{"jeq X", Program{r(opLdImm, 0, 0, 3), r(opLdxImm, 0, 0, 3), r(opJeqX, 1, 0, 0), r(opRetK, 0, 0, 1), r(opRetK, 0, 0, 2)}, 2, 4},
-		{"jgt X", Program{r(opLdImm, 0, 0, 3), r(opLdxImm, 0, 0, 3), r(opJgtX, 1, 0, 0), r(opRetK, 0, 0, 1), r(opRetK, 0, 0, 2)}, 1, 4},
-		{"jge X", Program{r(opLdImm, 0, 0, 3), r(opLdxImm, 0, 0, 3), r(opJgeX, 1, 0, 0), r(opRetK, 0, 0, 1), r(opRetK, 0, 0, 2)}, 2, 4},
-		{"jset X", Program{r(opLdImm, 0, 0, 3), r(opLdxImm, 0, 0, 4), r(opJsetX, 1, 0, 0), r(opRetK, 0, 0, 1), r(opRetK, 0, 0, 2)}, 1, 4},
-		{"ret k full 32 bits", Program{r(opRetK, 0, 0, 0xdeadbeef)}, 0xdeadbeef, 1},
+		{"X starts at zero", Program{r(opcode.Txa, 0, 0, 0), retAcc}, 0, 2},
+		{"ld nr", Program{r(opcode.LdWAbs, 0, 0, 0), retAcc}, 0xfffffffe, 2},
+		{"ld arch", Program{r(opcode.LdWAbs, 0, 0, 4), retAcc}, uint32(AuditArchX86_64), 2},
+		{"ld ip low (LE)", Program{r(opcode.LdWAbs, 0, 0, 8), retAcc}, 0x55667788, 2},
+		{"ld ip high (LE)", Program{r(opcode.LdWAbs, 0, 0, 12), retAcc}, 0x11223344, 2},
+		{"ld args[0] low", Program{r(opcode.LdWAbs, 0, 0, 16), retAcc}, 0xbbbbbbbb, 2},
+		{"ld args[0] high", Program{r(opcode.LdWAbs, 0, 0, 20), retAcc}, 0xaaaaaaaa, 2},
+		{"ld args[5] low", Program{r(opcode.LdWAbs, 0, 0, 56), retAcc}, 5, 2},
+		{"ld args[5] high", Program{r(opcode.LdWAbs, 0, 0, 60), retAcc}, 0xffffffff, 2},
+		{"ld len", Program{r(opcode.LdLen, 0, 0, 0), retAcc}, 64, 2},
+		{"ldx len", Program{r(opcode.LdxLen, 0, 0, 0), r(opcode.Txa, 0, 0, 0), retAcc}, 64, 3},
+		{"ld imm", Program{r(opcode.LdImm, 0, 0, 7), retAcc}, 7, 2},
+		{"ldx imm, txa", Program{r(opcode.LdxImm, 0, 0, 9), r(opcode.Txa, 0, 0, 0), retAcc}, 9, 3},
+		{"tax", Program{r(opcode.LdImm, 0, 0, 5), r(opcode.Tax, 0, 0, 0), r(opcode.LdImm, 0, 0, 0), r(opcode.Txa, 0, 0, 0), retAcc}, 5, 5},
+		{"st, ld mem", Program{r(opcode.LdImm, 0, 0, 3), r(opcode.St, 0, 0, 15), r(opcode.LdImm, 0, 0, 0), r(opcode.LdMem, 0, 0, 15), retAcc}, 3, 5},
+		{"stx, ldx mem", Program{r(opcode.LdxImm, 0, 0, 4), r(opcode.Stx, 0, 0, 0), r(opcode.LdxImm, 0, 0, 0), r(opcode.LdxMem, 0, 0, 0), r(opcode.Txa, 0, 0, 0), retAcc}, 4, 6},
+		{"add wraps", Program{r(opcode.LdImm, 0, 0, 0xffffffff), r(opcode.AddK, 0, 0, 2), retAcc}, 1, 3},
+		{"sub wraps", Program{r(opcode.SubK, 0, 0, 1), retAcc}, 0xffffffff, 2},
+		{"mul wraps", Program{r(opcode.LdImm, 0, 0, 0x80000001), r(opcode.MulK, 0, 0, 4), retAcc}, 4, 3},
+		{"div is unsigned", Program{r(opcode.LdImm, 0, 0, 0xfffffffe), r(opcode.DivK, 0, 0, 2), retAcc}, 0x7fffffff, 3},
+		{"div by X", Program{r(opcode.LdImm, 0, 0, 100), r(opcode.LdxImm, 0, 0, 7), r(opcode.DivX, 0, 0, 0), retAcc}, 14, 4},
+		{"div by X = 0 returns 0 at once", Program{r(opcode.LdImm, 0, 0, 100), r(opcode.DivX, 0, 0, 0), r(opcode.RetK, 0, 0, uint32(ActAllow))}, 0, 2},
+		{"and or xor", Program{r(opcode.LdImm, 0, 0, 0xf0f0), r(opcode.AndK, 0, 0, 0xff00), r(opcode.OrK, 0, 0, 1), r(opcode.XorK, 0, 0, 0x3), retAcc}, 0xf002, 5},
+		{"and/or/xor X", Program{r(opcode.LdxImm, 0, 0, 0xff), r(opcode.LdImm, 0, 0, 0xf0f), r(opcode.AndX, 0, 0, 0), r(opcode.OrX, 0, 0, 0), r(opcode.XorX, 0, 0, 0), retAcc}, 0, 6},
+		{"add/sub/mul X", Program{r(opcode.LdxImm, 0, 0, 3), r(opcode.LdImm, 0, 0, 10), r(opcode.AddX, 0, 0, 0), r(opcode.MulX, 0, 0, 0), r(opcode.SubX, 0, 0, 0), retAcc}, 36, 6},
+		{"lsh k", Program{r(opcode.LdImm, 0, 0, 1), r(opcode.LshK, 0, 0, 31), retAcc}, 0x80000000, 3},
+		{"rsh k", Program{r(opcode.LdImm, 0, 0, 0x80000000), r(opcode.RshK, 0, 0, 31), retAcc}, 1, 3},
+		{"lsh X masks to 5 bits", Program{r(opcode.LdImm, 0, 0, 1), r(opcode.LdxImm, 0, 0, 33), r(opcode.LshX, 0, 0, 0), retAcc}, 2, 4},
+		{"rsh X masks to 5 bits", Program{r(opcode.LdImm, 0, 0, 0x80), r(opcode.LdxImm, 0, 0, 32+3), r(opcode.RshX, 0, 0, 0), retAcc}, 0x10, 4},
+		{"neg", Program{r(opcode.LdImm, 0, 0, 1), r(opcode.Neg, 0, 0, 0), retAcc}, 0xffffffff, 3},
+		{"ja", Program{r(opcode.Ja, 0, 0, 1), r(opcode.RetK, 0, 0, 1), r(opcode.RetK, 0, 0, 2)}, 2, 2},
+		{"jeq true", Program{r(opcode.LdImm, 0, 0, 5), r(opcode.JeqK, 1, 0, 5), r(opcode.RetK, 0, 0, 1), r(opcode.RetK, 0, 0, 2)}, 2, 3},
+		{"jeq false", Program{r(opcode.LdImm, 0, 0, 5), r(opcode.JeqK, 1, 0, 6), r(opcode.RetK, 0, 0, 1), r(opcode.RetK, 0, 0, 2)}, 1, 3},
+		{"jgt is unsigned", Program{r(opcode.LdImm, 0, 0, 0x80000000), r(opcode.JgtK, 1, 0, 1), r(opcode.RetK, 0, 0, 1), r(opcode.RetK, 0, 0, 2)}, 2, 3},
+		{"jge equal", Program{r(opcode.LdImm, 0, 0, 7), r(opcode.JgeK, 1, 0, 7), r(opcode.RetK, 0, 0, 1), r(opcode.RetK, 0, 0, 2)}, 2, 3},
+		{"jset", Program{r(opcode.LdImm, 0, 0, 6), r(opcode.JsetK, 1, 0, 1), r(opcode.RetK, 0, 0, 1), r(opcode.RetK, 0, 0, 2)}, 1, 3},
+		{"jeq X", Program{r(opcode.LdImm, 0, 0, 3), r(opcode.LdxImm, 0, 0, 3), r(opcode.JeqX, 1, 0, 0), r(opcode.RetK, 0, 0, 1), r(opcode.RetK, 0, 0, 2)}, 2, 4},
+		{"jgt X", Program{r(opcode.LdImm, 0, 0, 3), r(opcode.LdxImm, 0, 0, 3), r(opcode.JgtX, 1, 0, 0), r(opcode.RetK, 0, 0, 1), r(opcode.RetK, 0, 0, 2)}, 1, 4},
+		{"jge X", Program{r(opcode.LdImm, 0, 0, 3), r(opcode.LdxImm, 0, 0, 3), r(opcode.JgeX, 1, 0, 0), r(opcode.RetK, 0, 0, 1), r(opcode.RetK, 0, 0, 2)}, 2, 4},
+		{"jset X", Program{r(opcode.LdImm, 0, 0, 3), r(opcode.LdxImm, 0, 0, 4), r(opcode.JsetX, 1, 0, 0), r(opcode.RetK, 0, 0, 1), r(opcode.RetK, 0, 0, 2)}, 1, 4},
+		{"ret k full 32 bits", Program{r(opcode.RetK, 0, 0, 0xdeadbeef)}, 0xdeadbeef, 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -80,13 +82,13 @@ func TestEmulatorInstructions(t *testing.T) {
 
 func TestEmulatorByteOrder(t *testing.T) {
 	d := Data{Arch: AuditArchPPC64, InstructionPointer: 0x1111111122222222, Args: [6]uint64{0x33333333_44444444}}
-	low := MustEmulator(Program{r(opLdWAbs, 0, 0, OffsetArgLow(0, false)), retAcc})
-	high := MustEmulator(Program{r(opLdWAbs, 0, 0, OffsetArgHigh(0, false)), retAcc})
+	low := MustEmulator(Program{r(opcode.LdWAbs, 0, 0, OffsetArgLow(0, false)), retAcc})
+	high := MustEmulator(Program{r(opcode.LdWAbs, 0, 0, OffsetArgHigh(0, false)), retAcc})
 	assert.Equal(t, Action(0x44444444), low.Run(d).Action, "big-endian token: args[0] low word at offset 20")
 	assert.Equal(t, Action(0x33333333), high.Run(d).Action)
 	// RunOrder overrides the token.
 	assert.Equal(t, Action(0x33333333), low.RunOrder(d, true).Action)
-	ip := MustEmulator(Program{r(opLdWAbs, 0, 0, 8), retAcc})
+	ip := MustEmulator(Program{r(opcode.LdWAbs, 0, 0, 8), retAcc})
 	assert.Equal(t, Action(0x11111111), ip.Run(d).Action)
 	assert.Equal(t, Action(0x22222222), ip.RunOrder(d, true).Action)
 }
@@ -107,7 +109,7 @@ func TestDataBytes(t *testing.T) {
 }
 
 func TestNewEmulatorRejectsInvalid(t *testing.T) {
-	_, err := NewEmulator(Program{r(opLdWAbs, 0, 0, 64), retAllow})
+	_, err := NewEmulator(Program{r(opcode.LdWAbs, 0, 0, 64), retAllow})
 	var ve *VerifyError
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, RuleLoadOffset, ve.Rule)
@@ -125,7 +127,7 @@ func TestEmulatorCopiesProgram(t *testing.T) {
 }
 
 // ret returns a one-instruction emulator returning v.
-func ret(v Action) *Emulator { return MustEmulator(Program{r(opRetK, 0, 0, uint32(v))}) }
+func ret(v Action) *Emulator { return MustEmulator(Program{r(opcode.RetK, 0, 0, uint32(v))}) }
 
 // Cases from the kernel's selftests (tools/testing/selftests/seccomp).
 func TestStackPrecedence(t *testing.T) {

@@ -1,14 +1,13 @@
 package seccomp
 
 import (
-	"errors"
 	"fmt"
 	"maps"
-	"math"
 	"slices"
 	"strings"
 	"sync/atomic"
 
+	"github.com/seccomp-go/seccomp/internal/compiler"
 	"github.com/seccomp-go/seccomp/internal/cond"
 )
 
@@ -161,7 +160,7 @@ type Filter struct {
 	rules         []Rule
 
 	// planned caches what plan returns, for Evaluate; nil after a change.
-	planned atomic.Pointer[[]*archPlan]
+	planned atomic.Pointer[compiler.Filter]
 }
 
 // changed drops what was derived from the filter.
@@ -348,278 +347,17 @@ func (p *Problem) Error() string {
 	return b.String()
 }
 
-// resolved is a rule bound to one arch and number, conditions normalized.
-type resolved struct {
-	rule   int // index in f.rules
-	nr     int32
-	action Action
-	conds  []cond.Cond // normalized for the arch
-}
-
-// archPlan is what the filter decides on one arch: rules grouped by number.
-type archPlan struct {
-	arch  *Arch
-	bySys map[int32][]resolved // each call's rules, in the order they are tried
-	keys  []int32              // bySys's numbers, in unsigned order
-}
-
-func (p *archPlan) w32() bool { return !p.arch.AuditArch.Is64Bit() }
-
-func ruleName(r Rule) string {
-	if r.Syscall != "" {
-		return r.Syscall
-	}
-	return fmt.Sprintf("#%d", r.Number)
-}
-
-// checkAction returns why an action cannot be carried by the kernel, or "".
-func checkAction(a Action) string {
-	if !a.Known() {
-		return fmt.Sprintf("action %#x is not one the kernel knows", uint32(a))
-	}
-	switch a.Kind() {
-	case ActErrno:
-		if a.Data() > MaxErrno {
-			return fmt.Sprintf("errno %d is above %d, the largest the kernel returns", a.Data(), MaxErrno)
-		}
-	case ActKillProcess, ActKillThread, ActUserNotif, ActLog, ActAllow:
-		if a.Data() != 0 {
-			return fmt.Sprintf("action %s carries no data, but has %#x", a, a.Data())
-		}
-	}
-	return ""
-}
-
-// plan resolves the filter for every arch and returns every problem found.
-func (f *Filter) plan() ([]*archPlan, []*Problem) {
-	var probs []*Problem
-	add := func(rule int, sys, arch string, sev Severity, format string, args ...any) {
-		probs = append(probs, &Problem{Rule: rule, Syscall: sys, Arch: arch, Severity: sev, Reason: fmt.Sprintf(format, args...)})
-	}
-	if len(f.arches) == 0 {
-		add(-1, "", "", SeverityError, "covers no arch (and there is no native arch to default to)")
-	}
-	seen := map[*Arch]bool{}
-	for _, a := range f.arches {
-		switch {
-		case a == nil || a.table == nil:
-			add(-1, "", "", SeverityError, "nil or unknown arch")
-		case seen[a]:
-			add(-1, "", a.Name, SeverityError, "arch listed twice")
-		}
-		seen[a] = true
-	}
-	if s := checkAction(f.defaultAction); s != "" {
-		add(-1, "", "", SeverityError, "default action: %s", s)
-	}
-	if s := checkAction(f.badArch); s != "" {
-		add(-1, "", "", SeverityError, "bad-arch action: %s", s)
-	}
-	for _, name := range slices.Sorted(maps.Keys(f.hot)) {
-		if v := f.hot[name]; !(v > 0) || math.IsInf(v, 0) {
-			add(-1, name, "", SeverityError, "hot system call %q: frequency %v: want a finite number above zero", name, v)
-		}
-		known := false
-		for _, a := range f.arches {
-			if a != nil && a.table != nil {
-				if _, ok := a.Syscall(name); ok {
-					known = true
-				}
-			}
-		}
-		if !known {
-			add(-1, name, "", SeverityWarning, "hot system call %q: unknown on every arch the filter covers", name)
-		}
-	}
-	plans := make([]*archPlan, 0, len(f.arches))
-	for _, a := range f.arches {
-		if a != nil && a.table != nil {
-			n := 0 // the rules this arch may get, at most one per system call
-			for _, r := range f.rules {
-				if r.Arch == nil || r.Arch == a {
-					n++
-				}
-			}
-			plans = append(plans, &archPlan{arch: a, bySys: make(map[int32][]resolved, min(n, a.table.Len()))})
-		}
-	}
-	// One backing array for the rules of all calls (most have one): a
-	// call's first rule is a slice of it, with room for no more.
-	nRules, nConds := 0, 0
-	for _, r := range f.rules {
-		n := len(plans)
-		if r.Arch != nil {
-			n = 1
-		}
-		nRules += n
-		nConds += n * len(r.Conds)
-	}
-	arena := make([]resolved, 0, nRules)
-	condArena := make([]cond.Cond, 0, nConds)
-	for i, r := range f.rules {
-		name := ruleName(r)
-		if s := checkAction(r.Action); s != "" {
-			add(i, name, "", SeverityError, "%s", s)
-		}
-		bad := false
-		for _, c := range r.Conds {
-			switch {
-			case c.Arg < 0 || c.Arg > 5:
-				add(i, name, "", SeverityError, "condition %s: argument index must be 0 to 5", c)
-				bad = true
-			case c.Op < OpEq || c.Op > OpMaskedNe:
-				add(i, name, "", SeverityError, "condition on arg%d: unknown operator %d", c.Arg, int(c.Op))
-				bad = true
-			}
-		}
-		if r.Arch != nil && !seen[r.Arch] {
-			add(i, name, r.Arch.Name, SeverityError, "arch %s is not one the filter covers", r.Arch.Name)
-			continue
-		}
-		if r.Syscall == "" && r.Arch == nil {
-			add(i, name, "", SeverityError, "a rule by number needs an arch")
-			continue
-		}
-		found := false
-		for _, p := range plans {
-			if r.Arch != nil && r.Arch != p.arch {
-				continue
-			}
-			nr := r.Number
-			if r.Syscall != "" {
-				var ok bool
-				if nr, ok = p.arch.Syscall(r.Syscall); !ok {
-					continue
-				}
-			}
-			found = true
-			if bad {
-				continue
-			}
-			start := len(condArena)
-			for _, c := range r.Conds {
-				condArena = append(condArena, c.internal().Normalize(p.w32()))
-			}
-			conds := condArena[start:len(condArena):len(condArena)]
-			rv := resolved{rule: i, nr: nr, action: r.Action, conds: conds}
-			if rs, ok := p.bySys[nr]; ok {
-				p.bySys[nr] = append(rs, rv)
-			} else {
-				arena = append(arena, rv)
-				p.bySys[nr] = arena[len(arena)-1 : len(arena) : len(arena)]
-			}
-		}
-		if !found {
-			where := "any arch the filter covers"
-			if r.Arch != nil {
-				where = r.Arch.Name
-			}
-			add(i, name, "", SeverityError, "unknown system call on %s", where)
-		}
-	}
-	for _, p := range plans {
-		p.keys = make([]int32, 0, len(p.bySys))
-		for nr, rs := range p.bySys {
-			p.keys = append(p.keys, nr)
-			if f.resolution != ResolveLibseccomp {
-				// In the order rules are tried: by precedence of their
-				// actions, then by the order they were added.
-				slices.SortStableFunc(rs, func(a, b resolved) int { return ranks(a.action, b.action) })
-			}
-		}
-		slices.Sort(p.keys)
-		if neg, _ := slices.BinarySearch(p.keys, 0); neg > 0 { // negative numbers last
-			p.keys = slices.Concat(p.keys[neg:], p.keys[:neg])
-		}
-		if f.resolution == ResolveLibseccomp {
-			probs = append(probs, p.resolveLibseccomp()...)
-		} else {
-			probs = append(probs, p.check()...)
-		}
-	}
-	slices.SortStableFunc(probs, func(a, b *Problem) int { return a.Rule - b.Rule })
-	return plans, probs
-}
-
-// ranks orders actions by the filter's precedence: lower first.
-func ranks(a, b Action) int {
-	if a.Precedes(b) {
-		return -1
-	}
-	if b.Precedes(a) {
-		return 1
-	}
-	// Same action part: the lowest full value wins.
-	switch {
-	case int32(a) < int32(b):
-		return -1
-	case int32(a) > int32(b):
-		return 1
-	}
-	return 0
-}
-
-// check reports, for one arch, rules that no input can match, rules that
-// can never decide, and the same conditions given two actions.
-func (p *archPlan) check() []*Problem {
-	var probs []*Problem
-	for _, nr := range p.keys {
-		rs := p.bySys[nr]
-		name := func() string {
-			if n, ok := p.arch.SyscallName(nr); ok {
-				return n
-			}
-			return fmt.Sprintf("#%d", nr)
-		}
-		for i, r := range rs {
-			if why := cond.Unsatisfiable(r.conds); why != "" {
-				probs = append(probs, &Problem{Rule: r.rule, Syscall: name(), Arch: p.arch.Name, Severity: SeverityError,
-					Reason: "no call can match: " + why})
-				continue
-			}
-			for _, q := range rs[:i] {
-				if !cond.Subset(q.conds, r.conds) {
-					continue
-				}
-				sev, what := SeverityWarning, "is shadowed by"
-				if cond.Same(q.conds, r.conds) {
-					if q.action == r.action {
-						what = "duplicates"
-					} else {
-						sev, what = SeverityError, fmt.Sprintf("gives %s where it has the same conditions as", r.action)
-					}
-				}
-				probs = append(probs, &Problem{Rule: r.rule, Syscall: name(), Arch: p.arch.Name, Severity: sev,
-					Reason: fmt.Sprintf("%s rule %d (%s), which wins whenever this rule matches", what, q.rule, q.action)})
-				break
-			}
-		}
-	}
-	return probs
-}
-
-// problemsError joins the problems of the given severity, or returns nil.
-func problemsError(probs []*Problem, sev Severity) error {
-	var errs []error
-	for _, p := range probs {
-		if p.Severity == sev {
-			errs = append(errs, p)
-		}
-	}
-	return errors.Join(errs...)
-}
-
 // Validate returns every error in the filter at once (errors.Join of
 // *Problem), or nil. Compile fails with the same errors.
 func (f *Filter) Validate() error {
-	_, probs := f.plan()
+	_, _, probs := f.plan()
 	return problemsError(probs, SeverityError)
 }
 
 // Lint returns the warnings about the filter: rules that can never decide
 // anything because another rule always wins over them, and duplicates.
 func (f *Filter) Lint() []*Problem {
-	_, probs := f.plan()
+	_, _, probs := f.plan()
 	var out []*Problem
 	for _, p := range probs {
 		if p.Severity == SeverityWarning {
@@ -633,63 +371,10 @@ func (f *Filter) Lint() []*Problem {
 // Filter), without BPF: the reference the compiled program agrees with. It
 // assumes a valid filter: rules with errors are ignored.
 func (f *Filter) Evaluate(d Data) Action {
-	plans := f.planned.Load()
-	if plans == nil {
-		p, _ := f.plan()
-		plans = &p
-		f.planned.Store(plans)
+	cf := f.planned.Load()
+	if cf == nil {
+		cf, _, _ = f.plan()
+		f.planned.Store(cf)
 	}
-	return evaluatePlans(*plans, f, &d)
-}
-
-func evaluatePlans(plans []*archPlan, f *Filter, d *Data) Action {
-	p := planFor(plans, d)
-	if p == nil {
-		if f.minusOne && d.Arch == AuditArchX86_64 && d.Nr == -1 && coversNative64(plans) {
-			return f.defaultAction
-		}
-		return f.badArch
-	}
-	for _, r := range p.bySys[d.Nr] { // by precedence: the first match wins
-		if cond.All(r.conds, &d.Args) {
-			return r.action
-		}
-	}
-	if f.enosys && p.unknownAbove(d.Nr) {
-		return Errno(ENOSYS)
-	}
-	return f.defaultAction
-}
-
-// planFor returns the plan of the arch a call belongs to, or nil.
-func planFor(plans []*archPlan, d *Data) *archPlan {
-	x32 := uint32(d.Nr) >= X32SyscallBit
-	for _, p := range plans {
-		if p.arch.AuditArch != d.Arch {
-			continue
-		}
-		if d.Arch == AuditArchX86_64 && x32 != (p.arch == ArchX32) {
-			continue
-		}
-		return p
-	}
-	return nil
-}
-
-// coversNative64 reports whether the plans cover x86_64 (any plan for
-// AUDIT_ARCH_X86_64 that is not x32's). planFor returning nil for an
-// AUDIT_ARCH_X86_64 call then means x32 is not covered.
-func coversNative64(plans []*archPlan) bool {
-	for _, p := range plans {
-		if p.arch.AuditArch == AuditArchX86_64 && p.arch != ArchX32 {
-			return true
-		}
-	}
-	return false
-}
-
-// unknownAbove reports whether nr is above every number the arch's table
-// knows, within the arch's number space.
-func (p *archPlan) unknownAbove(nr int32) bool {
-	return uint32(nr) > uint32(p.arch.MaxSyscall())
+	return Action(cf.Evaluate(d.Nr, uint32(d.Arch), &d.Args))
 }

@@ -3,6 +3,8 @@ package seccomp
 import (
 	"math/rand/v2"
 	"testing"
+
+	"github.com/seccomp-go/seccomp/internal/opcode"
 )
 
 var edgeValues = []uint64{0, 1, 2, 1<<31 - 1, 1 << 31, 1<<32 - 1, 1 << 32, 1<<32 + 1, 1 << 63, 1<<64 - 1, 0xffffffff00000000, 0x00000001_00000001}
@@ -238,12 +240,12 @@ func unreachable(p Program) []int {
 			continue
 		}
 		switch {
-		case in.Op == opJa:
+		case in.Op == opcode.Ja:
 			reach[pc+1+int(in.K)] = true
-		case isCondJump(in.Op):
+		case opcode.IsCondJump(in.Op):
 			reach[pc+1+int(in.Jt)] = true
 			reach[pc+1+int(in.Jf)] = true
-		case in.Op == opRetK || in.Op == opRetA:
+		case in.Op == opcode.RetK || in.Op == opcode.RetA:
 		default:
 			reach[pc+1] = true
 		}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/seccomp-go/seccomp/internal/opcode"
 )
 
 func x86(nr int32, args ...uint64) Data {
@@ -308,7 +310,7 @@ func constAllowPath(p Program, d Data) bool {
 		in := p[pc]
 		pc++
 		switch in.Op {
-		case opLdWAbs:
+		case opcode.LdWAbs:
 			switch in.K {
 			case 0:
 				a = uint32(d.Nr)
@@ -317,14 +319,14 @@ func constAllowPath(p Program, d Data) bool {
 			default:
 				return false
 			}
-		case opJeqK, opJgtK, opJgeK, opJsetK:
+		case opcode.JeqK, opcode.JgtK, opcode.JgeK, opcode.JsetK:
 			var c bool
 			switch in.Op {
-			case opJeqK:
+			case opcode.JeqK:
 				c = a == in.K
-			case opJgtK:
+			case opcode.JgtK:
 				c = a > in.K
-			case opJgeK:
+			case opcode.JgeK:
 				c = a >= in.K
 			default:
 				c = a&in.K != 0
@@ -334,11 +336,11 @@ func constAllowPath(p Program, d Data) bool {
 			} else {
 				pc += int(in.Jf)
 			}
-		case opJa:
+		case opcode.Ja:
 			pc += int(in.K)
-		case opAndK:
+		case opcode.AndK:
 			a &= in.K
-		case opRetK:
+		case opcode.RetK:
 			return true
 		default:
 			return false

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"golang.org/x/net/bpf"
+
+	"github.com/seccomp-go/seccomp/internal/opcode"
 )
 
 // FuzzParseRaw: decoding never panics, rejects exactly the inputs that are
@@ -58,13 +60,13 @@ func FuzzEmulator(f *testing.F) {
 		ref := make([]bpf.Instruction, len(p))
 		for i, in := range p {
 			switch in.Op {
-			case opLshX, opRshX:
+			case opcode.LshX, opcode.RshX:
 				return
-			case opLdxLen:
+			case opcode.LdxLen:
 				// x/net/bpf decodes this as a load of the length into A;
 				// the kernel rewrites it to X = 64 (LDX IMM).
 				ref[i] = bpf.LoadConstant{Dst: bpf.RegX, Val: SizeofData}
-			case opNeg:
+			case opcode.Neg:
 				// x/net/bpf's VM has no NEG; -A is A * 0xffffffff mod 2^32.
 				ref[i] = bpf.ALUOpConstant{Op: bpf.ALUOpMul, Val: 0xffffffff}
 			default:

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/seccomp-go/seccomp/internal/compiler"
 	"github.com/seccomp-go/seccomp/internal/cond"
 	"github.com/seccomp-go/seccomp/internal/ruletree"
 )
@@ -108,17 +109,17 @@ func (p *archPlan) resolveLibseccomp() []*Problem {
 		}
 		return fmt.Sprintf("#%d", nr)
 	}
-	for _, nr := range p.keys {
-		rs := p.bySys[nr]
+	for _, nr := range p.Keys {
+		rs := p.Calls[nr]
 		tree := ruletree.New(p.w32())
 		var accepted []ruletree.Rule
 		for _, r := range rs {
 			problem := func(sev Severity, format string, args ...any) {
-				probs = append(probs, &Problem{Rule: r.rule, Syscall: name(nr), Arch: p.arch.Name, Severity: sev, Reason: fmt.Sprintf(format, args...)})
+				probs = append(probs, &Problem{Rule: r.Index, Syscall: name(nr), Arch: p.arch.Name, Severity: sev, Reason: fmt.Sprintf(format, args...)})
 			}
-			tr := ruletree.Rule{Action: uint32(r.action), Index: r.rule}
+			tr := ruletree.Rule{Action: r.Action, Index: r.Index}
 			bad := false
-			for _, c := range r.conds {
+			for _, c := range r.Conds {
 				if c.Op.Masked() && c.Value&^c.Mask != 0 {
 					problem(SeverityError, "%s: the value has bits outside the mask: libseccomp compares with the value masked (%#x); give that value", c, c.Value&c.Mask)
 					bad = true
@@ -128,7 +129,7 @@ func (p *archPlan) resolveLibseccomp() []*Problem {
 			if bad {
 				continue
 			}
-			if why := cond.Unsatisfiable(r.conds); why != "" {
+			if why := cond.Unsatisfiable(r.Conds); why != "" {
 				problem(SeverityWarning, "no call can match: %s (libseccomp keeps the rule, and it takes part in merging the others)", why)
 			}
 			err := tree.Add(tr)
@@ -139,13 +140,13 @@ func (p *archPlan) resolveLibseccomp() []*Problem {
 			case errors.Is(err, ruletree.ErrInvalid):
 				problem(SeverityError, "libseccomp refuses the rule (EINVAL): %v", err)
 			case errors.Is(err, ruletree.ErrExist):
-				problem(SeverityError, "libseccomp refuses the rule (EEXIST): it gives %s where libseccomp's tree of the call's rules cannot tell it from an earlier rule's action", r.action)
+				problem(SeverityError, "libseccomp refuses the rule (EEXIST): it gives %s where libseccomp's tree of the call's rules cannot tell it from an earlier rule's action", Action(r.Action))
 			default:
 				problem(SeverityError, "libseccomp refuses the rule: %v", err)
 			}
 			tree = ruletree.Replay(p.w32(), 0, accepted)
 		}
-		var out []resolved
+		var out []compiler.Rule
 		for _, path := range tree.Paths() {
 			pc, ok := pathConds(path.Tests)
 			if !ok {
@@ -158,22 +159,22 @@ func (p *archPlan) resolveLibseccomp() []*Problem {
 			if cond.Unsatisfiable(conds) != "" {
 				continue
 			}
-			out = append(out, resolved{rule: path.Rule, nr: nr, action: Action(path.Action), conds: conds})
+			out = append(out, compiler.Rule{Index: path.Rule, Action: path.Action, Conds: conds})
 		}
 		if len(out) == 0 {
-			delete(p.bySys, nr)
+			delete(p.Calls, nr)
 		} else {
-			p.bySys[nr] = out
+			p.Calls[nr] = out
 		}
 	}
-	if len(p.bySys) != len(p.keys) {
-		keys := p.keys[:0]
-		for _, nr := range p.keys {
-			if _, ok := p.bySys[nr]; ok {
+	if len(p.Calls) != len(p.Keys) {
+		keys := p.Keys[:0]
+		for _, nr := range p.Keys {
+			if _, ok := p.Calls[nr]; ok {
 				keys = append(keys, nr)
 			}
 		}
-		p.keys = keys
+		p.Keys = keys
 	}
 	return probs
 }

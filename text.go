@@ -8,6 +8,9 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/bpf"
+
+	"github.com/seccomp-go/seccomp/internal/asm"
+	"github.com/seccomp-go/seccomp/internal/opcode"
 )
 
 // The text form of a program.
@@ -135,12 +138,12 @@ func textJoinInsn(mn, ops string) string {
 
 var (
 	textALUNames = map[uint16]string{
-		aluADD: "add", aluSUB: "sub", aluMUL: "mul", aluDIV: "div", aluMOD: "mod",
-		aluAND: "and", aluOR: "or", aluXOR: "xor", aluLSH: "lsh", aluRSH: "rsh",
+		opcode.AluADD: "add", opcode.AluSUB: "sub", opcode.AluMUL: "mul", opcode.AluDIV: "div", opcode.AluMOD: "mod",
+		opcode.AluAND: "and", opcode.AluOR: "or", opcode.AluXOR: "xor", opcode.AluLSH: "lsh", opcode.AluRSH: "rsh",
 	}
-	textLoadNames = map[uint16]string{szW: "ld", szH: "ldh", szB: "ldb"}
+	textLoadNames = map[uint16]string{opcode.SzW: "ld", opcode.SzH: "ldh", opcode.SzB: "ldb"}
 	textJumpNames = map[uint16]string{
-		jmpJEQ: "jeq", jmpJGT: "jgt", jmpJGE: "jge", jmpJSET: "jset",
+		opcode.JmpJEQ: "jeq", opcode.JmpJGT: "jgt", opcode.JmpJGE: "jge", opcode.JmpJSET: "jset",
 	}
 	// The ancillary loads of socket filters (SKF_AD_*), by (k-SKF_AD_OFF)/4.
 	textAncillary = [...]string{
@@ -175,7 +178,7 @@ func (d *textDisassembler) decode(i int) (mn, ops, comment string, bad []string)
 	in := d.p[i]
 	n := uint64(len(d.p))
 	k := in.K
-	if in.Op >= numOpcode || !genericAllowed[in.Op] {
+	if in.Op >= opcode.NumOpcode || !opcode.GenericAllowed[in.Op] {
 		return "", "", "", nil
 	}
 	op := in.Op
@@ -186,59 +189,59 @@ func (d *textDisassembler) decode(i int) (mn, ops, comment string, bad []string)
 	}
 	cond := false
 	switch op {
-	case opLdWAbs, opLdHAbs, opLdBAbs:
+	case opcode.LdWAbs, opcode.LdHAbs, opcode.LdBAbs:
 		mn, ops = textLoadNames[op&0x18], "["+textNum(k)+"]"
 		comment = d.loadComment(op, k)
-	case opLdWInd, opLdHInd, opLdBInd:
+	case opcode.LdWInd, opcode.LdHInd, opcode.LdBInd:
 		mn, ops = textLoadNames[op&0x18], "[x + "+textNum(k)+"]"
-	case opLdLen, opLdxLen:
+	case opcode.LdLen, opcode.LdxLen:
 		mn, ops = "ld", "#len"
-		if op == opLdxLen {
+		if op == opcode.LdxLen {
 			mn = "ldx"
 		}
 		noK()
-	case opLdImm:
+	case opcode.LdImm:
 		mn, ops = "ld", "#"+textNum(k)
-	case opLdxImm:
+	case opcode.LdxImm:
 		mn, ops = "ldx", "#"+textNum(k)
-	case opLdMem:
+	case opcode.LdMem:
 		mn, ops = "ld", "M["+textNum(k)+"]"
-	case opLdxMem:
+	case opcode.LdxMem:
 		mn, ops = "ldx", "M["+textNum(k)+"]"
-	case opLdxMsh:
+	case opcode.LdxMsh:
 		mn, ops = "ldx", "4*(["+textNum(k)+"]&0xf)"
-	case opSt:
+	case opcode.St:
 		mn, ops = "st", "M["+textNum(k)+"]"
-	case opStx:
+	case opcode.Stx:
 		mn, ops = "stx", "M["+textNum(k)+"]"
-	case opTax:
+	case opcode.Tax:
 		mn = "tax"
 		noK()
-	case opTxa:
+	case opcode.Txa:
 		mn = "txa"
 		noK()
-	case opNeg:
+	case opcode.Neg:
 		mn = "neg"
 		noK()
-	case opRetA:
+	case opcode.RetA:
 		mn, ops = "ret", "a"
 		noK()
-	case opRetK:
+	case opcode.RetK:
 		mn = "ret"
 		ops, comment = textRetOperand(Action(k))
-	case opJa:
+	case opcode.Ja:
 		t := uint64(i) + 1 + uint64(k)
 		mn, ops = "ja", textTarget(t)
 		if t >= n {
 			bad = append(bad, "target past the end")
 		}
 	default:
-		if op&0x07 == clsALU {
+		if op&0x07 == opcode.ClsALU {
 			mn = textALUNames[op&0xf0]
-			if op&srcX != 0 {
+			if op&opcode.SrcX != 0 {
 				ops = "x"
 				noK()
-			} else if op&0xf0 == aluAND || op&0xf0 == aluOR || op&0xf0 == aluXOR {
+			} else if op&0xf0 == opcode.AluAND || op&0xf0 == opcode.AluOR || op&0xf0 == opcode.AluXOR {
 				ops = fmt.Sprintf("#%#x", k)
 			} else {
 				ops = "#" + textNum(k)
@@ -248,7 +251,7 @@ func (d *textDisassembler) decode(i int) (mn, ops, comment string, bad []string)
 		// A conditional jump.
 		cond = true
 		mn = textJumpNames[op&0xf0]
-		if op&srcX != 0 {
+		if op&opcode.SrcX != 0 {
 			ops = "x"
 			noK()
 		} else {
@@ -281,11 +284,11 @@ func textRetOperand(a Action) (ops, comment string) {
 
 // loadComment names what an absolute load reads.
 func (d *textDisassembler) loadComment(op uint16, k uint32) string {
-	if op == opLdWAbs && k < SizeofData && k%4 == 0 {
+	if op == opcode.LdWAbs && k < SizeofData && k%4 == 0 {
 		return textFieldName(k, d.le)
 	}
-	if k >= skfAdOff && knownAncillary(k) {
-		return textAncillary[(k-skfAdOff)/4]
+	if k >= opcode.SkfAdOff && knownAncillary(k) {
+		return textAncillary[(k-opcode.SkfAdOff)/4]
 	}
 	return ""
 }
@@ -313,22 +316,22 @@ func textFieldName(k uint32, le bool) string {
 // bits) at instruction i, with what the data flow knows about A.
 func (d *textDisassembler) compare(i int, jmp uint16, k uint32) (operand, comment string) {
 	operand = "#" + textNum(k)
-	if jmp == jmpJSET {
+	if jmp == opcode.JmpJSET {
 		operand = fmt.Sprintf("#%#x", k)
 	}
 	st := &d.state[i]
 	switch st.a {
 	case textAArch:
-		if jmp != jmpJSET {
+		if jmp != opcode.JmpJSET {
 			if name, ok := AuditArch(k).Name(); ok {
 				operand = "#AUDIT_ARCH_" + name
 			}
 		}
 	case textANr:
-		if jmp != jmpJEQ && k == X32SyscallBit && st.mayBe(AuditArchX86_64) {
+		if jmp != opcode.JmpJEQ && k == X32SyscallBit && st.mayBe(AuditArchX86_64) {
 			return "#X32_SYSCALL_BIT", ""
 		}
-		if jmp != jmpJSET {
+		if jmp != opcode.JmpJSET {
 			if arch, ok := st.single(); ok {
 				comment = d.syscallName(arch, k)
 			}
@@ -415,17 +418,17 @@ func (d *textDisassembler) flow() {
 			continue
 		}
 		switch in.Op {
-		case opRetK, opRetA:
+		case opcode.RetK, opcode.RetA:
 			continue
-		case opJa:
+		case opcode.Ja:
 			if t := uint64(i) + 1 + uint64(in.K); t < uint64(n) {
 				d.join(int(t), st)
 			}
 			continue
-		case opJeqK, opJeqX, opJgtK, opJgtX, opJgeK, opJgeX, opJsetK, opJsetX:
+		case opcode.JeqK, opcode.JeqX, opcode.JgtK, opcode.JgtX, opcode.JgeK, opcode.JgeX, opcode.JsetK, opcode.JsetX:
 			sT, sF := st, st
 			okT, okF := true, true
-			if in.Op == opJeqK && st.a == textAArch {
+			if in.Op == opcode.JeqK && st.a == textAArch {
 				sT, okT = st.withArch(AuditArch(in.K))
 				sF, okF = st.withoutArch(AuditArch(in.K))
 			}
@@ -436,7 +439,7 @@ func (d *textDisassembler) flow() {
 				d.join(f, sF)
 			}
 			continue
-		case opLdWAbs:
+		case opcode.LdWAbs:
 			switch in.K {
 			case OffsetNr:
 				st.a = textANr
@@ -445,7 +448,7 @@ func (d *textDisassembler) flow() {
 			default:
 				st.a = textAOther
 			}
-		case opLdxLen, opLdxImm, opLdxMem, opLdxMsh, opSt, opStx, opTax:
+		case opcode.LdxLen, opcode.LdxImm, opcode.LdxMem, opcode.LdxMsh, opcode.St, opcode.Stx, opcode.Tax:
 			// A unchanged.
 		default:
 			// Other loads into A, ALU operations, txa, unknown opcodes.
@@ -643,13 +646,6 @@ func AssembleText(src string) (Program, error) {
 		}
 	}
 	return a.assemble()
-}
-
-// setLine records the text line of the item added last, for errors.
-func (s *Source) setLine(line int) {
-	if len(s.items) > 0 {
-		s.items[len(s.items)-1].line = line
-	}
 }
 
 // textLines splits src into lines with the comments blanked out.
@@ -1036,8 +1032,8 @@ var textConds = map[string]bpf.JumpTest{
 }
 
 var textALUOps = map[string]uint16{
-	"add": aluADD, "sub": aluSUB, "mul": aluMUL, "div": aluDIV, "mod": aluMOD,
-	"and": aluAND, "or": aluOR, "xor": aluXOR, "lsh": aluLSH, "rsh": aluRSH,
+	"add": opcode.AluADD, "sub": opcode.AluSUB, "mul": opcode.AluMUL, "div": opcode.AluDIV, "mod": opcode.AluMOD,
+	"and": opcode.AluAND, "or": opcode.AluOR, "xor": opcode.AluXOR, "lsh": opcode.AluLSH, "rsh": opcode.AluRSH,
 }
 
 // statement parses a statement. A directive that emits nothing returns an
@@ -1076,9 +1072,9 @@ func (a *textAssembler) statement(p *textParser) (textItem, error) {
 			return textItem{}, err
 		}
 		if x {
-			return plain(clsALU|alu|srcX, 0)
+			return plain(opcode.ClsALU|alu|opcode.SrcX, 0)
 		}
-		return plain(clsALU|alu|srcK, k)
+		return plain(opcode.ClsALU|alu|opcode.SrcK, k)
 	}
 	switch mn {
 	case "ld", "ldh", "ldb":
@@ -1087,48 +1083,48 @@ func (a *textAssembler) statement(p *textParser) (textItem, error) {
 		switch {
 		case p.accept('#'):
 			if p.acceptWord("len") {
-				return plain(opLdxLen, 0)
+				return plain(opcode.LdxLen, 0)
 			}
 			k, err := p.imm()
-			return textItem{kind: textPlain, raw: bpf.RawInstruction{Op: opLdxImm, K: k}}, err
+			return textItem{kind: textPlain, raw: bpf.RawInstruction{Op: opcode.LdxImm, K: k}}, err
 		case p.peek().kind == 'n':
 			k, err := p.msh()
-			return textItem{kind: textPlain, raw: bpf.RawInstruction{Op: opLdxMsh, K: k}}, err
+			return textItem{kind: textPlain, raw: bpf.RawInstruction{Op: opcode.LdxMsh, K: k}}, err
 		}
 		if t := p.peek(); t.kind != 'i' || !strings.EqualFold(t.text, "M") {
 			return textItem{}, fmt.Errorf("ldx takes #k, #len, M[k] or 4*([k]&0xf), found %v", t)
 		}
 		k, err := p.scratch()
-		return textItem{kind: textPlain, raw: bpf.RawInstruction{Op: opLdxMem, K: k}}, err
+		return textItem{kind: textPlain, raw: bpf.RawInstruction{Op: opcode.LdxMem, K: k}}, err
 	case "ldxb":
 		k, err := p.msh()
-		return textItem{kind: textPlain, raw: bpf.RawInstruction{Op: opLdxMsh, K: k}}, err
+		return textItem{kind: textPlain, raw: bpf.RawInstruction{Op: opcode.LdxMsh, K: k}}, err
 	case "st", "stx":
 		k, err := p.scratch()
-		op := uint16(opSt)
+		op := uint16(opcode.St)
 		if mn == "stx" {
-			op = opStx
+			op = opcode.Stx
 		}
 		return textItem{kind: textPlain, raw: bpf.RawInstruction{Op: op, K: k}}, err
 	case "tax":
-		return plain(opTax, 0)
+		return plain(opcode.Tax, 0)
 	case "txa":
-		return plain(opTxa, 0)
+		return plain(opcode.Txa, 0)
 	case "neg":
-		return plain(opNeg, 0)
+		return plain(opcode.Neg, 0)
 	case "ja", "jmp":
 		tgt, err := p.target()
 		return textItem{kind: textJump, t: tgt}, err
 	case "ret":
 		switch {
 		case p.acceptWord("a"):
-			return plain(opRetA, 0)
+			return plain(opcode.RetA, 0)
 		case p.accept('#'):
 			k, err := p.imm()
-			return textItem{kind: textPlain, raw: bpf.RawInstruction{Op: opRetK, K: k}}, err
+			return textItem{kind: textPlain, raw: bpf.RawInstruction{Op: opcode.RetK, K: k}}, err
 		}
 		act, err := p.action()
-		return textItem{kind: textPlain, raw: bpf.RawInstruction{Op: opRetK, K: uint32(act)}}, err
+		return textItem{kind: textPlain, raw: bpf.RawInstruction{Op: opcode.RetK, K: uint32(act)}}, err
 	case ".insn":
 		var f [4]uint32
 		for i, max := range [4]uint32{0xffff, 0xff, 0xff, 0xffffffff} {
@@ -1163,12 +1159,12 @@ func (a *textAssembler) statement(p *textParser) (textItem, error) {
 
 // load parses the operand of ld, ldh and ldb.
 func (a *textAssembler) load(p *textParser, mn string) (textItem, error) {
-	size := uint16(szW)
+	size := uint16(opcode.SzW)
 	switch mn {
 	case "ldh":
-		size = szH
+		size = opcode.SzH
 	case "ldb":
-		size = szB
+		size = opcode.SzB
 	}
 	item := func(op uint16, k uint32, err error) (textItem, error) {
 		return textItem{kind: textPlain, raw: bpf.RawInstruction{Op: op, K: k}}, err
@@ -1184,7 +1180,7 @@ func (a *textAssembler) load(p *textParser, mn string) (textItem, error) {
 					return textItem{}, err
 				}
 			}
-			return item(clsLD|size|modeIND, k, p.expect(']'))
+			return item(opcode.ClsLD|size|opcode.ModeIND, k, p.expect(']'))
 		}
 		var k uint32
 		var err error
@@ -1196,7 +1192,7 @@ func (a *textAssembler) load(p *textParser, mn string) (textItem, error) {
 		if err != nil {
 			return textItem{}, err
 		}
-		return item(clsLD|size|modeABS, k, p.expect(']'))
+		return item(opcode.ClsLD|size|opcode.ModeABS, k, p.expect(']'))
 	case mn != "ld":
 		return textItem{}, fmt.Errorf("%s takes [k] or [x + k], found %v", mn, tok)
 	case tok.kind == '#':
@@ -1204,21 +1200,21 @@ func (a *textAssembler) load(p *textParser, mn string) (textItem, error) {
 		if t := p.peek(); t.kind == 'i' {
 			if strings.EqualFold(t.text, "len") {
 				p.next()
-				return item(opLdLen, 0, nil)
+				return item(opcode.LdLen, 0, nil)
 			}
 			if off, ok := textExtensions[strings.ToLower(t.text)]; ok {
 				p.next()
-				return item(opLdWAbs, skfAdOff+off, nil)
+				return item(opcode.LdWAbs, opcode.SkfAdOff+off, nil)
 			}
 		}
 		k, err := p.imm()
-		return item(opLdImm, k, err)
+		return item(opcode.LdImm, k, err)
 	}
 	if t := p.peek(); t.kind != 'i' || !strings.EqualFold(t.text, "M") {
 		return textItem{}, fmt.Errorf("ld takes [k], [x + k], #k, #len or M[k], found %v", t)
 	}
 	k, err := p.scratch()
-	return item(opLdMem, k, err)
+	return item(opcode.LdMem, k, err)
 }
 
 // field reads the name of a seccomp_data word inside [...].
@@ -1340,10 +1336,11 @@ func (a *textAssembler) assemble() (Program, error) {
 			}
 		}
 	}
-	prog, err := a.source(false).Assemble()
+	raw, err := a.source(false).Assemble()
 	if err != nil {
-		return nil, err
+		return nil, assembleError(err)
 	}
+	prog := Program(raw)
 	// Put the raw jumps in place of their stand-ins.
 	var addr []int
 	if len(prog) != a.nInsn {
@@ -1370,25 +1367,25 @@ func (a *textAssembler) assemble() (Program, error) {
 
 // textJumpOp reports whether Source treats an instruction with opcode op as
 // a jump to relocate.
-func textJumpOp(op uint16) bool { return op == opJa || isCondJump(op) }
+func textJumpOp(op uint16) bool { return op == opcode.Ja || opcode.IsCondJump(op) }
 
 // source builds the Source of the text. A raw jump (.insn with a jump
 // opcode) must not be relocated, so it is represented by a stand-in that is
 // not a jump and put in place after assembly. With marks set, every
 // instruction but the conditional jumps is such a stand-in; see addresses.
-func (a *textAssembler) source(marks bool) *Source {
-	s := new(Source)
-	standIn := bpf.RawInstruction{Op: opLdImm}
+func (a *textAssembler) source(marks bool) *asm.Source {
+	s := new(asm.Source)
+	standIn := bpf.RawInstruction{Op: opcode.LdImm}
 	idx := 0
 	for _, it := range a.items {
 		if it.kind == textLabel {
 			s.Label(it.label)
-			s.setLine(it.line)
+			s.SetLine(it.line)
 			continue
 		}
 		if !a.numbered {
 			s.Label(textIndexLabel(idx))
-			s.setLine(it.line)
+			s.SetLine(it.line)
 		}
 		switch {
 		case it.kind == textCond && it.x:
@@ -1402,7 +1399,7 @@ func (a *textAssembler) source(marks bool) *Source {
 		default:
 			s.Add(it.raw)
 		}
-		s.setLine(it.line)
+		s.SetLine(it.line)
 		idx++
 	}
 	return s
@@ -1416,11 +1413,11 @@ func (a *textAssembler) source(marks bool) *Source {
 func (a *textAssembler) addresses() ([]int, error) {
 	prog, err := a.source(true).Assemble()
 	if err != nil {
-		return nil, err
+		return nil, assembleError(err)
 	}
 	addr := make([]int, 0, a.nInsn)
 	for i, in := range prog {
-		if in.Op != opJa {
+		if in.Op != opcode.Ja {
 			addr = append(addr, i)
 		}
 	}

@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"golang.org/x/net/bpf"
+
+	"github.com/seccomp-go/seccomp/internal/opcode"
 )
 
 // textTestSyscalls are the system calls whose names the tests of the text
@@ -97,117 +99,117 @@ func TestDisassembleInstructions(t *testing.T) {
 	ins := func(op uint16, jt, jf uint8, k uint32) bpf.RawInstruction {
 		return bpf.RawInstruction{Op: op, Jt: jt, Jf: jf, K: k}
 	}
-	ret := ins(opRetK, 0, 0, 0)
+	ret := ins(opcode.RetK, 0, 0, 0)
 	tests := []struct {
 		in            bpf.RawInstruction
 		code, comment string
 	}{
 		// Loads.
-		{ins(opLdWAbs, 0, 0, 0), "ld   [0]", "nr"},
-		{ins(opLdWAbs, 0, 0, 4), "ld   [4]", "arch"},
-		{ins(opLdWAbs, 0, 0, 8), "ld   [8]", "instruction_pointer.lo"},
-		{ins(opLdWAbs, 0, 0, 12), "ld   [12]", "instruction_pointer.hi"},
-		{ins(opLdWAbs, 0, 0, 16), "ld   [16]", "args[0].lo"},
-		{ins(opLdWAbs, 0, 0, 20), "ld   [20]", "args[0].hi"},
-		{ins(opLdWAbs, 0, 0, 56), "ld   [56]", "args[5].lo"},
-		{ins(opLdWAbs, 0, 0, 60), "ld   [60]", "args[5].hi"},
-		{ins(opLdWAbs, 0, 0, 2), "ld   [2]", ""},
-		{ins(opLdWAbs, 0, 0, 64), "ld   [64]", ""},
-		{ins(opLdWAbs, 0, 0, 0x12345), "ld   [0x12345]", ""},
-		{ins(opLdWAbs, 0, 0, 0xfffff000), "ld   [0xfffff000]", "SKF_AD_PROTOCOL"},
-		{ins(opLdWAbs, 0, 0, 0xfffff038), "ld   [0xfffff038]", "SKF_AD_RANDOM"},
-		{ins(opLdWAbs, 0, 0, 0xfffff040), "ld   [0xfffff040]", ""},
-		{ins(opLdHAbs, 0, 0, 2), "ldh  [2]", ""},
-		{ins(opLdBAbs, 0, 0, 3), "ldb  [3]", ""},
-		{ins(opLdHAbs, 0, 0, 0), "ldh  [0]", ""},
-		{ins(opLdWInd, 0, 0, 14), "ld   [x + 14]", ""},
-		{ins(opLdHInd, 0, 0, 0), "ldh  [x + 0]", ""},
-		{ins(opLdBInd, 0, 0, 0x10000), "ldb  [x + 0x10000]", ""},
-		{ins(opLdLen, 0, 0, 0), "ld   #len", ""},
-		{ins(opLdxLen, 0, 0, 0), "ldx  #len", ""},
-		{ins(opLdImm, 0, 0, 42), "ld   #42", ""},
-		{ins(opLdImm, 0, 0, 0xffff), "ld   #65535", ""},
-		{ins(opLdImm, 0, 0, 0x10000), "ld   #0x10000", ""},
-		{ins(opLdxImm, 0, 0, 0xffffffff), "ldx  #0xffffffff", ""},
-		{ins(opLdMem, 0, 0, 3), "ld   M[3]", ""},
-		{ins(opLdxMem, 0, 0, 15), "ldx  M[15]", ""},
-		{ins(opLdxMem, 0, 0, 16), "ldx  M[16]", ""},
-		{ins(opLdxMsh, 0, 0, 14), "ldx  4*([14]&0xf)", ""},
-		{ins(opSt, 0, 0, 0), "st   M[0]", ""},
-		{ins(opStx, 0, 0, 1), "stx  M[1]", ""},
-		{ins(opTax, 0, 0, 0), "tax", ""},
-		{ins(opTxa, 0, 0, 0), "txa", ""},
+		{ins(opcode.LdWAbs, 0, 0, 0), "ld   [0]", "nr"},
+		{ins(opcode.LdWAbs, 0, 0, 4), "ld   [4]", "arch"},
+		{ins(opcode.LdWAbs, 0, 0, 8), "ld   [8]", "instruction_pointer.lo"},
+		{ins(opcode.LdWAbs, 0, 0, 12), "ld   [12]", "instruction_pointer.hi"},
+		{ins(opcode.LdWAbs, 0, 0, 16), "ld   [16]", "args[0].lo"},
+		{ins(opcode.LdWAbs, 0, 0, 20), "ld   [20]", "args[0].hi"},
+		{ins(opcode.LdWAbs, 0, 0, 56), "ld   [56]", "args[5].lo"},
+		{ins(opcode.LdWAbs, 0, 0, 60), "ld   [60]", "args[5].hi"},
+		{ins(opcode.LdWAbs, 0, 0, 2), "ld   [2]", ""},
+		{ins(opcode.LdWAbs, 0, 0, 64), "ld   [64]", ""},
+		{ins(opcode.LdWAbs, 0, 0, 0x12345), "ld   [0x12345]", ""},
+		{ins(opcode.LdWAbs, 0, 0, 0xfffff000), "ld   [0xfffff000]", "SKF_AD_PROTOCOL"},
+		{ins(opcode.LdWAbs, 0, 0, 0xfffff038), "ld   [0xfffff038]", "SKF_AD_RANDOM"},
+		{ins(opcode.LdWAbs, 0, 0, 0xfffff040), "ld   [0xfffff040]", ""},
+		{ins(opcode.LdHAbs, 0, 0, 2), "ldh  [2]", ""},
+		{ins(opcode.LdBAbs, 0, 0, 3), "ldb  [3]", ""},
+		{ins(opcode.LdHAbs, 0, 0, 0), "ldh  [0]", ""},
+		{ins(opcode.LdWInd, 0, 0, 14), "ld   [x + 14]", ""},
+		{ins(opcode.LdHInd, 0, 0, 0), "ldh  [x + 0]", ""},
+		{ins(opcode.LdBInd, 0, 0, 0x10000), "ldb  [x + 0x10000]", ""},
+		{ins(opcode.LdLen, 0, 0, 0), "ld   #len", ""},
+		{ins(opcode.LdxLen, 0, 0, 0), "ldx  #len", ""},
+		{ins(opcode.LdImm, 0, 0, 42), "ld   #42", ""},
+		{ins(opcode.LdImm, 0, 0, 0xffff), "ld   #65535", ""},
+		{ins(opcode.LdImm, 0, 0, 0x10000), "ld   #0x10000", ""},
+		{ins(opcode.LdxImm, 0, 0, 0xffffffff), "ldx  #0xffffffff", ""},
+		{ins(opcode.LdMem, 0, 0, 3), "ld   M[3]", ""},
+		{ins(opcode.LdxMem, 0, 0, 15), "ldx  M[15]", ""},
+		{ins(opcode.LdxMem, 0, 0, 16), "ldx  M[16]", ""},
+		{ins(opcode.LdxMsh, 0, 0, 14), "ldx  4*([14]&0xf)", ""},
+		{ins(opcode.St, 0, 0, 0), "st   M[0]", ""},
+		{ins(opcode.Stx, 0, 0, 1), "stx  M[1]", ""},
+		{ins(opcode.Tax, 0, 0, 0), "tax", ""},
+		{ins(opcode.Txa, 0, 0, 0), "txa", ""},
 		// ALU.
-		{ins(opAddK, 0, 0, 1), "add  #1", ""},
-		{ins(opAddX, 0, 0, 0), "add  x", ""},
-		{ins(opSubK, 0, 0, 0x80000000), "sub  #0x80000000", ""},
-		{ins(opSubX, 0, 0, 0), "sub  x", ""},
-		{ins(opMulK, 0, 0, 3), "mul  #3", ""},
-		{ins(opMulX, 0, 0, 0), "mul  x", ""},
-		{ins(opDivK, 0, 0, 0), "div  #0", ""},
-		{ins(opDivX, 0, 0, 0), "div  x", ""},
-		{ins(opModK, 0, 0, 7), "mod  #7", ""},
-		{ins(opModX, 0, 0, 0), "mod  x", ""},
-		{ins(opAndK, 0, 0, 255), "and  #0xff", ""},
-		{ins(opAndX, 0, 0, 0), "and  x", ""},
-		{ins(opOrK, 0, 0, 0), "or   #0x0", ""},
-		{ins(opOrX, 0, 0, 0), "or   x", ""},
-		{ins(opXorK, 0, 0, 0xffffffff), "xor  #0xffffffff", ""},
-		{ins(opXorX, 0, 0, 0), "xor  x", ""},
-		{ins(opLshK, 0, 0, 3), "lsh  #3", ""},
-		{ins(opLshX, 0, 0, 0), "lsh  x", ""},
-		{ins(opRshK, 0, 0, 40), "rsh  #40", ""},
-		{ins(opRshX, 0, 0, 0), "rsh  x", ""},
-		{ins(opNeg, 0, 0, 0), "neg", ""},
+		{ins(opcode.AddK, 0, 0, 1), "add  #1", ""},
+		{ins(opcode.AddX, 0, 0, 0), "add  x", ""},
+		{ins(opcode.SubK, 0, 0, 0x80000000), "sub  #0x80000000", ""},
+		{ins(opcode.SubX, 0, 0, 0), "sub  x", ""},
+		{ins(opcode.MulK, 0, 0, 3), "mul  #3", ""},
+		{ins(opcode.MulX, 0, 0, 0), "mul  x", ""},
+		{ins(opcode.DivK, 0, 0, 0), "div  #0", ""},
+		{ins(opcode.DivX, 0, 0, 0), "div  x", ""},
+		{ins(opcode.ModK, 0, 0, 7), "mod  #7", ""},
+		{ins(opcode.ModX, 0, 0, 0), "mod  x", ""},
+		{ins(opcode.AndK, 0, 0, 255), "and  #0xff", ""},
+		{ins(opcode.AndX, 0, 0, 0), "and  x", ""},
+		{ins(opcode.OrK, 0, 0, 0), "or   #0x0", ""},
+		{ins(opcode.OrX, 0, 0, 0), "or   x", ""},
+		{ins(opcode.XorK, 0, 0, 0xffffffff), "xor  #0xffffffff", ""},
+		{ins(opcode.XorX, 0, 0, 0), "xor  x", ""},
+		{ins(opcode.LshK, 0, 0, 3), "lsh  #3", ""},
+		{ins(opcode.LshX, 0, 0, 0), "lsh  x", ""},
+		{ins(opcode.RshK, 0, 0, 40), "rsh  #40", ""},
+		{ins(opcode.RshX, 0, 0, 0), "rsh  x", ""},
+		{ins(opcode.Neg, 0, 0, 0), "neg", ""},
 		// Jumps (the program has 4 instructions: this one and 3 rets).
-		{ins(opJa, 0, 0, 0), "ja   0001", ""},
-		{ins(opJa, 0, 0, 2), "ja   0003", ""},
-		{ins(opJeqK, 0, 2, 7), "jeq  #7, 0001, 0003", ""},
-		{ins(opJeqX, 1, 0, 0), "jeq  x, 0002, 0001", ""},
-		{ins(opJgtK, 0, 0, 0x10000), "jgt  #0x10000, 0001, 0001", ""},
-		{ins(opJgtX, 0, 0, 0), "jgt  x, 0001, 0001", ""},
-		{ins(opJgeK, 2, 1, 0x40000000), "jge  #0x40000000, 0003, 0002", ""},
-		{ins(opJgeX, 0, 0, 0), "jge  x, 0001, 0001", ""},
-		{ins(opJsetK, 0, 1, 4), "jset #0x4, 0001, 0002", ""},
-		{ins(opJsetX, 0, 0, 0), "jset x, 0001, 0001", ""},
+		{ins(opcode.Ja, 0, 0, 0), "ja   0001", ""},
+		{ins(opcode.Ja, 0, 0, 2), "ja   0003", ""},
+		{ins(opcode.JeqK, 0, 2, 7), "jeq  #7, 0001, 0003", ""},
+		{ins(opcode.JeqX, 1, 0, 0), "jeq  x, 0002, 0001", ""},
+		{ins(opcode.JgtK, 0, 0, 0x10000), "jgt  #0x10000, 0001, 0001", ""},
+		{ins(opcode.JgtX, 0, 0, 0), "jgt  x, 0001, 0001", ""},
+		{ins(opcode.JgeK, 2, 1, 0x40000000), "jge  #0x40000000, 0003, 0002", ""},
+		{ins(opcode.JgeX, 0, 0, 0), "jge  x, 0001, 0001", ""},
+		{ins(opcode.JsetK, 0, 1, 4), "jset #0x4, 0001, 0002", ""},
+		{ins(opcode.JsetX, 0, 0, 0), "jset x, 0001, 0001", ""},
 		// Returns.
-		{ins(opRetA, 0, 0, 0), "ret  a", ""},
-		{ins(opRetK, 0, 0, 0), "ret  KILL_THREAD", ""},
-		{ins(opRetK, 0, 0, 0x80000000), "ret  KILL_PROCESS", ""},
-		{ins(opRetK, 0, 0, 0x00030000), "ret  TRAP(0)", ""},
-		{ins(opRetK, 0, 0, 0x0003ffff), "ret  TRAP(65535)", ""},
-		{ins(opRetK, 0, 0, 0x00050001), "ret  ERRNO(1)", ""},
-		{ins(opRetK, 0, 0, 0x00050000|5000), "ret  ERRNO(5000)", "the kernel clamps the errno to 4095"},
-		{ins(opRetK, 0, 0, 0x7fc00000), "ret  USER_NOTIF", ""},
-		{ins(opRetK, 0, 0, 0x7ff00007), "ret  TRACE(7)", ""},
-		{ins(opRetK, 0, 0, 0x7ffc0000), "ret  LOG", ""},
-		{ins(opRetK, 0, 0, 0x7fff0000), "ret  ALLOW", ""},
-		{ins(opRetK, 0, 0, 0x7fff0005), "ret  ALLOW|0x5", ""},
-		{ins(opRetK, 0, 0, 0x80000001), "ret  KILL_PROCESS|0x1", ""},
-		{ins(opRetK, 0, 0, 0x0000ffff), "ret  KILL_THREAD|0xffff", ""},
-		{ins(opRetK, 0, 0, 0x7fc00010), "ret  USER_NOTIF|0x10", ""},
-		{ins(opRetK, 0, 0, 0x7ffc0001), "ret  LOG|0x1", ""},
-		{ins(opRetK, 0, 0, 0x10000000), "ret  #0x10000000", "unknown action: the kernel kills the process"},
-		{ins(opRetK, 0, 0, 0xaaaaaaaa), "ret  #0xaaaaaaaa", "unknown action: the kernel kills the process"},
+		{ins(opcode.RetA, 0, 0, 0), "ret  a", ""},
+		{ins(opcode.RetK, 0, 0, 0), "ret  KILL_THREAD", ""},
+		{ins(opcode.RetK, 0, 0, 0x80000000), "ret  KILL_PROCESS", ""},
+		{ins(opcode.RetK, 0, 0, 0x00030000), "ret  TRAP(0)", ""},
+		{ins(opcode.RetK, 0, 0, 0x0003ffff), "ret  TRAP(65535)", ""},
+		{ins(opcode.RetK, 0, 0, 0x00050001), "ret  ERRNO(1)", ""},
+		{ins(opcode.RetK, 0, 0, 0x00050000|5000), "ret  ERRNO(5000)", "the kernel clamps the errno to 4095"},
+		{ins(opcode.RetK, 0, 0, 0x7fc00000), "ret  USER_NOTIF", ""},
+		{ins(opcode.RetK, 0, 0, 0x7ff00007), "ret  TRACE(7)", ""},
+		{ins(opcode.RetK, 0, 0, 0x7ffc0000), "ret  LOG", ""},
+		{ins(opcode.RetK, 0, 0, 0x7fff0000), "ret  ALLOW", ""},
+		{ins(opcode.RetK, 0, 0, 0x7fff0005), "ret  ALLOW|0x5", ""},
+		{ins(opcode.RetK, 0, 0, 0x80000001), "ret  KILL_PROCESS|0x1", ""},
+		{ins(opcode.RetK, 0, 0, 0x0000ffff), "ret  KILL_THREAD|0xffff", ""},
+		{ins(opcode.RetK, 0, 0, 0x7fc00010), "ret  USER_NOTIF|0x10", ""},
+		{ins(opcode.RetK, 0, 0, 0x7ffc0001), "ret  LOG|0x1", ""},
+		{ins(opcode.RetK, 0, 0, 0x10000000), "ret  #0x10000000", "unknown action: the kernel kills the process"},
+		{ins(opcode.RetK, 0, 0, 0xaaaaaaaa), "ret  #0xaaaaaaaa", "unknown action: the kernel kills the process"},
 		// What only the raw form can say.
 		{ins(0x0e, 0, 0, 0), ".insn 0x0e, 0, 0, 0x0", "unknown opcode"},
 		{ins(0x21, 0, 0, 4), ".insn 0x21, 0, 0, 0x4", "unknown opcode"},
 		{ins(0x1234, 3, 4, 0xdeadbeef), ".insn 0x1234, 3, 4, 0xdeadbeef", "unknown opcode"},
 		{ins(0x106, 0, 0, 0), ".insn 0x106, 0, 0, 0x0", "unknown opcode"},
 		{ins(0xffff, 255, 255, 0xffffffff), ".insn 0xffff, 255, 255, 0xffffffff", "unknown opcode"},
-		{ins(opTax, 0, 0, 5), ".insn 0x07, 0, 0, 0x5", "tax (unused k=0x5)"},
-		{ins(opRetA, 0, 0, 1), ".insn 0x16, 0, 0, 0x1", "ret  a (unused k=0x1)"},
-		{ins(opNeg, 1, 0, 0), ".insn 0x84, 1, 0, 0x0", "neg (unused jt=1 jf=0)"},
-		{ins(opLdLen, 0, 0, 64), ".insn 0x80, 0, 0, 0x40", "ld   #len (unused k=0x40)"},
-		{ins(opAddX, 0, 0, 9), ".insn 0x0c, 0, 0, 0x9", "add  x (unused k=0x9)"},
-		{ins(opJeqX, 0, 0, 9), ".insn 0x1d, 0, 0, 0x9", "jeq  x, 0001, 0001 (unused k=0x9)"},
-		{ins(opLdWAbs, 0, 2, 0), ".insn 0x20, 0, 2, 0x0", "ld   [0] (unused jt=0 jf=2)"},
-		{ins(opRetK, 1, 1, 0x7fff0000), ".insn 0x06, 1, 1, 0x7fff0000", "ret  ALLOW (unused jt=1 jf=1)"},
-		{ins(opJa, 1, 0, 0), ".insn 0x05, 1, 0, 0x0", "ja   0001 (unused jt=1 jf=0)"},
-		{ins(opJa, 0, 0, 3), ".insn 0x05, 0, 0, 0x3", "ja   0004 (target past the end)"},
-		{ins(opJa, 0, 0, 0xffffffff), ".insn 0x05, 0, 0, 0xffffffff", "ja   4294967296 (target past the end)"},
-		{ins(opJeqK, 0, 3, 1), ".insn 0x15, 0, 3, 0x1", "jeq  #1, 0001, 0004 (target past the end)"},
-		{ins(opJsetK, 255, 0, 1), ".insn 0x45, 255, 0, 0x1", "jset #0x1, 0256, 0001 (target past the end)"},
+		{ins(opcode.Tax, 0, 0, 5), ".insn 0x07, 0, 0, 0x5", "tax (unused k=0x5)"},
+		{ins(opcode.RetA, 0, 0, 1), ".insn 0x16, 0, 0, 0x1", "ret  a (unused k=0x1)"},
+		{ins(opcode.Neg, 1, 0, 0), ".insn 0x84, 1, 0, 0x0", "neg (unused jt=1 jf=0)"},
+		{ins(opcode.LdLen, 0, 0, 64), ".insn 0x80, 0, 0, 0x40", "ld   #len (unused k=0x40)"},
+		{ins(opcode.AddX, 0, 0, 9), ".insn 0x0c, 0, 0, 0x9", "add  x (unused k=0x9)"},
+		{ins(opcode.JeqX, 0, 0, 9), ".insn 0x1d, 0, 0, 0x9", "jeq  x, 0001, 0001 (unused k=0x9)"},
+		{ins(opcode.LdWAbs, 0, 2, 0), ".insn 0x20, 0, 2, 0x0", "ld   [0] (unused jt=0 jf=2)"},
+		{ins(opcode.RetK, 1, 1, 0x7fff0000), ".insn 0x06, 1, 1, 0x7fff0000", "ret  ALLOW (unused jt=1 jf=1)"},
+		{ins(opcode.Ja, 1, 0, 0), ".insn 0x05, 1, 0, 0x0", "ja   0001 (unused jt=1 jf=0)"},
+		{ins(opcode.Ja, 0, 0, 3), ".insn 0x05, 0, 0, 0x3", "ja   0004 (target past the end)"},
+		{ins(opcode.Ja, 0, 0, 0xffffffff), ".insn 0x05, 0, 0, 0xffffffff", "ja   4294967296 (target past the end)"},
+		{ins(opcode.JeqK, 0, 3, 1), ".insn 0x15, 0, 3, 0x1", "jeq  #1, 0001, 0004 (target past the end)"},
+		{ins(opcode.JsetK, 255, 0, 1), ".insn 0x45, 255, 0, 0x1", "jset #0x1, 0256, 0001 (target past the end)"},
 	}
 	for _, tt := range tests {
 		p := Program{tt.in, ret, ret, ret}
@@ -224,12 +226,12 @@ func TestDisassembleInstructions(t *testing.T) {
 // TestDisassembleEveryOpcode prints every 16-bit opcode: the opcodes of
 // classic BPF in the readable form, the others raw, and all of them back.
 func TestDisassembleEveryOpcode(t *testing.T) {
-	ret := bpf.RawInstruction{Op: opRetK}
+	ret := bpf.RawInstruction{Op: opcode.RetK}
 	for op := 0; op <= 0xffff; op++ {
 		p := Program{{Op: uint16(op)}, ret}
 		text := Disassemble(p)
 		raw := strings.HasPrefix(text, "0000: .insn ")
-		if known := op < numOpcode && genericAllowed[op]; raw == known {
+		if known := op < opcode.NumOpcode && opcode.GenericAllowed[op]; raw == known {
 			t.Errorf("opcode %#x: known %v but printed as %q", op, known, text)
 		}
 		if op < 0x200 || op%97 == 0 {
@@ -256,7 +258,7 @@ func TestDisassembleEmpty(t *testing.T) {
 }
 
 func TestProgramString(t *testing.T) {
-	p := Program{{Op: opLdWAbs, K: 4}, {Op: opRetK, K: uint32(ActAllow)}}
+	p := Program{{Op: opcode.LdWAbs, K: 4}, {Op: opcode.RetK, K: uint32(ActAllow)}}
 	want := "0000: ld   [4]                      ; arch\n0001: ret  ALLOW\n"
 	if got := p.String(); got != want {
 		t.Errorf("String() = %q, want %q", got, want)
@@ -491,22 +493,22 @@ func TestAssembleTextSyntax(t *testing.T) {
 			  ret KILL_PROCESS
 			`,
 			Program{
-				ins(opLdWAbs, 0, 0, 4),
-				ins(opJeqK, 0, 3, uint32(AuditArchAArch64)),
-				ins(opLdWAbs, 0, 0, 0),
-				ins(opJeqK, 1, 0, 0xffffffff),
-				ins(opRetK, 0, 0, uint32(ActAllow)),
-				ins(opRetK, 0, 0, uint32(ActKillProcess)),
+				ins(opcode.LdWAbs, 0, 0, 4),
+				ins(opcode.JeqK, 0, 3, uint32(AuditArchAArch64)),
+				ins(opcode.LdWAbs, 0, 0, 0),
+				ins(opcode.JeqK, 1, 0, 0xffffffff),
+				ins(opcode.RetK, 0, 0, uint32(ActAllow)),
+				ins(opcode.RetK, 0, 0, uint32(ActKillProcess)),
 			}},
 		{"any case", `LD [NR]
 			Jeq #audit_arch_x86_64, L, l
 			L: RET Errno(0x10)
 			l: ret kill`,
 			Program{
-				ins(opLdWAbs, 0, 0, 0),
-				ins(opJeqK, 0, 1, uint32(AuditArchX86_64)),
-				ins(opRetK, 0, 0, uint32(Errno(16))),
-				ins(opRetK, 0, 0, 0),
+				ins(opcode.LdWAbs, 0, 0, 0),
+				ins(opcode.JeqK, 0, 1, uint32(AuditArchX86_64)),
+				ins(opcode.RetK, 0, 0, uint32(Errno(16))),
+				ins(opcode.RetK, 0, 0, 0),
 			}},
 		{"pseudo jumps", `
 			jne #1, a
@@ -516,12 +518,12 @@ func TestAssembleTextSyntax(t *testing.T) {
 			jnset #0x40, a
 			a: b: ret a`,
 			Program{
-				ins(opJeqK, 0, 4, 1),
-				ins(opJeqK, 3, 3, 2), // jneq with targets a, b: jeq jumps to b when equal
-				ins(opJgeX, 0, 2, 0),
-				ins(opJgtK, 1, 1, 3),
-				ins(opJsetK, 0, 0, 0x40),
-				ins(opRetA, 0, 0, 0),
+				ins(opcode.JeqK, 0, 4, 1),
+				ins(opcode.JeqK, 3, 3, 2), // jneq with targets a, b: jeq jumps to b when equal
+				ins(opcode.JgeX, 0, 2, 0),
+				ins(opcode.JgtK, 1, 1, 3),
+				ins(opcode.JsetK, 0, 0, 0x40),
+				ins(opcode.RetA, 0, 0, 0),
 			}},
 		{"fields", `
 			ld [instruction_pointer.lo]
@@ -538,13 +540,13 @@ func TestAssembleTextSyntax(t *testing.T) {
 			ldh [nr]
 			ret a`,
 			Program{
-				ins(opLdWAbs, 0, 0, 8), ins(opLdWAbs, 0, 0, 12),
-				ins(opLdWAbs, 0, 0, 16), ins(opLdWAbs, 0, 0, 60),
-				ins(opLdWAbs, 0, 0, 32),
-				ins(opLdWAbs, 0, 0, 12), ins(opLdWAbs, 0, 0, 20), ins(opLdWAbs, 0, 0, 56),
-				ins(opLdWAbs, 0, 0, 24),
-				ins(opLdHAbs, 0, 0, 0),
-				ins(opRetA, 0, 0, 0),
+				ins(opcode.LdWAbs, 0, 0, 8), ins(opcode.LdWAbs, 0, 0, 12),
+				ins(opcode.LdWAbs, 0, 0, 16), ins(opcode.LdWAbs, 0, 0, 60),
+				ins(opcode.LdWAbs, 0, 0, 32),
+				ins(opcode.LdWAbs, 0, 0, 12), ins(opcode.LdWAbs, 0, 0, 20), ins(opcode.LdWAbs, 0, 0, 56),
+				ins(opcode.LdWAbs, 0, 0, 24),
+				ins(opcode.LdHAbs, 0, 0, 0),
+				ins(opcode.RetA, 0, 0, 0),
 			}},
 		{"actions", `
 			ret ERRNO
@@ -559,12 +561,12 @@ func TestAssembleTextSyntax(t *testing.T) {
 			ret #0x7fff0000
 			ret #AUDIT_ARCH_ARM`,
 			Program{
-				ins(opRetK, 0, 0, 0x50000), ins(opRetK, 0, 0, 0x5ffff),
-				ins(opRetK, 0, 0, 0x30012), ins(opRetK, 0, 0, 0x7ff00003),
-				ins(opRetK, 0, 0, 0x7fff0005), ins(opRetK, 0, 0, 0xffff),
-				ins(opRetK, 0, 0, 0x80000000), ins(opRetK, 0, 0, 0x7fc00000),
-				ins(opRetK, 0, 0, 0x7ffc0001), ins(opRetK, 0, 0, 0x7fff0000),
-				ins(opRetK, 0, 0, uint32(AuditArchARM)),
+				ins(opcode.RetK, 0, 0, 0x50000), ins(opcode.RetK, 0, 0, 0x5ffff),
+				ins(opcode.RetK, 0, 0, 0x30012), ins(opcode.RetK, 0, 0, 0x7ff00003),
+				ins(opcode.RetK, 0, 0, 0x7fff0005), ins(opcode.RetK, 0, 0, 0xffff),
+				ins(opcode.RetK, 0, 0, 0x80000000), ins(opcode.RetK, 0, 0, 0x7fc00000),
+				ins(opcode.RetK, 0, 0, 0x7ffc0001), ins(opcode.RetK, 0, 0, 0x7fff0000),
+				ins(opcode.RetK, 0, 0, uint32(AuditArchARM)),
 			}},
 		{"immediates", `
 			ld #0
@@ -580,12 +582,12 @@ func TestAssembleTextSyntax(t *testing.T) {
 			jmp end
 			end: ret #4294967295`,
 			Program{
-				ins(opLdImm, 0, 0, 0), ins(opLdImm, 0, 0, 12),
-				ins(opLdImm, 0, 0, 0xffffffff), ins(opLdImm, 0, 0, 0xffffffff),
-				ins(opLdImm, 0, 0, 0x80000000), ins(opLdxImm, 0, 0, 0x40000000),
-				ins(opLdxMsh, 0, 0, 14), ins(opLdxMsh, 0, 0, 16),
-				ins(opLdWInd, 0, 0, 0), ins(opLdWAbs, 0, 0, skfAdOff+20),
-				ins(opJa, 0, 0, 0), ins(opRetK, 0, 0, 0xffffffff),
+				ins(opcode.LdImm, 0, 0, 0), ins(opcode.LdImm, 0, 0, 12),
+				ins(opcode.LdImm, 0, 0, 0xffffffff), ins(opcode.LdImm, 0, 0, 0xffffffff),
+				ins(opcode.LdImm, 0, 0, 0x80000000), ins(opcode.LdxImm, 0, 0, 0x40000000),
+				ins(opcode.LdxMsh, 0, 0, 14), ins(opcode.LdxMsh, 0, 0, 16),
+				ins(opcode.LdWInd, 0, 0, 0), ins(opcode.LdWAbs, 0, 0, opcode.SkfAdOff+20),
+				ins(opcode.Ja, 0, 0, 0), ins(opcode.RetK, 0, 0, 0xffffffff),
 			}},
 		{"numeric targets without numbers are positions", `
 			ld [0]
@@ -594,8 +596,8 @@ func TestAssembleTextSyntax(t *testing.T) {
 			ret ALLOW
 			ret KILL_PROCESS`,
 			Program{
-				ins(opLdWAbs, 0, 0, 0), ins(opJeqK, 1, 2, 1), ins(opJa, 0, 0, 1),
-				ins(opRetK, 0, 0, uint32(ActAllow)), ins(opRetK, 0, 0, uint32(ActKillProcess)),
+				ins(opcode.LdWAbs, 0, 0, 0), ins(opcode.JeqK, 1, 2, 1), ins(opcode.Ja, 0, 0, 1),
+				ins(opcode.RetK, 0, 0, uint32(ActAllow)), ins(opcode.RetK, 0, 0, uint32(ActKillProcess)),
 			}},
 		{"numbered text keeps its targets when a line is inserted", `
 			0000: ld   [0]
@@ -605,9 +607,9 @@ func TestAssembleTextSyntax(t *testing.T) {
 			0003: ret  ALLOW
 			0004: ret  KILL_PROCESS`,
 			Program{
-				ins(opLdWAbs, 0, 0, 0), ins(opJeqK, 2, 1, 1), ins(opAddK, 0, 0, 1),
-				ins(opJeqK, 0, 1, 2),
-				ins(opRetK, 0, 0, uint32(ActAllow)), ins(opRetK, 0, 0, uint32(ActKillProcess)),
+				ins(opcode.LdWAbs, 0, 0, 0), ins(opcode.JeqK, 2, 1, 1), ins(opcode.AddK, 0, 0, 1),
+				ins(opcode.JeqK, 0, 1, 2),
+				ins(opcode.RetK, 0, 0, uint32(ActAllow)), ins(opcode.RetK, 0, 0, uint32(ActKillProcess)),
 			}},
 		{"numbered text with a line removed, numbers out of order", `
 			0000: ld   [0]
@@ -615,8 +617,8 @@ func TestAssembleTextSyntax(t *testing.T) {
 			0007: ret  ALLOW
 			5:    ret  KILL_PROCESS`,
 			Program{
-				ins(opLdWAbs, 0, 0, 0), ins(opJeqK, 0, 1, 1),
-				ins(opRetK, 0, 0, uint32(ActAllow)), ins(opRetK, 0, 0, uint32(ActKillProcess)),
+				ins(opcode.LdWAbs, 0, 0, 0), ins(opcode.JeqK, 0, 1, 1),
+				ins(opcode.RetK, 0, 0, uint32(ActAllow)), ins(opcode.RetK, 0, 0, uint32(ActKillProcess)),
 			}},
 		{"insn", `
 			.insn 0x15, 3, 4, 0xdeadbeef
@@ -626,7 +628,7 @@ func TestAssembleTextSyntax(t *testing.T) {
 		{"jump to the same target twice", `
 			jset x, t, t
 			t: ret a`,
-			Program{ins(opJsetX, 0, 0, 0), ins(opRetA, 0, 0, 0)}},
+			Program{ins(opcode.JsetX, 0, 0, 0), ins(opcode.RetA, 0, 0, 0)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -663,10 +665,10 @@ func TestAssembleTextLongJumps(t *testing.T) {
 	want := textMustAssemble(t, &s)
 	// Source put a trampoline after the jeq: instruction 3 of the text is
 	// instruction 4 of the program.
-	if len(want) != 4+fill+2 || want[2].Op != opJa || want[4].K != 99 {
+	if len(want) != 4+fill+2 || want[2].Op != opcode.Ja || want[4].K != 99 {
 		t.Fatalf("unexpected layout from Source: %v", []bpf.RawInstruction(want[:5]))
 	}
-	want[4] = bpf.RawInstruction{Op: opJeqK, Jf: 1, K: 7}
+	want[4] = bpf.RawInstruction{Op: opcode.JeqK, Jf: 1, K: 7}
 	got := textMustAssembleText(t, b.String())
 	if !slices.Equal(got, want) {
 		t.Errorf("got  %v\nwant %v", []bpf.RawInstruction(got[:6]), []bpf.RawInstruction(want[:6]))
@@ -886,8 +888,8 @@ func TestDisassembleDataFlow(t *testing.T) {
 // target.
 func TestDisassembleBigEndian(t *testing.T) {
 	p := Program{
-		{Op: opLdWAbs, K: 8}, {Op: opLdWAbs, K: 12}, {Op: opLdWAbs, K: 16},
-		{Op: opLdWAbs, K: 20}, {Op: opLdWAbs, K: 4}, {Op: opRetA},
+		{Op: opcode.LdWAbs, K: 8}, {Op: opcode.LdWAbs, K: 12}, {Op: opcode.LdWAbs, K: 16},
+		{Op: opcode.LdWAbs, K: 20}, {Op: opcode.LdWAbs, K: 4}, {Op: opcode.RetA},
 	}
 	want := `.order big
 0000: ld   [8]                      ; instruction_pointer.hi
@@ -914,15 +916,15 @@ func TestDisassembleBigEndian(t *testing.T) {
 // sometimes anything.
 func textRandomProgram(r *rand.Rand, n int) Program {
 	var known []uint16
-	for op := range uint16(numOpcode) {
-		if genericAllowed[op] {
+	for op := range uint16(opcode.NumOpcode) {
+		if opcode.GenericAllowed[op] {
 			known = append(known, op)
 		}
 	}
 	ks := []uint32{0, 1, 4, 16, 20, 60, 64, X32SyscallBit, X32SyscallBit | 1,
 		uint32(AuditArchX86_64), uint32(AuditArchI386), uint32(AuditArchAArch64),
 		uint32(ActAllow), uint32(Errno(1)), uint32(ActKillProcess), 0x7fff0005, 0x10000000,
-		skfAdOff, skfAdOff + 4, 0xffff, 0x10000, 0xffffffff}
+		opcode.SkfAdOff, opcode.SkfAdOff + 4, 0xffff, 0x10000, 0xffffffff}
 	p := make(Program, n)
 	for i := range p {
 		var in bpf.RawInstruction
@@ -932,7 +934,7 @@ func textRandomProgram(r *rand.Rand, n int) Program {
 		case 1:
 			in.Op = uint16(r.Intn(0x100))
 		case 2:
-			in.Op = []uint16{opLdWAbs, opJeqK, opRetK}[r.Intn(3)]
+			in.Op = []uint16{opcode.LdWAbs, opcode.JeqK, opcode.RetK}[r.Intn(3)]
 		default:
 			in.Op = known[r.Intn(len(known))]
 		}
@@ -944,13 +946,13 @@ func textRandomProgram(r *rand.Rand, n int) Program {
 		default:
 			in.K = ks[r.Intn(len(ks))]
 		}
-		if isCondJump(in.Op) || r.Intn(8) == 0 {
+		if opcode.IsCondJump(in.Op) || r.Intn(8) == 0 {
 			in.Jt, in.Jf = uint8(r.Intn(min(n-i+1, 256))), uint8(r.Intn(min(n-i+1, 256)))
 			if r.Intn(8) == 0 {
 				in.Jt, in.Jf = uint8(r.Intn(256)), uint8(r.Intn(256))
 			}
 		}
-		if r.Intn(3) > 0 && (in.Op == opRetK || in.Op == opRetA) {
+		if r.Intn(3) > 0 && (in.Op == opcode.RetK || in.Op == opcode.RetA) {
 			in.Jt, in.Jf = 0, 0
 		}
 		p[i] = in
@@ -984,23 +986,23 @@ func TestRoundTripSeccompShaped(t *testing.T) {
 			left := n - i - 1
 			switch r.Intn(6) {
 			case 0:
-				p[i] = bpf.RawInstruction{Op: opLdWAbs, K: uint32(4 * r.Intn(3))}
+				p[i] = bpf.RawInstruction{Op: opcode.LdWAbs, K: uint32(4 * r.Intn(3))}
 			case 1, 2:
 				if left == 0 {
-					p[i] = bpf.RawInstruction{Op: opRetK, K: uint32(ActAllow)}
+					p[i] = bpf.RawInstruction{Op: opcode.RetK, K: uint32(ActAllow)}
 					continue
 				}
 				ks := []uint32{uint32(AuditArchX86_64), uint32(AuditArchI386), X32SyscallBit, 0, 1, 4, X32SyscallBit | 1}
-				op := []uint16{opJeqK, opJeqK, opJgeK, opJsetK}[r.Intn(4)]
+				op := []uint16{opcode.JeqK, opcode.JeqK, opcode.JgeK, opcode.JsetK}[r.Intn(4)]
 				p[i] = bpf.RawInstruction{Op: op, Jt: uint8(r.Intn(left)), Jf: uint8(r.Intn(left)), K: ks[r.Intn(len(ks))]}
 			case 3:
 				if left > 0 {
-					p[i] = bpf.RawInstruction{Op: opJa, K: uint32(r.Intn(left))}
+					p[i] = bpf.RawInstruction{Op: opcode.Ja, K: uint32(r.Intn(left))}
 				}
 			case 4:
-				p[i] = bpf.RawInstruction{Op: opTax}
+				p[i] = bpf.RawInstruction{Op: opcode.Tax}
 			default:
-				p[i] = bpf.RawInstruction{Op: opRetK, K: uint32(Errno(uint16(r.Intn(40))))}
+				p[i] = bpf.RawInstruction{Op: opcode.RetK, K: uint32(Errno(uint16(r.Intn(40))))}
 			}
 		}
 		textCheckRoundTrip(t, p)

@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/seccomp-go/seccomp/internal/ebpflen"
-
 	"golang.org/x/net/bpf"
+
+	"github.com/seccomp-go/seccomp/internal/ebpflen"
+	"github.com/seccomp-go/seccomp/internal/opcode"
 )
 
 // VerifyRule names one of the kernel's load-time checks of a seccomp filter.
@@ -74,7 +75,7 @@ func (e *VerifyError) detail() string {
 	case RuleScratchIndex, RuleScratchRead:
 		return fmt.Sprintf(" (M[%d])", in.K)
 	case RuleJumpRange:
-		if in.Op == opJa {
+		if in.Op == opcode.Ja {
 			return fmt.Sprintf(" (target %d, program has %d instructions)", uint64(e.Index)+1+uint64(in.K), e.Len)
 		}
 		return fmt.Sprintf(" (targets %d and %d, program has %d instructions)", e.Index+1+int(in.Jt), e.Index+1+int(in.Jf), e.Len)
@@ -110,37 +111,37 @@ func Verify(p Program) error {
 	}
 	// bpf_check_classic: per-instruction checks.
 	for pc, in := range p {
-		if in.Op >= numOpcode || !genericAllowed[in.Op] {
+		if in.Op >= opcode.NumOpcode || !opcode.GenericAllowed[in.Op] {
 			return fail(pc, RuleOpcode)
 		}
 		switch in.Op {
-		case opDivK, opModK:
+		case opcode.DivK, opcode.ModK:
 			if in.K == 0 {
 				return fail(pc, RuleDivisionByZero)
 			}
-		case opLshK, opRshK:
+		case opcode.LshK, opcode.RshK:
 			if in.K >= 32 {
 				return fail(pc, RuleShift)
 			}
-		case opLdMem, opLdxMem, opSt, opStx:
-			if in.K >= memWords {
+		case opcode.LdMem, opcode.LdxMem, opcode.St, opcode.Stx:
+			if in.K >= opcode.MemWords {
 				return fail(pc, RuleScratchIndex)
 			}
-		case opJa:
+		case opcode.Ja:
 			if in.K >= uint32(n-pc-1) {
 				return fail(pc, RuleJumpRange)
 			}
-		case opJeqK, opJeqX, opJgeK, opJgeX, opJgtK, opJgtX, opJsetK, opJsetX:
+		case opcode.JeqK, opcode.JeqX, opcode.JgeK, opcode.JgeX, opcode.JgtK, opcode.JgtX, opcode.JsetK, opcode.JsetX:
 			if pc+int(in.Jt)+1 >= n || pc+int(in.Jf)+1 >= n {
 				return fail(pc, RuleJumpRange)
 			}
-		case opLdWAbs, opLdHAbs, opLdBAbs:
-			if in.K >= skfAdOff && !knownAncillary(in.K) {
+		case opcode.LdWAbs, opcode.LdHAbs, opcode.LdBAbs:
+			if in.K >= opcode.SkfAdOff && !knownAncillary(in.K) {
 				return fail(pc, RuleAncillary)
 			}
 		}
 	}
-	if last := p[n-1].Op; last != opRetK && last != opRetA {
+	if last := p[n-1].Op; last != opcode.RetK && last != opcode.RetA {
 		return fail(n-1, RuleNoReturn)
 	}
 	if pc := checkLoadAndStores(p); pc >= 0 {
@@ -148,21 +149,24 @@ func Verify(p Program) error {
 	}
 	// seccomp_check_filter: the seccomp allowlist.
 	for pc, in := range p {
-		if !seccompAllowed[in.Op] {
+		if !opcode.SeccompAllowed[in.Op] {
 			return fail(pc, RuleSeccompOpcode)
 		}
-		if in.Op == opLdWAbs && (in.K >= SizeofData || in.K&3 != 0) {
+		if in.Op == opcode.LdWAbs && (in.K >= SizeofData || in.K&3 != 0) {
 			return fail(pc, RuleLoadOffset)
 		}
 	}
 	return nil
 }
 
+// opRetK is RET K, for install_linux.go.
+const opRetK = opcode.RetK
+
 // knownAncillary reports whether k names an ancillary load the kernel knows
 // (bpf_anc_helper): SKF_AD_OFF plus SKF_AD_PROTOCOL .. SKF_AD_VLAN_TPID.
 func knownAncillary(k uint32) bool {
-	off := k - skfAdOff
-	return off < skfAdMax && off%4 == 0
+	off := k - opcode.SkfAdOff
+	return off < opcode.SkfAdMax && off%4 == 0
 }
 
 // checkLoadAndStores mirrors check_load_and_stores in net/core/filter.c
@@ -180,16 +184,16 @@ func checkLoadAndStores(p Program) int {
 	for pc, in := range p {
 		valid &= masks[pc]
 		switch in.Op {
-		case opSt, opStx:
+		case opcode.St, opcode.Stx:
 			valid |= 1 << in.K
-		case opLdMem, opLdxMem:
+		case opcode.LdMem, opcode.LdxMem:
 			if valid&(1<<in.K) == 0 {
 				return pc
 			}
-		case opJa:
+		case opcode.Ja:
 			masks[pc+1+int(in.K)] &= valid
 			valid = 0xffff
-		case opJeqK, opJeqX, opJgeK, opJgeX, opJgtK, opJgtX, opJsetK, opJsetX:
+		case opcode.JeqK, opcode.JeqX, opcode.JgeK, opcode.JgeX, opcode.JgtK, opcode.JgtX, opcode.JsetK, opcode.JsetX:
 			masks[pc+1+int(in.Jt)] &= valid
 			masks[pc+1+int(in.Jf)] &= valid
 			valid = 0xffff

@@ -8,6 +8,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/bpf"
+
+	"github.com/seccomp-go/seccomp/internal/opcode"
 )
 
 // r builds a raw instruction.
@@ -16,8 +18,8 @@ func r(op uint16, jt, jf uint8, k uint32) bpf.RawInstruction {
 }
 
 var (
-	retAllow = r(opRetK, 0, 0, uint32(ActAllow))
-	retKill  = r(opRetK, 0, 0, uint32(ActKillProcess))
+	retAllow = r(opcode.RetK, 0, 0, uint32(ActAllow))
+	retKill  = r(opcode.RetK, 0, 0, uint32(ActKillProcess))
 )
 
 func TestVerifyRules(t *testing.T) {
@@ -36,85 +38,85 @@ func TestVerifyRules(t *testing.T) {
 		{"too long", long, RuleLength, -1},
 		{"4096 is fine", max, 0, 0},
 		{"single ret", Program{retAllow}, 0, 0},
-		{"ret a", Program{r(opRetA, 0, 0, 0)}, 0, 0},
-		{"ret x is not BPF", Program{r(clsRET|0x08, 0, 0, 0)}, RuleOpcode, 0},
+		{"ret a", Program{r(opcode.RetA, 0, 0, 0)}, 0, 0},
+		{"ret x is not BPF", Program{r(opcode.ClsRET|0x08, 0, 0, 0)}, RuleOpcode, 0},
 		{"unknown opcode", Program{r(0xff, 0, 0, 0), retAllow}, RuleOpcode, 0},
 		{"opcode above a byte", Program{r(0x106, 0, 0, 0), retAllow}, RuleOpcode, 0},
 		{"internal seccomp load code 0x21", Program{r(0x21, 0, 0, 0), retAllow}, RuleOpcode, 0},
-		{"div by constant zero", Program{r(opDivK, 0, 0, 0), retAllow}, RuleDivisionByZero, 0},
-		{"mod by constant zero (checked before seccomp refuses mod)", Program{r(opModK, 0, 0, 0), retAllow}, RuleDivisionByZero, 0},
-		{"div by constant one", Program{r(opDivK, 0, 0, 1), retAllow}, 0, 0},
-		{"div by X is fine", Program{r(opDivX, 0, 0, 0), retAllow}, 0, 0},
-		{"lsh 31", Program{r(opLshK, 0, 0, 31), retAllow}, 0, 0},
-		{"lsh 32", Program{r(opLshK, 0, 0, 32), retAllow}, RuleShift, 0},
-		{"rsh huge", Program{r(opRshK, 0, 0, 0xffffffff), retAllow}, RuleShift, 0},
-		{"lsh x any", Program{r(opLshX, 0, 0, 1000), retAllow}, 0, 0},
-		{"st M[16]", Program{r(opSt, 0, 0, 16), retAllow}, RuleScratchIndex, 0},
-		{"stx M[15]", Program{r(opStx, 0, 0, 15), retAllow}, 0, 0},
-		{"ld M[16]", Program{r(opLdMem, 0, 0, 16), retAllow}, RuleScratchIndex, 0},
-		{"ldx M[99]", Program{r(opLdxMem, 0, 0, 99), retAllow}, RuleScratchIndex, 0},
-		{"ja to last", Program{r(opJa, 0, 0, 1), retKill, retAllow}, 0, 0},
-		{"ja one past last", Program{r(opJa, 0, 0, 2), retKill, retAllow}, RuleJumpRange, 0},
-		{"ja huge", Program{r(opJa, 0, 0, 0xffffffff), retAllow}, RuleJumpRange, 0},
-		{"ja as last instruction", Program{retAllow, r(opJa, 0, 0, 0)}, RuleJumpRange, 1},
-		{"jeq to last", Program{r(opJeqK, 1, 0, 0), retKill, retAllow}, 0, 0},
-		{"jeq true past end", Program{r(opJeqK, 2, 0, 0), retKill, retAllow}, RuleJumpRange, 0},
-		{"jset false past end", Program{r(opJsetX, 0, 2, 0), retKill, retAllow}, RuleJumpRange, 0},
-		{"jgt as last", Program{retAllow, r(opJgtK, 0, 0, 0)}, RuleJumpRange, 1},
-		{"known ancillary, then seccomp refuses the offset", Program{r(opLdWAbs, 0, 0, skfAdOff), retAllow}, RuleLoadOffset, 0},
-		{"known ancillary byte load, seccomp refuses the opcode", Program{r(opLdBAbs, 0, 0, skfAdOff+60), retAllow}, RuleSeccompOpcode, 0},
-		{"unknown ancillary", Program{r(opLdWAbs, 0, 0, skfAdOff+64), retAllow}, RuleAncillary, 0},
-		{"unknown ancillary, unaligned", Program{r(opLdHAbs, 0, 0, skfAdOff+2), retAllow}, RuleAncillary, 0},
-		{"no return at end", Program{retAllow, r(opLdImm, 0, 0, 0)}, RuleNoReturn, 1},
-		{"read before write", Program{r(opLdMem, 0, 0, 3), retAllow}, RuleScratchRead, 0},
-		{"write then read", Program{r(opSt, 0, 0, 3), r(opLdxMem, 0, 0, 3), retAllow}, 0, 0},
+		{"div by constant zero", Program{r(opcode.DivK, 0, 0, 0), retAllow}, RuleDivisionByZero, 0},
+		{"mod by constant zero (checked before seccomp refuses mod)", Program{r(opcode.ModK, 0, 0, 0), retAllow}, RuleDivisionByZero, 0},
+		{"div by constant one", Program{r(opcode.DivK, 0, 0, 1), retAllow}, 0, 0},
+		{"div by X is fine", Program{r(opcode.DivX, 0, 0, 0), retAllow}, 0, 0},
+		{"lsh 31", Program{r(opcode.LshK, 0, 0, 31), retAllow}, 0, 0},
+		{"lsh 32", Program{r(opcode.LshK, 0, 0, 32), retAllow}, RuleShift, 0},
+		{"rsh huge", Program{r(opcode.RshK, 0, 0, 0xffffffff), retAllow}, RuleShift, 0},
+		{"lsh x any", Program{r(opcode.LshX, 0, 0, 1000), retAllow}, 0, 0},
+		{"st M[16]", Program{r(opcode.St, 0, 0, 16), retAllow}, RuleScratchIndex, 0},
+		{"stx M[15]", Program{r(opcode.Stx, 0, 0, 15), retAllow}, 0, 0},
+		{"ld M[16]", Program{r(opcode.LdMem, 0, 0, 16), retAllow}, RuleScratchIndex, 0},
+		{"ldx M[99]", Program{r(opcode.LdxMem, 0, 0, 99), retAllow}, RuleScratchIndex, 0},
+		{"ja to last", Program{r(opcode.Ja, 0, 0, 1), retKill, retAllow}, 0, 0},
+		{"ja one past last", Program{r(opcode.Ja, 0, 0, 2), retKill, retAllow}, RuleJumpRange, 0},
+		{"ja huge", Program{r(opcode.Ja, 0, 0, 0xffffffff), retAllow}, RuleJumpRange, 0},
+		{"ja as last instruction", Program{retAllow, r(opcode.Ja, 0, 0, 0)}, RuleJumpRange, 1},
+		{"jeq to last", Program{r(opcode.JeqK, 1, 0, 0), retKill, retAllow}, 0, 0},
+		{"jeq true past end", Program{r(opcode.JeqK, 2, 0, 0), retKill, retAllow}, RuleJumpRange, 0},
+		{"jset false past end", Program{r(opcode.JsetX, 0, 2, 0), retKill, retAllow}, RuleJumpRange, 0},
+		{"jgt as last", Program{retAllow, r(opcode.JgtK, 0, 0, 0)}, RuleJumpRange, 1},
+		{"known ancillary, then seccomp refuses the offset", Program{r(opcode.LdWAbs, 0, 0, opcode.SkfAdOff), retAllow}, RuleLoadOffset, 0},
+		{"known ancillary byte load, seccomp refuses the opcode", Program{r(opcode.LdBAbs, 0, 0, opcode.SkfAdOff+60), retAllow}, RuleSeccompOpcode, 0},
+		{"unknown ancillary", Program{r(opcode.LdWAbs, 0, 0, opcode.SkfAdOff+64), retAllow}, RuleAncillary, 0},
+		{"unknown ancillary, unaligned", Program{r(opcode.LdHAbs, 0, 0, opcode.SkfAdOff+2), retAllow}, RuleAncillary, 0},
+		{"no return at end", Program{retAllow, r(opcode.LdImm, 0, 0, 0)}, RuleNoReturn, 1},
+		{"read before write", Program{r(opcode.LdMem, 0, 0, 3), retAllow}, RuleScratchRead, 0},
+		{"write then read", Program{r(opcode.St, 0, 0, 3), r(opcode.LdxMem, 0, 0, 3), retAllow}, 0, 0},
 		{"written on one branch only", Program{
-			r(opJeqK, 0, 1, 0),  // 0: jeq -> 1 or 2
-			r(opSt, 0, 0, 2),    // 1: M[2] = A
-			r(opLdMem, 0, 0, 2), // 2: join: read M[2]
+			r(opcode.JeqK, 0, 1, 0),  // 0: jeq -> 1 or 2
+			r(opcode.St, 0, 0, 2),    // 1: M[2] = A
+			r(opcode.LdMem, 0, 0, 2), // 2: join: read M[2]
 			retAllow,
 		}, RuleScratchRead, 2},
 		{"written on both branches", Program{
-			r(opJeqK, 0, 2, 0), // 0
-			r(opSt, 0, 0, 2),   // 1
-			r(opJa, 0, 0, 1),   // 2 -> 4
-			r(opSt, 0, 0, 2),   // 3
-			r(opLdMem, 0, 0, 2),
+			r(opcode.JeqK, 0, 2, 0), // 0
+			r(opcode.St, 0, 0, 2),   // 1
+			r(opcode.Ja, 0, 0, 1),   // 2 -> 4
+			r(opcode.St, 0, 0, 2),   // 3
+			r(opcode.LdMem, 0, 0, 2),
 			retAllow,
 		}, 0, 0},
 		{"quirk: after a jump nothing targets, every slot counts as written", Program{
-			r(opJa, 0, 0, 1),    // 0 -> 2
-			r(opLdMem, 0, 0, 5), // 1: unreachable, analysed with all slots valid
+			r(opcode.Ja, 0, 0, 1),    // 0 -> 2
+			r(opcode.LdMem, 0, 0, 5), // 1: unreachable, analysed with all slots valid
 			retAllow,
 		}, 0, 0},
 		{"quirk: after a ret the state falls through", Program{
-			r(opSt, 0, 0, 7),
+			r(opcode.St, 0, 0, 7),
 			retAllow,
-			r(opLdMem, 0, 0, 7), // unreachable, but M[7] counts as written
+			r(opcode.LdMem, 0, 0, 7), // unreachable, but M[7] counts as written
 			retAllow,
 		}, 0, 0},
 		{"quirk: unreachable read after ret without write", Program{
 			retAllow,
-			r(opLdMem, 0, 0, 7),
+			r(opcode.LdMem, 0, 0, 7),
 			retAllow,
 		}, RuleScratchRead, 1},
-		{"ld h abs is classic only", Program{r(opLdHAbs, 0, 0, 0), retAllow}, RuleSeccompOpcode, 0},
-		{"ld b abs", Program{r(opLdBAbs, 0, 0, 0), retAllow}, RuleSeccompOpcode, 0},
-		{"ld ind", Program{r(opLdWInd, 0, 0, 0), retAllow}, RuleSeccompOpcode, 0},
-		{"ldx msh", Program{r(opLdxMsh, 0, 0, 0), retAllow}, RuleSeccompOpcode, 0},
-		{"mod", Program{r(opModK, 0, 0, 3), retAllow}, RuleSeccompOpcode, 0},
-		{"ld [60] fine", Program{r(opLdWAbs, 0, 0, 60), retAllow}, 0, 0},
-		{"ld [64]", Program{r(opLdWAbs, 0, 0, 64), retAllow}, RuleLoadOffset, 0},
-		{"ld [2]", Program{r(opLdWAbs, 0, 0, 2), retAllow}, RuleLoadOffset, 0},
-		{"ld len, ldx len", Program{r(opLdLen, 0, 0, 0), r(opLdxLen, 0, 0, 0), retAllow}, 0, 0},
-		{"unused fields are not checked", Program{r(opLdImm, 9, 9, 0), r(opRetK, 3, 4, 0)}, 0, 0},
+		{"ld h abs is classic only", Program{r(opcode.LdHAbs, 0, 0, 0), retAllow}, RuleSeccompOpcode, 0},
+		{"ld b abs", Program{r(opcode.LdBAbs, 0, 0, 0), retAllow}, RuleSeccompOpcode, 0},
+		{"ld ind", Program{r(opcode.LdWInd, 0, 0, 0), retAllow}, RuleSeccompOpcode, 0},
+		{"ldx msh", Program{r(opcode.LdxMsh, 0, 0, 0), retAllow}, RuleSeccompOpcode, 0},
+		{"mod", Program{r(opcode.ModK, 0, 0, 3), retAllow}, RuleSeccompOpcode, 0},
+		{"ld [60] fine", Program{r(opcode.LdWAbs, 0, 0, 60), retAllow}, 0, 0},
+		{"ld [64]", Program{r(opcode.LdWAbs, 0, 0, 64), retAllow}, RuleLoadOffset, 0},
+		{"ld [2]", Program{r(opcode.LdWAbs, 0, 0, 2), retAllow}, RuleLoadOffset, 0},
+		{"ld len, ldx len", Program{r(opcode.LdLen, 0, 0, 0), r(opcode.LdxLen, 0, 0, 0), retAllow}, 0, 0},
+		{"unused fields are not checked", Program{r(opcode.LdImm, 9, 9, 0), r(opcode.RetK, 3, 4, 0)}, 0, 0},
 		{"kernel order: a generic failure later wins over a seccomp failure earlier", Program{
-			r(opLdHAbs, 0, 0, 0), // seccomp would refuse this...
-			r(opDivK, 0, 0, 0),   // ...but bpf_check_classic refuses this first
+			r(opcode.LdHAbs, 0, 0, 0), // seccomp would refuse this...
+			r(opcode.DivK, 0, 0, 0),   // ...but bpf_check_classic refuses this first
 			retAllow,
 		}, RuleDivisionByZero, 1},
-		{"kernel order: missing ret before scratch check", Program{r(opLdMem, 0, 0, 0), r(opLdImm, 0, 0, 0)}, RuleNoReturn, 1},
-		{"kernel order: scratch check before seccomp allowlist", Program{r(opModK, 0, 0, 3), r(opLdMem, 0, 0, 0), retAllow}, RuleScratchRead, 1},
+		{"kernel order: missing ret before scratch check", Program{r(opcode.LdMem, 0, 0, 0), r(opcode.LdImm, 0, 0, 0)}, RuleNoReturn, 1},
+		{"kernel order: scratch check before seccomp allowlist", Program{r(opcode.ModK, 0, 0, 3), r(opcode.LdMem, 0, 0, 0), retAllow}, RuleScratchRead, 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -149,7 +151,7 @@ func TestRuleNames(t *testing.T) {
 func allowFilter(n int) Program {
 	p := make(Program, n)
 	for i := range p {
-		p[i] = r(opLdWAbs, 0, 0, 0)
+		p[i] = r(opcode.LdWAbs, 0, 0, 0)
 	}
 	p[n-1] = retAllow
 	return p
@@ -185,16 +187,16 @@ func TestStackLimit(t *testing.T) {
 		in   bpf.RawInstruction
 		want int
 	}{
-		{r(opJeqK, 0, 0, 1), 1},
-		{r(opJeqK, 1, 0, 1), 1},
-		{r(opJeqK, 0, 1, 1), 1},
-		{r(opJeqK, 1, 1, 1), 2},
-		{r(opJsetK, 0, 1, 1), 2},
-		{r(opJgtK, 1, 1, 0x80000000), 3},
-		{r(opJgeX, 1, 1, 0x80000000), 2},
-		{r(opDivX, 0, 0, 0), 5},
-		{r(opRetA, 0, 0, 0), 1},
-		{r(opLdImm, 0, 0, 0), 1},
+		{r(opcode.JeqK, 0, 0, 1), 1},
+		{r(opcode.JeqK, 1, 0, 1), 1},
+		{r(opcode.JeqK, 0, 1, 1), 1},
+		{r(opcode.JeqK, 1, 1, 1), 2},
+		{r(opcode.JsetK, 0, 1, 1), 2},
+		{r(opcode.JgtK, 1, 1, 0x80000000), 3},
+		{r(opcode.JgeX, 1, 1, 0x80000000), 2},
+		{r(opcode.DivX, 0, 0, 0), 5},
+		{r(opcode.RetA, 0, 0, 0), 1},
+		{r(opcode.LdImm, 0, 0, 0), 1},
 	} {
 		assert.Equal(t, 3+tc.want, KernelLen(Program{tc.in}), "%#v", tc.in)
 	}

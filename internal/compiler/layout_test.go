@@ -1,4 +1,4 @@
-package seccomp
+package compiler
 
 import (
 	"math/rand/v2"
@@ -28,7 +28,7 @@ func randIntervals(rng *rand.Rand, n int) []interval {
 		case 0:
 			iv.block, iv.cost = true, 2+rng.IntN(10)
 		default:
-			iv.action = Action(rng.IntN(3))
+			iv.action = uint32(rng.IntN(3))
 			if i > 0 && ivs[i-1].constant() && ivs[i-1].action == iv.action {
 				iv.action = (iv.action + 1) % 3 // push would have merged them
 			}

@@ -1,4 +1,4 @@
-package seccomp
+package compiler
 
 import (
 	"math"
@@ -41,10 +41,10 @@ const x32Slack = 3
 // maxCost bounds the cost the layout counts for one interval.
 const maxCost = 1 << 13
 
-// maxOptimalTree bounds the intervals the exact layout takes on: its time
+// MaxOptimalTree bounds the intervals the exact layout takes on: its time
 // and memory grow with their square. Above it, each split balances the
 // weight on both sides (split).
-const maxOptimalTree = 512
+const MaxOptimalTree = 512
 
 // hotShare is the part of the estimate's weight the hot calls take when
 // there are any.
@@ -93,7 +93,7 @@ func (c *compiler) layout(ivs []interval) (pick func(i, j int) int, height int) 
 		share = hotShare
 	}
 	n := len(ivs)
-	if n > maxOptimalTree {
+	if n > MaxOptimalTree {
 		w := make([]float64, n+1)
 		mix(w, share)
 		pick = func(i, j int) int {

@@ -1,0 +1,308 @@
+package seccomp
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+
+	"github.com/seccomp-go/seccomp/internal/compiler"
+	"github.com/seccomp-go/seccomp/internal/cond"
+)
+
+// Planning: a Filter resolved for each arch it covers (names to numbers,
+// conditions normalized for the arch, rules in the order they are tried),
+// as package compiler takes it, and the problems found on the way.
+
+// archPlan is what the filter decides on one arch: its rules by number,
+// as the compiler takes them, and the arch they are for.
+type archPlan struct {
+	arch *Arch
+	*compiler.Arch
+}
+
+func (p *archPlan) w32() bool { return !p.arch.AuditArch.Is64Bit() }
+
+func ruleName(r Rule) string {
+	if r.Syscall != "" {
+		return r.Syscall
+	}
+	return fmt.Sprintf("#%d", r.Number)
+}
+
+// checkAction returns why an action cannot be carried by the kernel, or "".
+func checkAction(a Action) string {
+	if !a.Known() {
+		return fmt.Sprintf("action %#x is not one the kernel knows", uint32(a))
+	}
+	switch a.Kind() {
+	case ActErrno:
+		if a.Data() > MaxErrno {
+			return fmt.Sprintf("errno %d is above %d, the largest the kernel returns", a.Data(), MaxErrno)
+		}
+	case ActKillProcess, ActKillThread, ActUserNotif, ActLog, ActAllow:
+		if a.Data() != 0 {
+			return fmt.Sprintf("action %s carries no data, but has %#x", a, a.Data())
+		}
+	}
+	return ""
+}
+
+// plan resolves the filter for every arch, for the compiler, and returns
+// every problem found.
+func (f *Filter) plan() (*compiler.Filter, []*archPlan, []*Problem) {
+	var probs []*Problem
+	add := func(rule int, sys, arch string, sev Severity, format string, args ...any) {
+		probs = append(probs, &Problem{Rule: rule, Syscall: sys, Arch: arch, Severity: sev, Reason: fmt.Sprintf(format, args...)})
+	}
+	if len(f.arches) == 0 {
+		add(-1, "", "", SeverityError, "covers no arch (and there is no native arch to default to)")
+	}
+	seen := map[*Arch]bool{}
+	for _, a := range f.arches {
+		switch {
+		case a == nil || a.table == nil:
+			add(-1, "", "", SeverityError, "nil or unknown arch")
+		case seen[a]:
+			add(-1, "", a.Name, SeverityError, "arch listed twice")
+		}
+		seen[a] = true
+	}
+	if s := checkAction(f.defaultAction); s != "" {
+		add(-1, "", "", SeverityError, "default action: %s", s)
+	}
+	if s := checkAction(f.badArch); s != "" {
+		add(-1, "", "", SeverityError, "bad-arch action: %s", s)
+	}
+	for _, name := range slices.Sorted(maps.Keys(f.hot)) {
+		if v := f.hot[name]; !(v > 0) || math.IsInf(v, 0) {
+			add(-1, name, "", SeverityError, "hot system call %q: frequency %v: want a finite number above zero", name, v)
+		}
+		known := false
+		for _, a := range f.arches {
+			if a != nil && a.table != nil {
+				if _, ok := a.Syscall(name); ok {
+					known = true
+				}
+			}
+		}
+		if !known {
+			add(-1, name, "", SeverityWarning, "hot system call %q: unknown on every arch the filter covers", name)
+		}
+	}
+	plans := make([]*archPlan, 0, len(f.arches))
+	for _, a := range f.arches {
+		if a != nil && a.table != nil {
+			n := 0 // the rules this arch may get, at most one per system call
+			for _, r := range f.rules {
+				if r.Arch == nil || r.Arch == a {
+					n++
+				}
+			}
+			plans = append(plans, &archPlan{arch: a, Arch: &compiler.Arch{
+				Token:        uint32(a.AuditArch),
+				X32:          a == ArchX32,
+				LittleEndian: a.AuditArch.LittleEndian(),
+				Max:          uint32(a.MaxSyscall()),
+				Calls:        make(map[int32][]compiler.Rule, min(n, a.table.Len())),
+			}})
+		}
+	}
+	// One backing array for the rules of all calls (most have one): a
+	// call's first rule is a slice of it, with room for no more.
+	nRules, nConds := 0, 0
+	for _, r := range f.rules {
+		n := len(plans)
+		if r.Arch != nil {
+			n = 1
+		}
+		nRules += n
+		nConds += n * len(r.Conds)
+	}
+	arena := make([]compiler.Rule, 0, nRules)
+	condArena := make([]cond.Cond, 0, nConds)
+	for i, r := range f.rules {
+		name := ruleName(r)
+		if s := checkAction(r.Action); s != "" {
+			add(i, name, "", SeverityError, "%s", s)
+		}
+		bad := false
+		for _, c := range r.Conds {
+			switch {
+			case c.Arg < 0 || c.Arg > 5:
+				add(i, name, "", SeverityError, "condition %s: argument index must be 0 to 5", c)
+				bad = true
+			case c.Op < OpEq || c.Op > OpMaskedNe:
+				add(i, name, "", SeverityError, "condition on arg%d: unknown operator %d", c.Arg, int(c.Op))
+				bad = true
+			}
+		}
+		if r.Arch != nil && !seen[r.Arch] {
+			add(i, name, r.Arch.Name, SeverityError, "arch %s is not one the filter covers", r.Arch.Name)
+			continue
+		}
+		if r.Syscall == "" && r.Arch == nil {
+			add(i, name, "", SeverityError, "a rule by number needs an arch")
+			continue
+		}
+		found := false
+		for _, p := range plans {
+			if r.Arch != nil && r.Arch != p.arch {
+				continue
+			}
+			nr := r.Number
+			if r.Syscall != "" {
+				var ok bool
+				if nr, ok = p.arch.Syscall(r.Syscall); !ok {
+					continue
+				}
+			}
+			found = true
+			if bad {
+				continue
+			}
+			start := len(condArena)
+			for _, c := range r.Conds {
+				condArena = append(condArena, c.internal().Normalize(p.w32()))
+			}
+			conds := condArena[start:len(condArena):len(condArena)]
+			rv := compiler.Rule{Index: i, Action: uint32(r.Action), Conds: conds}
+			if rs, ok := p.Calls[nr]; ok {
+				p.Calls[nr] = append(rs, rv)
+			} else {
+				arena = append(arena, rv)
+				p.Calls[nr] = arena[len(arena)-1 : len(arena) : len(arena)]
+			}
+		}
+		if !found {
+			where := "any arch the filter covers"
+			if r.Arch != nil {
+				where = r.Arch.Name
+			}
+			add(i, name, "", SeverityError, "unknown system call on %s", where)
+		}
+	}
+	for _, p := range plans {
+		p.Keys = make([]int32, 0, len(p.Calls))
+		for nr, rs := range p.Calls {
+			p.Keys = append(p.Keys, nr)
+			if f.resolution != ResolveLibseccomp {
+				// In the order rules are tried: by precedence of their
+				// actions, then by the order they were added.
+				slices.SortStableFunc(rs, func(a, b compiler.Rule) int { return ranks(Action(a.Action), Action(b.Action)) })
+			}
+		}
+		slices.Sort(p.Keys)
+		if neg, _ := slices.BinarySearch(p.Keys, 0); neg > 0 { // negative numbers last
+			p.Keys = slices.Concat(p.Keys[neg:], p.Keys[:neg])
+		}
+		p.Hot = f.hotOn(p.arch)
+		if f.resolution == ResolveLibseccomp {
+			probs = append(probs, p.resolveLibseccomp()...)
+		} else {
+			probs = append(probs, p.check()...)
+		}
+	}
+	slices.SortStableFunc(probs, func(a, b *Problem) int { return a.Rule - b.Rule })
+	cf := &compiler.Filter{
+		Default:  uint32(f.defaultAction),
+		BadArch:  uint32(f.badArch),
+		ENOSYS:   f.enosys,
+		MinusOne: f.minusOne,
+		Arches:   make([]*compiler.Arch, len(plans)),
+	}
+	for i, p := range plans {
+		cf.Arches[i] = p.Arch
+	}
+	return cf, plans, probs
+}
+
+// hotOn returns the hot system calls of a (none for x32), with their
+// frequencies divided by the largest of all (so at most 1 each: sums of
+// huge frequencies stay finite), in the order of their names.
+func (f *Filter) hotOn(a *Arch) []compiler.Hot {
+	if a == ArchX32 {
+		return nil
+	}
+	hot := f.HotSyscalls()
+	most := 0.0
+	for _, v := range hot {
+		most = max(most, v)
+	}
+	var out []compiler.Hot
+	for _, name := range slices.Sorted(maps.Keys(hot)) { // a fixed order: the same sums
+		if nr, ok := a.Syscall(name); ok {
+			out = append(out, compiler.Hot{Nr: nr, Weight: hot[name] / most})
+		}
+	}
+	return out
+}
+
+// ranks orders actions by the filter's precedence: lower first.
+func ranks(a, b Action) int {
+	if a.Precedes(b) {
+		return -1
+	}
+	if b.Precedes(a) {
+		return 1
+	}
+	// Same action part: the lowest full value wins.
+	switch {
+	case int32(a) < int32(b):
+		return -1
+	case int32(a) > int32(b):
+		return 1
+	}
+	return 0
+}
+
+// check reports, for one arch, rules that no input can match, rules that
+// can never decide, and the same conditions given two actions.
+func (p *archPlan) check() []*Problem {
+	var probs []*Problem
+	for _, nr := range p.Keys {
+		rs := p.Calls[nr]
+		name := func() string {
+			if n, ok := p.arch.SyscallName(nr); ok {
+				return n
+			}
+			return fmt.Sprintf("#%d", nr)
+		}
+		for i, r := range rs {
+			if why := cond.Unsatisfiable(r.Conds); why != "" {
+				probs = append(probs, &Problem{Rule: r.Index, Syscall: name(), Arch: p.arch.Name, Severity: SeverityError,
+					Reason: "no call can match: " + why})
+				continue
+			}
+			for _, q := range rs[:i] {
+				if !cond.Subset(q.Conds, r.Conds) {
+					continue
+				}
+				sev, what := SeverityWarning, "is shadowed by"
+				if cond.Same(q.Conds, r.Conds) {
+					if q.Action == r.Action {
+						what = "duplicates"
+					} else {
+						sev, what = SeverityError, fmt.Sprintf("gives %s where it has the same conditions as", Action(r.Action))
+					}
+				}
+				probs = append(probs, &Problem{Rule: r.Index, Syscall: name(), Arch: p.arch.Name, Severity: sev,
+					Reason: fmt.Sprintf("%s rule %d (%s), which wins whenever this rule matches", what, q.Index, Action(q.Action))})
+				break
+			}
+		}
+	}
+	return probs
+}
+
+// problemsError joins the problems of the given severity, or returns nil.
+func problemsError(probs []*Problem, sev Severity) error {
+	var errs []error
+	for _, p := range probs {
+		if p.Severity == sev {
+			errs = append(errs, p)
+		}
+	}
+	return errors.Join(errs...)
+}
