@@ -8,6 +8,7 @@ import (
 	"golang.org/x/net/bpf"
 
 	"github.com/seccomp-go/seccomp/internal/opcode"
+	"github.com/seccomp-go/seccomp/internal/uapi"
 )
 
 // retAcc ends a test program by returning the accumulator.
@@ -202,16 +203,18 @@ func TestActionStrings(t *testing.T) {
 }
 
 func TestAuditArchNames(t *testing.T) {
-	for _, n := range auditArchNames {
-		got, ok := AuditArchByName(n.name)
+	for _, n := range uapi.AuditArchNames {
+		got, ok := AuditArchByName(n.Name)
 		assert.True(t, ok)
-		assert.Equal(t, n.arch, got)
-		got, ok = AuditArchByName("audit_arch_" + n.name)
+		assert.Equal(t, AuditArch(n.Token), got)
+		got, ok = AuditArchByName("audit_arch_" + n.Name)
 		assert.True(t, ok)
-		assert.Equal(t, n.arch, got)
-		assert.Equal(t, "AUDIT_ARCH_"+n.name, n.arch.String())
+		assert.Equal(t, AuditArch(n.Token), got)
+		assert.Equal(t, "AUDIT_ARCH_"+n.Name, AuditArch(n.Token).String())
 	}
-	_, ok := AuditArchByName("vax")
+	_, ok := AuditArchByName("ſ390x") // no letter but ASCII's upper-cases to S
+	assert.False(t, ok)
+	_, ok = AuditArchByName("vax")
 	assert.False(t, ok)
 	assert.Equal(t, "0x1234", AuditArch(0x1234).String())
 	assert.True(t, AuditArchX86_64.LittleEndian())

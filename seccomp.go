@@ -2,7 +2,8 @@ package seccomp
 
 import (
 	"fmt"
-	"strconv"
+
+	"github.com/seccomp-go/seccomp/internal/uapi"
 )
 
 // Action is the 32-bit value a seccomp filter returns: an action in the high
@@ -52,13 +53,7 @@ func (a Action) Data() uint16 { return uint16(a & RetData) }
 
 // Known reports whether the action part of a is one of the eight actions
 // the kernel knows.
-func (a Action) Known() bool {
-	switch a.Kind() {
-	case ActKillProcess, ActKillThread, ActTrap, ActErrno, ActUserNotif, ActTrace, ActLog, ActAllow:
-		return true
-	}
-	return false
-}
+func (a Action) Known() bool { return uapi.Known(uint32(a)) }
 
 // Effective returns the action as the kernel carries it out. An action part
 // the kernel does not know is treated as KILL_PROCESS (since Linux 4.14), and
@@ -75,53 +70,19 @@ func (a Action) Effective() Action {
 // return a value for one system call: the kernel keeps the value whose action
 // part is lowest as a signed 32-bit number (KILL_PROCESS first, ALLOW last).
 // Values with equal action parts do not precede each other.
-func (a Action) Precedes(b Action) bool {
-	return int32(a&RetActionFull) < int32(b&RetActionFull)
-}
+func (a Action) Precedes(b Action) bool { return uapi.Precedes(uint32(a), uint32(b)) }
 
 // String prints the action as KILL_PROCESS, KILL_THREAD, TRAP(n), ERRNO(n),
 // USER_NOTIF, TRACE(n), LOG or ALLOW, with n the 16-bit data in decimal.
 // Data that the kernel ignores (for KILL_*, USER_NOTIF, LOG and ALLOW) is not
 // printed. An action part the kernel does not know prints as what the kernel
 // does with it: KILL_PROCESS. Use RawString to see such a value.
-func (a Action) String() string {
-	switch a.Kind() {
-	case ActKillProcess:
-		return "KILL_PROCESS"
-	case ActKillThread:
-		return "KILL_THREAD"
-	case ActTrap:
-		return "TRAP(" + strconv.Itoa(int(a.Data())) + ")"
-	case ActErrno:
-		return "ERRNO(" + strconv.Itoa(int(a.Data())) + ")"
-	case ActUserNotif:
-		return "USER_NOTIF"
-	case ActTrace:
-		return "TRACE(" + strconv.Itoa(int(a.Data())) + ")"
-	case ActLog:
-		return "LOG"
-	case ActAllow:
-		return "ALLOW"
-	}
-	return "KILL_PROCESS"
-}
+func (a Action) String() string { return uapi.ActionString(uint32(a)) }
 
 // RawString is like String, but keeps what String drops: an unknown action
 // prints as its hexadecimal value, and ignored data bits are shown, e.g.
 // "ALLOW|0x5" or "0x10000000".
-func (a Action) RawString() string {
-	if !a.Known() {
-		return fmt.Sprintf("%#x", uint32(a))
-	}
-	switch a.Kind() {
-	case ActTrap, ActErrno, ActTrace:
-		return a.String()
-	}
-	if a.Data() != 0 {
-		return fmt.Sprintf("%s|%#x", a.String(), a.Data())
-	}
-	return a.String()
-}
+func (a Action) RawString() string { return uapi.ActionRawString(uint32(a)) }
 
 // AuditArch is an AUDIT_ARCH_* token: the calling convention of a system
 // call, as seccomp_data.arch holds it.
@@ -155,80 +116,15 @@ const (
 	AuditArchM68K        AuditArch = 0x00000004
 )
 
-// Bits of an AuditArch token.
-const (
-	auditArch64Bit AuditArch = 0x80000000 // __AUDIT_ARCH_64BIT
-	auditArchLE    AuditArch = 0x40000000 // __AUDIT_ARCH_LE
-)
-
-var auditArchNames = []struct {
-	arch AuditArch
-	name string
-}{
-	{AuditArchX86_64, "X86_64"},
-	{AuditArchI386, "I386"},
-	{AuditArchAArch64, "AARCH64"},
-	{AuditArchARM, "ARM"},
-	{AuditArchARMEB, "ARMEB"},
-	{AuditArchRISCV64, "RISCV64"},
-	{AuditArchRISCV32, "RISCV32"},
-	{AuditArchLoongArch64, "LOONGARCH64"},
-	{AuditArchPPC64LE, "PPC64LE"},
-	{AuditArchPPC64, "PPC64"},
-	{AuditArchPPC, "PPC"},
-	{AuditArchS390X, "S390X"},
-	{AuditArchS390, "S390"},
-	{AuditArchMIPS, "MIPS"},
-	{AuditArchMIPSEL, "MIPSEL"},
-	{AuditArchMIPS64, "MIPS64"},
-	{AuditArchMIPSEL64, "MIPSEL64"},
-	{AuditArchMIPS64N32, "MIPS64N32"},
-	{AuditArchMIPSEL64N32, "MIPSEL64N32"},
-	{AuditArchPARISC, "PARISC"},
-	{AuditArchPARISC64, "PARISC64"},
-	{AuditArchSPARC64, "SPARC64"},
-	{AuditArchCSKY, "CSKY"},
-	{AuditArchM68K, "M68K"},
-}
-
 // Name returns the token's name without the AUDIT_ARCH_ prefix (X86_64,
 // AARCH64, ...), and false for a value that is not a known token.
-func (a AuditArch) Name() (string, bool) {
-	for _, n := range auditArchNames {
-		if n.arch == a {
-			return n.name, true
-		}
-	}
-	return "", false
-}
+func (a AuditArch) Name() (string, bool) { return uapi.AuditArchName(uint32(a)) }
 
 // AuditArchByName returns the token named name, with or without the
 // AUDIT_ARCH_ prefix, in any case (x86_64, AUDIT_ARCH_AARCH64).
 func AuditArchByName(name string) (AuditArch, bool) {
-	for _, n := range auditArchNames {
-		if equalFoldPrefix(name, n.name) {
-			return n.arch, true
-		}
-	}
-	return 0, false
-}
-
-func equalFoldPrefix(s, name string) bool {
-	const prefix = "AUDIT_ARCH_"
-	if len(s) > len(prefix) && upper(s[:len(prefix)]) == prefix {
-		s = s[len(prefix):]
-	}
-	return upper(s) == name
-}
-
-func upper(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'a' <= c && c <= 'z' {
-			b[i] = c - 'a' + 'A'
-		}
-	}
-	return string(b)
+	t, ok := uapi.AuditArchByName(name)
+	return AuditArch(t), ok
 }
 
 // String returns "AUDIT_ARCH_X86_64" and so on, or the hexadecimal value of
@@ -244,10 +140,10 @@ func (a AuditArch) String() string {
 // little-endian (the __AUDIT_ARCH_LE bit). The kernel fills seccomp_data in
 // the CPU's byte order, which this bit describes for every arch but a
 // big-endian arm64 kernel (whose token still says little-endian).
-func (a AuditArch) LittleEndian() bool { return a&auditArchLE != 0 }
+func (a AuditArch) LittleEndian() bool { return uint32(a)&uapi.AuditArchLE != 0 }
 
 // Is64Bit reports whether the token has the __AUDIT_ARCH_64BIT bit.
-func (a AuditArch) Is64Bit() bool { return a&auditArch64Bit != 0 }
+func (a AuditArch) Is64Bit() bool { return uint32(a)&uapi.AuditArch64Bit != 0 }
 
 // X32SyscallBit is __X32_SYSCALL_BIT: x32 system calls reach seccomp under
 // AUDIT_ARCH_X86_64 with this bit set in the number.

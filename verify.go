@@ -2,12 +2,12 @@ package seccomp
 
 import (
 	"fmt"
-	"strings"
 
 	"golang.org/x/net/bpf"
 
 	"github.com/seccomp-go/seccomp/internal/ebpflen"
 	"github.com/seccomp-go/seccomp/internal/opcode"
+	"github.com/seccomp-go/seccomp/internal/text"
 )
 
 // VerifyRule names one of the kernel's load-time checks of a seccomp filter.
@@ -66,7 +66,7 @@ func (e *VerifyError) Error() string {
 	if e.Index < 0 {
 		return fmt.Sprintf("invalid filter: %s (has %d)", e.Rule, e.Len)
 	}
-	return fmt.Sprintf("invalid filter: instruction %d (%s): %s%s", e.Index, insnString(e.Index, e.Insn), e.Rule, e.detail())
+	return fmt.Sprintf("invalid filter: instruction %d (%s): %s%s", e.Index, text.Insn(e.Index, e.Insn), e.Rule, e.detail())
 }
 
 func (e *VerifyError) detail() string {
@@ -83,17 +83,6 @@ func (e *VerifyError) detail() string {
 		return fmt.Sprintf(" (offset %d)", in.K)
 	}
 	return ""
-}
-
-// insnString is an instruction at index pc in the text form, for error
-// messages: "ld [64]", "jeq #1, 0007, 0003" (targets as absolute indices),
-// or ".insn 0xff, 0, 0, 0x0" for what has no readable form.
-func insnString(pc int, in bpf.RawInstruction) string {
-	p := make(Program, pc+1)
-	p[pc] = in
-	d := textDisassembler{p: p, le: true, state: make([]textFlow, len(p))}
-	text, _ := d.insn(pc)
-	return strings.Join(strings.Fields(text), " ")
 }
 
 // Verify applies every check the kernel applies when a seccomp filter is
@@ -136,7 +125,7 @@ func Verify(p Program) error {
 				return fail(pc, RuleJumpRange)
 			}
 		case opcode.LdWAbs, opcode.LdHAbs, opcode.LdBAbs:
-			if in.K >= opcode.SkfAdOff && !knownAncillary(in.K) {
+			if in.K >= opcode.SkfAdOff && !opcode.KnownAncillary(in.K) {
 				return fail(pc, RuleAncillary)
 			}
 		}
@@ -161,13 +150,6 @@ func Verify(p Program) error {
 
 // opRetK is RET K, for install_linux.go.
 const opRetK = opcode.RetK
-
-// knownAncillary reports whether k names an ancillary load the kernel knows
-// (bpf_anc_helper): SKF_AD_OFF plus SKF_AD_PROTOCOL .. SKF_AD_VLAN_TPID.
-func knownAncillary(k uint32) bool {
-	off := k - opcode.SkfAdOff
-	return off < opcode.SkfAdMax && off%4 == 0
-}
 
 // checkLoadAndStores mirrors check_load_and_stores in net/core/filter.c
 // literally, quirks included: a single forward pass in which each

@@ -11,6 +11,7 @@ import (
 
 	"github.com/seccomp-go/seccomp/internal/asm"
 	"github.com/seccomp-go/seccomp/internal/cond"
+	"github.com/seccomp-go/seccomp/internal/uapi"
 )
 
 // Compile returns the program of f as a Source, labels unresolved.
@@ -621,7 +622,7 @@ type vspan struct {
 // arguments it searches over the high word first; each high word that is
 // only partly in the set then searches over the low word.
 func (c *compiler) set(k setKey, spans []span, le bool, in, out string) {
-	loOff, hiOff := argOffsets(k.arg, le)
+	loOff, hiOff := uapi.ArgHalves(k.arg, le)
 	s := &c.src
 	if k.width32 {
 		c.lowTest(loOff, spans, in, out)
@@ -893,7 +894,7 @@ func (c *compiler) conds(conds []cond.Cond, le bool, fail string) {
 	copy(ordered, conds)
 	sortConds(ordered)
 	for _, cd := range ordered {
-		loOff, hiOff := argOffsets(cd.Arg, le)
+		loOff, hiOff := uapi.ArgHalves(cd.Arg, le)
 		vlo, vhi := uint32(cd.Value), uint32(cd.Value>>32)
 		mlo, mhi := uint32(cd.Mask), uint32(cd.Mask>>32)
 		if cd.Width32 {
@@ -1051,14 +1052,4 @@ func sortConds(cs []cond.Cond) {
 			cs[j-1], cs[j] = cs[j], cs[j-1]
 		}
 	}
-}
-
-// argOffsets returns the offsets of the low and high 32 bits of argument i
-// in seccomp_data for the byte order.
-func argOffsets(i int, le bool) (lo, hi uint32) {
-	off := uint32(offsetArgs + 8*i)
-	if le {
-		return off, off + 4
-	}
-	return off + 4, off
 }

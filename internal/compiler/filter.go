@@ -16,17 +16,17 @@ package compiler
 
 import (
 	"github.com/seccomp-go/seccomp/internal/cond"
+	"github.com/seccomp-go/seccomp/internal/uapi"
 )
 
 // Constants of the kernel's ABI the compiler needs.
 const (
-	auditArchX86_64 = 0xc000003e // AUDIT_ARCH_X86_64
-	x32SyscallBit   = 0x40000000 // __X32_SYSCALL_BIT
-	errnoENOSYS     = 0x00050026 // SECCOMP_RET_ERRNO | ENOSYS
+	auditArchX86_64 = uapi.AuditArchX86_64
+	x32SyscallBit   = uapi.X32SyscallBit
+	errnoENOSYS     = uapi.RetErrno | uapi.ENOSYS
 
-	offsetNr   = 0  // seccomp_data.nr
-	offsetArch = 4  // seccomp_data.arch
-	offsetArgs = 16 // seccomp_data.args
+	offsetNr   = uapi.OffsetNr
+	offsetArch = uapi.OffsetArch
 )
 
 // Filter is a filter resolved for compilation: what Compile compiles and

@@ -159,3 +159,10 @@ func IsCondJump(op uint16) bool {
 	}
 	return false
 }
+
+// KnownAncillary reports whether k names an ancillary load the kernel
+// knows (bpf_anc_helper): SKF_AD_OFF plus SKF_AD_PROTOCOL .. SKF_AD_VLAN_TPID.
+func KnownAncillary(k uint32) bool {
+	off := k - SkfAdOff
+	return off < SkfAdMax && off%4 == 0
+}
