@@ -1,6 +1,7 @@
 package seccomp
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strings"
@@ -24,16 +25,17 @@ type Arch struct {
 	GoArch string
 
 	table *sysnum.Table
+	order binary.ByteOrder
 }
 
 // The arches with syscall tables.
 var (
-	ArchX86_64  = &Arch{Name: "x86_64", AuditArch: AuditArchX86_64, GoArch: "amd64", table: sysnum.X86_64}
-	ArchI386    = &Arch{Name: "i386", AuditArch: AuditArchI386, GoArch: "386", table: sysnum.I386}
-	ArchX32     = &Arch{Name: "x32", AuditArch: AuditArchX86_64, table: sysnum.X32}
-	ArchAArch64 = &Arch{Name: "aarch64", AuditArch: AuditArchAArch64, GoArch: "arm64", table: sysnum.AArch64}
-	ArchARM     = &Arch{Name: "arm", AuditArch: AuditArchARM, GoArch: "arm", table: sysnum.ARM}
-	ArchRISCV64 = &Arch{Name: "riscv64", AuditArch: AuditArchRISCV64, GoArch: "riscv64", table: sysnum.RISCV64}
+	ArchX86_64  = &Arch{Name: "x86_64", AuditArch: AuditArchX86_64, GoArch: "amd64", table: sysnum.X86_64, order: binary.LittleEndian}
+	ArchI386    = &Arch{Name: "i386", AuditArch: AuditArchI386, GoArch: "386", table: sysnum.I386, order: binary.LittleEndian}
+	ArchX32     = &Arch{Name: "x32", AuditArch: AuditArchX86_64, table: sysnum.X32, order: binary.LittleEndian}
+	ArchAArch64 = &Arch{Name: "aarch64", AuditArch: AuditArchAArch64, GoArch: "arm64", table: sysnum.AArch64, order: binary.LittleEndian}
+	ArchARM     = &Arch{Name: "arm", AuditArch: AuditArchARM, GoArch: "arm", table: sysnum.ARM, order: binary.LittleEndian}
+	ArchRISCV64 = &Arch{Name: "riscv64", AuditArch: AuditArchRISCV64, GoArch: "riscv64", table: sysnum.RISCV64, order: binary.LittleEndian}
 )
 
 var arches = []*Arch{ArchX86_64, ArchI386, ArchX32, ArchAArch64, ArchARM, ArchRISCV64}
@@ -56,6 +58,12 @@ func (a *Arch) Syscalls() []string { return a.table.Names() }
 // MaxSyscall returns the highest system call number a's table knows (with
 // X32SyscallBit for x32).
 func (a *Arch) MaxSyscall() int32 { return a.table.Max() }
+
+// ByteOrder returns the byte order of seccomp_data for calls of this ABI,
+// as the kernel lays it out: which half of a 64-bit argument comes first
+// (see OffsetArgHalves). The compiler, the text form and the analyzers
+// take it from here.
+func (a *Arch) ByteOrder() binary.ByteOrder { return a.order }
 
 // String returns a.Name.
 func (a *Arch) String() string { return a.Name }

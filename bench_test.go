@@ -45,9 +45,10 @@ func realisticProgram(tb testing.TB) Program {
 	}
 	tree(0, len(allowed))
 	s.Label("personality")
-	s.Add(bpf.LoadAbsolute{Off: OffsetArgHigh(0, true), Size: 4})
+	low, high := OffsetArgHalves(0, ArchX86_64.ByteOrder())
+	s.Add(bpf.LoadAbsolute{Off: high, Size: 4})
 	s.JumpIf(bpf.JumpNotEqual, 0, "deny", "")
-	s.Add(bpf.LoadAbsolute{Off: OffsetArgLow(0, true), Size: 4})
+	s.Add(bpf.LoadAbsolute{Off: low, Size: 4})
 	for _, v := range []uint32{0, 8, 0x20000, 0x20008, 0xffffffff} {
 		s.JumpIf(bpf.JumpEqual, v, "allow", "")
 	}

@@ -7,8 +7,8 @@
 // call of a thread. Its only input is struct seccomp_data (Data): the
 // syscall number, the AUDIT_ARCH_* token of the calling convention, the
 // instruction pointer and the six argument registers, in the CPU's byte
-// order. It can load 32-bit words of that struct (a 64-bit argument is two
-// loads: OffsetArgLow, OffsetArgHigh), compute in two 32-bit registers A
+// order (Arch.ByteOrder). It can load 32-bit words of that struct (a 64-bit
+// argument is two loads, OffsetArgHalves), compute in two 32-bit registers A
 // and X and sixteen scratch words, jump forward only, and must end in a
 // return whose 32-bit value is an Action: an action in the high 16 bits,
 // data (an errno, a signal's si_errno, a tracer's message) in the low 16.
@@ -49,7 +49,7 @@
 // model the kernel, they are not it. Known differences:
 //   - The emulator lays out seccomp_data in the byte order the audit arch
 //     token names. A big-endian arm64 kernel still reports the
-//     little-endian AUDIT_ARCH_AARCH64; use Emulator.RunOrder for it.
+//     little-endian AUDIT_ARCH_AARCH64; use Emulator.RunIn for it.
 //   - Kernels since 6.14 let x86_64's uretprobe system call (and, later,
 //     uprobe) through every filter via the action cache; Stack.Run runs the
 //     filters regardless.

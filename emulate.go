@@ -1,9 +1,12 @@
 package seccomp
 
 import (
+	"encoding/binary"
+
 	"golang.org/x/net/bpf"
 
 	"github.com/seccomp-go/seccomp/internal/opcode"
+	"github.com/seccomp-go/seccomp/internal/uapi"
 )
 
 // Result is what running a filter on one seccomp_data gives.
@@ -41,17 +44,26 @@ func (e *Emulator) Program() Program { return append(Program(nil), e.prog...) }
 
 // Run runs the program on d as the kernel would, and returns the value it
 // returns and the number of instructions executed. seccomp_data is laid out
-// in the byte order that d.Arch names (see AuditArch.LittleEndian); use
-// RunOrder to choose it.
+// in the byte order that d.Arch names (see AuditArch.ByteOrder); use RunIn
+// to choose it.
 func (e *Emulator) Run(d Data) Result {
-	return e.RunOrder(d, d.Arch.LittleEndian())
+	return run(e.prog, &d, d.Arch.LittleEndian())
 }
 
 // Action is Run(d).Action: the value the program returns for d.
 func (e *Emulator) Action(d Data) Action { return e.Run(d).Action }
 
+// RunIn is Run with seccomp_data laid out in the given byte order,
+// whatever d.Arch says: for a kernel whose token does not tell its byte
+// order (a big-endian arm64 kernel reports AUDIT_ARCH_AARCH64).
+func (e *Emulator) RunIn(d Data, order binary.ByteOrder) Result {
+	return run(e.prog, &d, uapi.LittleEndian(order))
+}
+
 // RunOrder is Run with seccomp_data laid out little-endian (le) or
 // big-endian, whatever d.Arch says.
+//
+// Deprecated: Use RunIn, which takes the byte order as a binary.ByteOrder.
 func (e *Emulator) RunOrder(d Data, le bool) Result {
 	return run(e.prog, &d, le)
 }

@@ -1,6 +1,7 @@
 package seccomp
 
 import (
+	"encoding/binary"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -83,30 +84,76 @@ func TestEmulatorInstructions(t *testing.T) {
 
 func TestEmulatorByteOrder(t *testing.T) {
 	d := Data{Arch: AuditArchPPC64, InstructionPointer: 0x1111111122222222, Args: [6]uint64{0x33333333_44444444}}
-	low := MustEmulator(Program{r(opcode.LdWAbs, 0, 0, OffsetArgLow(0, false)), retAcc})
-	high := MustEmulator(Program{r(opcode.LdWAbs, 0, 0, OffsetArgHigh(0, false)), retAcc})
+	lo, hi := OffsetArgHalves(0, binary.BigEndian)
+	assert.Equal(t, [2]uint32{20, 16}, [2]uint32{lo, hi})
+	low := MustEmulator(Program{r(opcode.LdWAbs, 0, 0, lo), retAcc})
+	high := MustEmulator(Program{r(opcode.LdWAbs, 0, 0, hi), retAcc})
 	assert.Equal(t, Action(0x44444444), low.Run(d).Action, "big-endian token: args[0] low word at offset 20")
 	assert.Equal(t, Action(0x33333333), high.Run(d).Action)
-	// RunOrder overrides the token.
-	assert.Equal(t, Action(0x33333333), low.RunOrder(d, true).Action)
+	// RunIn overrides the token; any ByteOrder of the right order will do.
+	assert.Equal(t, Action(0x33333333), low.RunIn(d, binary.LittleEndian).Action)
+	assert.Equal(t, Action(0x33333333), low.RunIn(d, binary.NativeEndian).Action) // little-endian on the hosts tested
 	ip := MustEmulator(Program{r(opcode.LdWAbs, 0, 0, 8), retAcc})
 	assert.Equal(t, Action(0x11111111), ip.Run(d).Action)
-	assert.Equal(t, Action(0x22222222), ip.RunOrder(d, true).Action)
+	assert.Equal(t, Action(0x22222222), ip.RunIn(d, binary.LittleEndian).Action)
+	assert.Equal(t, binary.ByteOrder(binary.BigEndian), d.Arch.ByteOrder())
+	assert.Equal(t, binary.ByteOrder(binary.LittleEndian), AuditArchX86_64.ByteOrder())
+	for _, a := range Arches() {
+		assert.Equal(t, a.AuditArch.ByteOrder(), a.ByteOrder(), "%s: the arches with tables are as their tokens say", a)
+	}
+}
+
+// The deprecated forms with le bool mean what the forms with a byte order
+// mean.
+func TestDeprecatedByteOrderForms(t *testing.T) {
+	d := Data{Nr: 7, Arch: AuditArchX86_64, InstructionPointer: 0x0102030405060708, Args: [6]uint64{0x1112131415161718, 0x2122232425262728}}
+	p := Program{r(opcode.LdWAbs, 0, 0, 28), retAcc}
+	e := MustEmulator(p)
+	for _, le := range []bool{true, false} {
+		order := binary.ByteOrder(binary.BigEndian)
+		if le {
+			order = binary.LittleEndian
+		}
+		for i := range 6 {
+			lo, hi := OffsetArgHalves(i, order)
+			assert.Equal(t, lo, OffsetArgLow(i, le))
+			assert.Equal(t, hi, OffsetArgHigh(i, le))
+		}
+		assert.Equal(t, d.BytesIn(order), d.Bytes(le))
+		for off := uint32(0); off < 68; off += 2 {
+			w1, ok1 := d.WordIn(off, order)
+			w2, ok2 := d.Word(off, le)
+			assert.Equal(t, [2]any{w1, ok1}, [2]any{w2, ok2}, "offset %d", off)
+		}
+		assert.Equal(t, e.RunIn(d, order), e.RunOrder(d, le))
+		assert.Equal(t, DisassembleIn(p, order), DisassembleOrder(p, le))
+	}
 }
 
 func TestDataBytes(t *testing.T) {
 	d := Data{Nr: 1, Arch: AuditArchX86_64, InstructionPointer: 0x0102030405060708, Args: [6]uint64{0x1112131415161718}}
-	le := d.Bytes(true)
+	le := d.BytesIn(binary.LittleEndian)
 	assert.Equal(t, []byte{1, 0, 0, 0, 0x3e, 0, 0, 0xc0, 8, 7, 6, 5, 4, 3, 2, 1, 0x18, 0x17, 0x16, 0x15, 0x14, 0x13, 0x12, 0x11}, le[:24])
-	be := d.Bytes(false)
+	be := d.BytesIn(binary.BigEndian)
 	assert.Equal(t, []byte{0, 0, 0, 1, 0xc0, 0, 0, 0x3e, 1, 2, 3, 4, 5, 6, 7, 8, 0x11, 0x12}, be[:18])
-	_, ok := d.Word(64, true)
+	_, ok := d.WordIn(64, binary.LittleEndian)
 	assert.False(t, ok)
-	_, ok = d.Word(2, true)
+	_, ok = d.WordIn(2, binary.LittleEndian)
 	assert.False(t, ok)
-	w, ok := d.Word(20, true)
+	w, ok := d.WordIn(20, binary.LittleEndian)
 	assert.True(t, ok)
 	assert.Equal(t, uint32(0x11121314), w)
+	w, ok = d.WordIn(20, binary.BigEndian)
+	assert.True(t, ok)
+	assert.Equal(t, uint32(0x15161718), w)
+	// The words are those of the bytes, in either order.
+	for _, order := range []binary.ByteOrder{binary.LittleEndian, binary.BigEndian} {
+		b := d.BytesIn(order)
+		for off := uint32(0); off < SizeofData; off += 4 {
+			w, _ := d.WordIn(off, order)
+			assert.Equal(t, order.Uint32(b[off:]), w, "%v offset %d", order, off)
+		}
+	}
 }
 
 func TestNewEmulatorRejectsInvalid(t *testing.T) {

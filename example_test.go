@@ -16,9 +16,10 @@ func ExampleSource_Assemble() {
 	s.JumpIf(bpf.JumpNotEqual, uint32(seccomp.AuditArchX86_64), "kill", "")
 	s.Add(bpf.LoadAbsolute{Off: seccomp.OffsetNr, Size: 4})
 	s.JumpIf(bpf.JumpNotEqual, 1, "allow", "") // write
-	s.Add(bpf.LoadAbsolute{Off: seccomp.OffsetArgHigh(0, true), Size: 4})
+	low, high := seccomp.OffsetArgHalves(0, seccomp.ArchX86_64.ByteOrder())
+	s.Add(bpf.LoadAbsolute{Off: high, Size: 4})
 	s.JumpIf(bpf.JumpNotEqual, 0, "eperm", "")
-	s.Add(bpf.LoadAbsolute{Off: seccomp.OffsetArgLow(0, true), Size: 4})
+	s.Add(bpf.LoadAbsolute{Off: low, Size: 4})
 	s.JumpIf(bpf.JumpEqual, 1, "allow", "")
 	s.JumpIf(bpf.JumpEqual, 2, "allow", "eperm")
 	s.Label("allow")

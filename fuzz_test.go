@@ -78,11 +78,11 @@ func FuzzEmulator(f *testing.F) {
 		if err != nil {
 			t.Fatalf("x/net/bpf refused a program our verifier accepts: %v", err)
 		}
-		want, err := vm.Run(d.Bytes(false))
+		want, err := vm.Run(d.BytesIn(binary.BigEndian))
 		if err != nil {
 			t.Fatalf("x/net/bpf: %v", err)
 		}
-		got := MustEmulator(p).RunOrder(d, false)
+		got := MustEmulator(p).RunIn(d, binary.BigEndian)
 		if uint32(got.Action) != uint32(want) {
 			t.Fatalf("emulator %#x, x/net/bpf %#x", uint32(got.Action), uint32(want))
 		}

@@ -101,11 +101,11 @@ func (f *Filter) plan() (*compiler.Filter, []*archPlan, []*Problem) {
 				}
 			}
 			plans = append(plans, &archPlan{arch: a, Arch: &compiler.Arch{
-				Token:        uint32(a.AuditArch),
-				X32:          a == ArchX32,
-				LittleEndian: a.AuditArch.LittleEndian(),
-				Max:          uint32(a.MaxSyscall()),
-				Calls:        make(map[int32][]compiler.Rule, min(n, a.table.Len())),
+				Token: uint32(a.AuditArch),
+				X32:   a == ArchX32,
+				Order: a.ByteOrder(),
+				Max:   uint32(a.MaxSyscall()),
+				Calls: make(map[int32][]compiler.Rule, min(n, a.table.Len())),
 			}})
 		}
 	}

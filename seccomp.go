@@ -1,6 +1,7 @@
 package seccomp
 
 import (
+	"encoding/binary"
 	"fmt"
 
 	"github.com/seccomp-go/seccomp/internal/uapi"
@@ -142,6 +143,16 @@ func (a AuditArch) String() string {
 // big-endian arm64 kernel (whose token still says little-endian).
 func (a AuditArch) LittleEndian() bool { return uint32(a)&uapi.AuditArchLE != 0 }
 
+// ByteOrder returns the byte order the token's little-endian bit names
+// (binary.LittleEndian or binary.BigEndian): the layout of seccomp_data
+// Emulator.Run assumes for a call with this token.
+func (a AuditArch) ByteOrder() binary.ByteOrder {
+	if a.LittleEndian() {
+		return binary.LittleEndian
+	}
+	return binary.BigEndian
+}
+
 // Is64Bit reports whether the token has the __AUDIT_ARCH_64BIT bit.
 func (a AuditArch) Is64Bit() bool { return uint32(a)&uapi.AuditArch64Bit != 0 }
 
@@ -158,8 +169,8 @@ type Data struct {
 }
 
 // Offsets of the fields of struct seccomp_data, the valid operands of a
-// 32-bit absolute load. OffsetArgLow and OffsetArgHigh give the halves of a
-// 64-bit field for a byte order.
+// 32-bit absolute load. OffsetArgHalves gives the halves of a 64-bit
+// argument for a byte order.
 const (
 	OffsetNr                 = 0
 	OffsetArch               = 4
@@ -171,28 +182,49 @@ const (
 // OffsetArg returns the offset of args[i] in seccomp_data.
 func OffsetArg(i int) uint32 { return uint32(OffsetArgs + 8*i) }
 
+// OffsetArgHalves returns the offsets of the low and high 32 bits of
+// args[i] in seccomp_data laid out in the given byte order, usually an
+// Arch's ByteOrder: a 64-bit comparison loads both.
+func OffsetArgHalves(i int, order binary.ByteOrder) (low, high uint32) {
+	return uapi.ArgHalves(i, uapi.LittleEndian(order))
+}
+
 // OffsetArgLow returns the offset of the low 32 bits of args[i] for a
 // little-endian (le) or big-endian target.
+//
+// Deprecated: Use OffsetArgHalves, which takes the byte order as a
+// binary.ByteOrder (an Arch's ByteOrder).
 func OffsetArgLow(i int, le bool) uint32 {
-	if le {
-		return OffsetArg(i)
-	}
-	return OffsetArg(i) + 4
+	low, _ := uapi.ArgHalves(i, le)
+	return low
 }
 
 // OffsetArgHigh returns the offset of the high 32 bits of args[i] for a
 // little-endian (le) or big-endian target.
+//
+// Deprecated: Use OffsetArgHalves, which takes the byte order as a
+// binary.ByteOrder (an Arch's ByteOrder).
 func OffsetArgHigh(i int, le bool) uint32 {
-	if le {
-		return OffsetArg(i) + 4
-	}
-	return OffsetArg(i)
+	_, high := uapi.ArgHalves(i, le)
+	return high
 }
 
-// Word returns the 32-bit word at byte offset off (a multiple of 4 below 64)
-// of the data laid out in memory with the given byte order (le for little
-// endian), as a BPF_LD|BPF_W|BPF_ABS load reads it. It reports false for an
-// offset the kernel does not allow.
+// WordIn returns the 32-bit word at byte offset off (a multiple of 4 below
+// 64) of the data laid out in memory in the given byte order, as a
+// BPF_LD|BPF_W|BPF_ABS load reads it. It reports false for an offset the
+// kernel does not allow.
+func (d *Data) WordIn(off uint32, order binary.ByteOrder) (uint32, bool) {
+	if off >= SizeofData || off%4 != 0 {
+		return 0, false
+	}
+	return d.word(off, uapi.LittleEndian(order)), true
+}
+
+// Word returns the 32-bit word at byte offset off of the data laid out
+// little-endian (le) or big-endian; see WordIn.
+//
+// Deprecated: Use WordIn, which takes the byte order as a
+// binary.ByteOrder.
 func (d *Data) Word(off uint32, le bool) (uint32, bool) {
 	if off >= SizeofData || off%4 != 0 {
 		return 0, false
@@ -218,16 +250,26 @@ func (d *Data) word(off uint32, le bool) uint32 {
 	return uint32(v >> 32)
 }
 
-// Bytes returns the 64-byte struct seccomp_data in the given byte order.
-func (d *Data) Bytes(le bool) []byte {
+// BytesIn returns the 64-byte struct seccomp_data in the given byte order.
+func (d *Data) BytesIn(order binary.ByteOrder) []byte {
 	b := make([]byte, SizeofData)
-	for off := uint32(0); off < SizeofData; off += 4 {
-		w := d.word(off, le)
-		if le {
-			b[off], b[off+1], b[off+2], b[off+3] = byte(w), byte(w>>8), byte(w>>16), byte(w>>24)
-		} else {
-			b[off], b[off+1], b[off+2], b[off+3] = byte(w>>24), byte(w>>16), byte(w>>8), byte(w)
-		}
+	order.PutUint32(b[OffsetNr:], uint32(d.Nr))
+	order.PutUint32(b[OffsetArch:], uint32(d.Arch))
+	order.PutUint64(b[OffsetInstructionPointer:], d.InstructionPointer)
+	for i, a := range d.Args {
+		order.PutUint64(b[OffsetArg(i):], a)
 	}
 	return b
+}
+
+// Bytes returns the 64-byte struct seccomp_data, little-endian (le) or
+// big-endian.
+//
+// Deprecated: Use BytesIn, which takes the byte order as a
+// binary.ByteOrder.
+func (d *Data) Bytes(le bool) []byte {
+	if le {
+		return d.BytesIn(binary.LittleEndian)
+	}
+	return d.BytesIn(binary.BigEndian)
 }

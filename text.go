@@ -1,6 +1,11 @@
 package seccomp
 
-import "github.com/seccomp-go/seccomp/internal/text"
+import (
+	"encoding/binary"
+
+	"github.com/seccomp-go/seccomp/internal/text"
+	"github.com/seccomp-go/seccomp/internal/uapi"
+)
 
 // The text form of a program.
 //
@@ -35,7 +40,7 @@ func (p Program) String() string { return Disassemble(p) }
 //   - Loads from seccomp_data are commented with the field loaded: nr,
 //     arch, instruction_pointer.lo/.hi, args[i].lo/.hi. The halves of the
 //     64-bit fields are named for a little-endian target; see
-//     DisassembleOrder.
+//     DisassembleIn.
 //   - A simple forward data flow tracks whether A holds nr or arch, and
 //     which arch tokens are possible at each instruction (from jeq tests of
 //     arch). A value compared with arch prints as its AUDIT_ARCH_* name; a
@@ -60,14 +65,23 @@ func (p Program) String() string { return Disassemble(p) }
 // The comments are for people; AssembleText ignores them, and they may
 // change between versions (the syscall names come from the tables of
 // Arches). The rest of the text is stable.
-func Disassemble(p Program) string { return DisassembleOrder(p, true) }
+func Disassemble(p Program) string { return text.Print(p, true, syscallName) }
 
-// DisassembleOrder is Disassemble for a target with the given byte order
-// (le for little-endian): it changes only which half of instruction_pointer
-// and args[i] the comments of loads name as .lo and .hi. For a big-endian
-// target (le false) the text starts with the directive ".order big", so that
-// the field names of the comments mean the same thing when used as load
-// operands; AssembleText(DisassembleOrder(p, le)) is p for either order.
+// DisassembleIn is Disassemble for a target with the given byte order (an
+// Arch's ByteOrder): it changes only which half of instruction_pointer and
+// args[i] the comments of loads name as .lo and .hi. For a big-endian
+// target the text starts with the directive ".order big", so that the
+// field names of the comments mean the same thing when used as load
+// operands; AssembleText(DisassembleIn(p, order)) is p for either order.
+func DisassembleIn(p Program, order binary.ByteOrder) string {
+	return text.Print(p, uapi.LittleEndian(order), syscallName)
+}
+
+// DisassembleOrder is DisassembleIn for a little-endian (le) or big-endian
+// target.
+//
+// Deprecated: Use DisassembleIn, which takes the byte order as a
+// binary.ByteOrder.
 func DisassembleOrder(p Program, le bool) string { return text.Print(p, le, syscallName) }
 
 // syscallName names system call nr under the audit arch token for the

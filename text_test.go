@@ -68,17 +68,17 @@ func textMustAssembleText(t *testing.T, src string) Program {
 // byte orders, and that the text is stable.
 func textCheckRoundTrip(t *testing.T, p Program) {
 	t.Helper()
-	for _, le := range []bool{true, false} {
-		text := DisassembleOrder(p, le)
+	for _, order := range []binary.ByteOrder{binary.LittleEndian, binary.BigEndian} {
+		text := DisassembleIn(p, order)
 		q, err := AssembleText(text)
 		if err != nil {
-			t.Fatalf("le=%v: AssembleText(DisassembleOrder(p)): %v\nprogram: %v\ntext:\n%s", le, err, []bpf.RawInstruction(p), text)
+			t.Fatalf("%v: AssembleText(DisassembleIn(p)): %v\nprogram: %v\ntext:\n%s", order, err, []bpf.RawInstruction(p), text)
 		}
 		if !slices.Equal(p, q) {
-			t.Fatalf("le=%v: round trip changed the program\n got %v\nwant %v\ntext:\n%s", le, []bpf.RawInstruction(q), []bpf.RawInstruction(p), text)
+			t.Fatalf("%v: round trip changed the program\n got %v\nwant %v\ntext:\n%s", order, []bpf.RawInstruction(q), []bpf.RawInstruction(p), text)
 		}
-		if again := DisassembleOrder(q, le); again != text {
-			t.Fatalf("le=%v: text not stable:\n%s\nthen\n%s", le, text, again)
+		if again := DisassembleIn(q, order); again != text {
+			t.Fatalf("%v: text not stable:\n%s\nthen\n%s", order, text, again)
 		}
 	}
 }
@@ -246,8 +246,8 @@ func TestDisassembleEmpty(t *testing.T) {
 	if s := Disassemble(nil); s != "" {
 		t.Errorf("Disassemble(nil) = %q", s)
 	}
-	if s := DisassembleOrder(nil, false); s != ".order big\n" {
-		t.Errorf("DisassembleOrder(nil, false) = %q", s)
+	if s := DisassembleIn(nil, binary.BigEndian); s != ".order big\n" {
+		t.Errorf("DisassembleIn(nil, binary.BigEndian) = %q", s)
 	}
 	for _, src := range []string{"", "\n\n", "; nothing\n", ".order big\n"} {
 		p, err := AssembleText(src)
@@ -295,9 +295,10 @@ func textGoldenPrograms(t testing.TB) map[string]Program {
 		s.JumpIf(bpf.JumpEqual, nr, "allow", "")
 	}
 	s.JumpIf(bpf.JumpNotEqual, 16, "eperm", "")
-	s.Add(bpf.LoadAbsolute{Off: OffsetArgHigh(1, true), Size: 4})
+	low, high := OffsetArgHalves(1, ArchX86_64.ByteOrder())
+	s.Add(bpf.LoadAbsolute{Off: high, Size: 4})
 	s.JumpIf(bpf.JumpNotEqual, 0, "eperm", "")
-	s.Add(bpf.LoadAbsolute{Off: OffsetArgLow(1, true), Size: 4})
+	s.Add(bpf.LoadAbsolute{Off: low, Size: 4})
 	s.JumpIf(bpf.JumpEqual, 0x5401, "allow", "eperm")
 	s.Label("eperm")
 	s.Add(bpf.RetConstant{Val: uint32(Errno(1))})
@@ -899,7 +900,7 @@ func TestDisassembleBigEndian(t *testing.T) {
 0004: ld   [4]                      ; arch
 0005: ret  a
 `
-	if got := DisassembleOrder(p, false); got != want {
+	if got := DisassembleIn(p, binary.BigEndian); got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
 	textCheckRoundTrip(t, p)

@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/seccomp-go/seccomp"
+	"github.com/seccomp-go/seccomp/internal/uapi"
 )
 
 // Options tune an analysis. The zero value (or nil) is the default.
@@ -218,7 +219,7 @@ func Analyze(p seccomp.Program, opts *Options) (*Report, error) {
 // arch analyzes one arch.
 func (e *engine) arch(a *seccomp.Arch, r *Report) *ArchReport {
 	ar := &ArchReport{Arch: a}
-	le := a.AuditArch.LittleEndian()
+	le := uapi.LittleEndian(a.ByteOrder())
 	lo, hi := space(a)
 	var nrs []uint32
 	for _, name := range a.Syscalls() {

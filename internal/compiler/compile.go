@@ -383,7 +383,7 @@ func (c *compiler) blockCost(p *Arch, nr int32) int {
 			// The conditions' code is straight: its length bounds any
 			// path through it.
 			scratch := compiler{f: c.f}
-			scratch.conds(t.rule, p.LittleEndian, "fail")
+			scratch.conds(t.rule, uapi.LittleEndian(p.Order), "fail")
 			n += scratch.src.Len()
 			continue
 		}
@@ -432,7 +432,7 @@ func searchDepth(vs []vspan) int {
 // one by one, each rule's conditions jumping to the next test when one
 // fails.
 func (c *compiler) argBlock(p *Arch, nr int32) {
-	le := p.LittleEndian
+	le := uapi.LittleEndian(p.Order)
 	all, final := c.blockTests(p, nr)
 	var tests []*test
 	for _, t := range all {

@@ -15,6 +15,8 @@
 package compiler
 
 import (
+	"encoding/binary"
+
 	"github.com/seccomp-go/seccomp/internal/cond"
 	"github.com/seccomp-go/seccomp/internal/uapi"
 )
@@ -41,10 +43,10 @@ type Filter struct {
 
 // Arch is what a filter decides on one arch.
 type Arch struct {
-	Token        uint32 // the audit arch token (seccomp_data.arch)
-	X32          bool   // the x32 ABI: numbers with x32SyscallBit under AUDIT_ARCH_X86_64
-	LittleEndian bool   // byte order of seccomp_data
-	Max          uint32 // the highest number the arch's syscall table knows
+	Token uint32           // the audit arch token (seccomp_data.arch)
+	X32   bool             // the x32 ABI: numbers with x32SyscallBit under AUDIT_ARCH_X86_64
+	Order binary.ByteOrder // the byte order of seccomp_data
+	Max   uint32           // the highest number the arch's syscall table knows
 	// Calls are the rules of each system call number, in the order they
 	// are tried: by precedence of their actions, then as added. The first
 	// whose conditions all hold decides.

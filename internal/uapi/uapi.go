@@ -6,6 +6,7 @@
 package uapi
 
 import (
+	"encoding/binary"
 	"fmt"
 	"strconv"
 	"strings"
@@ -55,6 +56,15 @@ func ArgHalves(i int, le bool) (low, high uint32) {
 		return off, off + 4
 	}
 	return off + 4, off
+}
+
+// LittleEndian reports whether order lays out a 16-bit 1 as 01 00: how
+// the packages tell a binary.ByteOrder's order, whatever its type
+// (binary.NativeEndian is not binary.LittleEndian, but lays out the same).
+func LittleEndian(order binary.ByteOrder) bool {
+	var b [2]byte
+	order.PutUint16(b[:], 1)
+	return b[0] == 1
 }
 
 // Known reports whether the action part of a is one the kernel knows.
