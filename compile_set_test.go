@@ -33,7 +33,11 @@ func randSetFilter(rng *rand.Rand) *Filter {
 	if rng.IntN(3) == 0 {
 		// Every combination of a few flag bits (the shape flagCube turns
 		// into one jset), sometimes with one left out or one more value.
-		masks := []uint64{0x3, 0x7, 0x20008, 0x10101, 0x80000001, 1<<rng.IntN(32) | 1<<rng.IntN(32) | 1<<rng.IntN(32)}
+		var three uint64 // up to three random bits
+		for range 3 {
+			three |= 1 << rng.IntN(32)
+		}
+		masks := []uint64{0x3, 0x7, 0x20008, 0x10101, 0x80000001, three}
 		m := masks[rng.IntN(len(masks))]
 		hi := his[rng.IntN(len(his))] << 32
 		r := Rule{Syscall: names[rng.IntN(len(names))], Action: acts[rng.IntN(len(acts))]}

@@ -144,18 +144,18 @@ func TestDockerDefaultCompiles(t *testing.T) {
 		d    Data
 		want Action
 	}{
-		{x86(0), ActAllow},                 // read
-		{x86(101), ActAllow},               // ptrace (kernel >= 4.8)
-		{x86(165), Errno(1)},               // mount (needs CAP_SYS_ADMIN)
-		{x86(135, 8), ActAllow},            // personality(PER_LINUX32)
-		{x86(135, 9), Errno(1)},            // personality(9)
-		{x86(41, 1), ActAllow},             // socket(AF_UNIX)
-		{x86(41, 16), ActAllow},            // socket(AF_NETLINK)
-		{x86(41, 40), Errno(1)},            // socket(AF_VSOCK)
-		{x86(41, 1<<32|1), Errno(1)},       // AF_UNIX in the low half only
-		{x86(56, 0x10000000), Errno(1)},    // clone(CLONE_NEWUSER)
-		{x86(56, 0x00011200), ActAllow},    // clone(CLONE_VM|...)
-		{x86(X32SyscallBit | 0), ActAllow}, // x32 read
+		{x86(0), ActAllow},              // read
+		{x86(101), ActAllow},            // ptrace (kernel >= 4.8)
+		{x86(165), Errno(1)},            // mount (needs CAP_SYS_ADMIN)
+		{x86(135, 8), ActAllow},         // personality(PER_LINUX32)
+		{x86(135, 9), Errno(1)},         // personality(9)
+		{x86(41, 1), ActAllow},          // socket(AF_UNIX)
+		{x86(41, 16), ActAllow},         // socket(AF_NETLINK)
+		{x86(41, 40), Errno(1)},         // socket(AF_VSOCK)
+		{x86(41, 1<<32|1), Errno(1)},    // AF_UNIX in the low half only
+		{x86(56, 0x10000000), Errno(1)}, // clone(CLONE_NEWUSER)
+		{x86(56, 0x00011200), ActAllow}, // clone(CLONE_VM|...)
+		{x86(X32SyscallBit), ActAllow},  // x32 read (number 0)
 		{Data{Nr: 3, Arch: AuditArchI386}, ActAllow},
 		{Data{Nr: 21, Arch: AuditArchI386}, Errno(1)}, // i386 mount
 		{Data{Nr: 63, Arch: AuditArchAArch64}, ActKillProcess},

@@ -125,6 +125,7 @@ func store32(p *uint32, v uint32) { *p = v }
 //go:nosplit
 //go:norace
 func spinForever() {
+	//lint:ignore SA5002 spinning is the point: see the callers
 	for {
 	}
 }

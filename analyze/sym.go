@@ -229,7 +229,7 @@ type valKey struct {
 	e    *node
 }
 
-func (v val) id() valKey { return valKey{v.kind, v.c, v.w, v.m, v.e} }
+func (v val) id() valKey { return valKey(v) }
 
 type nodeKey struct {
 	op   uint16

@@ -215,10 +215,10 @@ func (tg *target) send(line string) {
 	}
 }
 
-// serve runs Serve in a goroutine. stop cancels it and returns its error
-// and how long it took to return after the cancellation; done is closed
+// serve runs Serve in a goroutine. stop cancels it and returns how long it
+// took to return after the cancellation, and its error; done is closed
 // when it has returned (stop then returns its error at once).
-func serve(t *testing.T, l *Listener, s *Server) (stop func() (error, time.Duration), done <-chan struct{}) {
+func serve(t *testing.T, l *Listener, s *Server) (stop func() (time.Duration, error), done <-chan struct{}) {
 	t.Helper()
 	if s.ErrorLog == nil {
 		s.ErrorLog = func(n *Notif, err error) { t.Errorf("serve: notification %#x: %v", n.ID, err) }
@@ -232,7 +232,7 @@ func serve(t *testing.T, l *Listener, s *Server) (stop func() (error, time.Durat
 	}()
 	var once sync.Once
 	var took time.Duration
-	stop = func() (error, time.Duration) {
+	stop = func() (time.Duration, error) {
 		once.Do(func() {
 			start := time.Now()
 			cancel()
@@ -243,7 +243,7 @@ func serve(t *testing.T, l *Listener, s *Server) (stop func() (error, time.Durat
 				t.Fatal("Serve did not return within 20s of cancel")
 			}
 		})
-		return err, took
+		return took, err
 	}
 	t.Cleanup(func() { stop() })
 	return stop, res

@@ -96,7 +96,7 @@ func TestAnswers(t *testing.T) {
 	out := tg.wait(20 * time.Second)
 	// Serve returned nil when the target was reaped (Linux 5.9+), or
 	// returns on cancellation.
-	if err, _ := stop(); err != nil {
+	if _, err := stop(); err != nil {
 		assert.ErrorIs(t, err, context.Canceled)
 	}
 	for _, want := range []string{
@@ -318,10 +318,10 @@ func TestTargetKilled(t *testing.T) {
 	// (Linux 5.9 and later).
 	select {
 	case <-done:
-		err, _ := stop()
+		_, err := stop()
 		assert.NoError(t, err)
 	case <-time.After(5 * time.Second):
-		err, _ := stop()
+		_, err := stop()
 		t.Logf("Serve did not see the filter's last user go (kernel before 5.9?); cancelled: %v", err)
 	}
 }
@@ -485,7 +485,7 @@ func TestCancel(t *testing.T) {
 	stop, _ := serve(t, tg.l, &Server{Handler: h})
 	tg.send("call")
 	<-entered
-	err, took := stop() // within 20 s, or serve's stop fails the test
+	took, err := stop() // within 20 s, or serve's stop fails the test
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.Equal(t, "getppid: 7 errno 0", tg.waitLine("getppid:", 20*time.Second))
 	t.Logf("cancel with a handler running: Serve returned in %v", took)
@@ -493,7 +493,7 @@ func TestCancel(t *testing.T) {
 	// Idle.
 	stop, _ = serve(t, tg.l, &Server{Handler: HandlerFunc(func(context.Context, *Request) Response { return Return(8) })})
 	time.Sleep(100 * time.Millisecond)
-	err, took = stop()
+	took, err = stop()
 	assert.ErrorIs(t, err, context.Canceled)
 	t.Logf("cancel idle: Serve returned in %v", took)
 
@@ -517,7 +517,7 @@ func TestCancel(t *testing.T) {
 	start := time.Now()
 	select {
 	case <-done:
-		err, _ := stop()
+		_, err := stop()
 		assert.NoError(t, err)
 		t.Logf("Serve returned %v after the target was reaped", time.Since(start))
 	case <-time.After(5 * time.Second):
@@ -536,7 +536,7 @@ func TestClose(t *testing.T) {
 	require.NoError(t, tg.l.Close())
 	select {
 	case <-done:
-		err, _ := stop()
+		_, err := stop()
 		assert.ErrorIs(t, err, os.ErrClosed)
 		t.Logf("close: Serve returned in %v", time.Since(start))
 	case <-time.After(5 * time.Second):

@@ -568,7 +568,7 @@ func highest(s *Seccomp, arches []*seccomp.Arch) map[*seccomp.Arch]int32 {
 		}
 		// runc skips an arch whose largest number is 0 (only read named
 		// on x86_64, say): it takes 0 for "none".
-		if found && max != 0 && max != seccomp.X32SyscallBit|0 {
+		if found && max != 0 && max != seccomp.X32SyscallBit { // x32's 0 is the bit alone
 			out[a] = max
 		}
 	}

@@ -51,6 +51,7 @@ const (
 	opLdWAbs = 0x20
 	opLdImm  = 0x00
 	opJgtK   = 0x25
+	opJeqK   = 0x15
 	opJa     = 0x05
 	opRetK   = 0x06
 	opRetA   = 0x16

@@ -33,14 +33,3 @@ func AllowFilter(n int) []bpf.RawInstruction {
 // StackFits reports whether the kernel attaches a filter whose translated
 // length is newLen on top of filters whose translated lengths are attached.
 func StackFits(attached []int, newLen int) bool { return ebpflen.Fits(attached, newLen) }
-
-const (
-	opDivX  = 0x3c
-	opJeqK  = 0x15
-	opJeqX  = 0x1d
-	opJgtX  = 0x2d
-	opJgeK  = 0x35
-	opJgeX  = 0x3d
-	opJsetK = 0x45
-	opJsetX = 0x4d
-)

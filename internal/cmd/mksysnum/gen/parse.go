@@ -282,9 +282,7 @@ func SyscallABIs(src []byte, bits int) []string {
 		if m[1] == ":" {
 			out = nil
 		}
-		for _, w := range strings.FieldsFunc(m[2], func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
-			out = append(out, w)
-		}
+		out = append(out, strings.FieldsFunc(m[2], func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })...)
 	}
 	return out
 }

@@ -173,7 +173,7 @@ func ParseAbsent(src []byte) (Absent, error) {
 		}
 		f := strings.Fields(line)
 		if len(f) < 2 {
-			return nil, fmt.Errorf("line %d: want <release> <arch> names...", i+1)
+			return nil, fmt.Errorf("line %d: want <release> <arch> and names", i+1)
 		}
 		r, err := ParseRelease(f[0])
 		if err != nil {
