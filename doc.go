@@ -36,11 +36,28 @@
 // # Precedence of actions
 //
 // When several filters are attached, all run, and the value whose action
-// part is lowest as a signed 32-bit number wins: KILL_PROCESS, then any
-// unknown action, KILL_THREAD, TRAP, ERRNO, USER_NOTIF, TRACE, LOG, ALLOW.
-// Between equal action parts the most recently installed filter's value
-// (with its data) wins. The kernel treats an action part it does not know as
-// KILL_PROCESS, and so does Action.Effective.
+// part is lowest as a signed 32-bit number wins (Action.Precedes). First
+// to last, with some action parts the kernel does not know among them:
+//
+//	0x80000000  KILL_PROCESS
+//	0xffff0000  (unknown)
+//	0x00000000  KILL_THREAD
+//	0x00010000  (unknown)
+//	0x00030000  TRAP
+//	0x00040000  (unknown)
+//	0x00050000  ERRNO
+//	0x7fc00000  USER_NOTIF
+//	0x7fe00000  (unknown)
+//	0x7ff00000  TRACE
+//	0x7ffc0000  LOG
+//	0x7fff0000  ALLOW
+//
+// An unknown action part ranks by its signed value like any other:
+// 0x80010000 to 0xffff0000 come after KILL_PROCESS and before KILL_THREAD,
+// 0x00040000 after TRAP and before ERRNO, and so on. When such a value
+// wins, the kernel carries it out as KILL_PROCESS, and so does
+// Action.Effective. Between equal action parts the most recently installed
+// filter's value (with its data) wins.
 //
 // # Security considerations
 //
