@@ -107,7 +107,10 @@ type Rule struct {
 	// error.
 	Syscall string
 	// Number is used when Syscall is empty: a system call number on Arch
-	// (with X32SyscallBit for x32).
+	// (with X32SyscallBit for x32). A number no call of Arch can have is an
+	// error: on x32 one without X32SyscallBit, on x86_64 one with it,
+	// -1 (0xffffffff) included, since the bit is what tells the two ABIs
+	// apart under AUDIT_ARCH_X86_64.
 	Number int32
 	// Arch restricts the rule to one of the filter's arches. It is required
 	// with Number.

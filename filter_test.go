@@ -2,6 +2,7 @@ package seccomp
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -213,6 +214,53 @@ func TestFilterNamesPerArch(t *testing.T) {
 	g.Add(Rule{Syscall: "openat", Arch: ArchAArch64, Action: ActAllow})
 	assert.Equal(t, Errno(1), both(t, g, x86(257)))
 	assert.Equal(t, ActAllow, both(t, g, Data{Nr: 56, Arch: AuditArchAArch64}))
+}
+
+// Rules by number that no call can reach: an x32 number without the x32
+// bit, an x86_64 number with it, and -1 on x86_64 (which has the bit).
+// They are errors that name the rule; the same numbers where calls do
+// reach them are accepted.
+func TestImpossibleRuleNumbers(t *testing.T) {
+	f := NewFilter(ActKillProcess, ArchX86_64, ArchX32, ArchI386)
+	f.Add(
+		Rule{Number: 101, Arch: ArchX32, Action: ActAllow},                    // 0
+		Rule{Number: X32SyscallBit | 101, Arch: ArchX86_64, Action: ActAllow}, // 1
+		Rule{Number: -1, Arch: ArchX86_64, Action: ActAllow},                  // 2
+		Rule{Number: X32SyscallBit | 101, Arch: ArchX32, Action: ActAllow},    // 3: fine
+		Rule{Number: 101, Arch: ArchX86_64, Action: ActAllow},                 // 4: fine
+		Rule{Number: -1, Arch: ArchX32, Action: ActAllow},                     // 5: fine, an x32 number
+		Rule{Number: -1, Arch: ArchI386, Action: ActAllow},                    // 6: fine
+	)
+	err := f.Validate()
+	require.Error(t, err)
+	_, cerr := f.Compile()
+	require.Error(t, cerr)
+	byRule := map[int]*Problem{}
+	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+		var p *Problem
+		require.True(t, errors.As(e, &p))
+		byRule[p.Rule] = p
+	}
+	require.Len(t, byRule, 3, "%v", err)
+	for i, want := range map[int]string{0: "lacks X32SyscallBit", 1: "has X32SyscallBit", 2: "number -1"} {
+		p := byRule[i]
+		require.NotNil(t, p, "rule %d", i)
+		assert.Equal(t, SeverityError, p.Severity)
+		assert.Contains(t, p.Error(), want)
+		assert.Contains(t, p.Error(), "never match")
+		assert.Contains(t, p.Error(), fmt.Sprintf("rule %d (#", i), "names the rule")
+	}
+	assert.Contains(t, byRule[0].Error(), "0x40000065", "says the x32 number")
+	assert.Contains(t, byRule[2].Error(), "SetNrMinusOneDefault")
+
+	// What is left decides as before.
+	g := NewFilter(ActKillProcess, ArchX86_64, ArchX32, ArchI386)
+	g.Add(f.Rules()[3:]...)
+	require.NoError(t, g.Validate())
+	assert.Equal(t, ActAllow, both(t, g, x86(101)))
+	assert.Equal(t, ActAllow, both(t, g, x86(X32SyscallBit|101)))
+	assert.Equal(t, ActAllow, both(t, g, x86(-1)), "-1 is an x32 number")
+	assert.Equal(t, ActAllow, both(t, g, Data{Nr: -1, Arch: AuditArchI386}))
 }
 
 func TestFilterProblems(t *testing.T) {

@@ -31,6 +31,29 @@ func ruleName(r Rule) string {
 	return fmt.Sprintf("#%d", r.Number)
 }
 
+// impossibleNumber returns why no call of arch a reaches a rule for number
+// nr, or "". Under AUDIT_ARCH_X86_64 the x32 bit tells the two ABIs apart
+// (see Filter): an x32 number without it is an x86_64 call, and an x86_64
+// number with it (-1 included) is an x32 call.
+func impossibleNumber(nr int32, a *Arch) string {
+	if a.AuditArch != AuditArchX86_64 {
+		return ""
+	}
+	u := uint32(nr)
+	switch {
+	case a == ArchX32 && u < X32SyscallBit:
+		return fmt.Sprintf("number %d (%#x) lacks X32SyscallBit (%#x), which every x32 call carries: the rule can never match (x32's number is %#x)",
+			nr, u, X32SyscallBit, u|X32SyscallBit)
+	case a != ArchX32 && nr == -1:
+		return fmt.Sprintf("number -1 (%#x) has X32SyscallBit (%#x): under AUDIT_ARCH_X86_64 it is an x32 number, which x86_64's rules never see, so the rule can never match (SetNrMinusOneDefault gives -1, what a tracer writes to skip a call, the default action; a rule for -1 on x32 decides it when the filter covers x32)",
+			u, X32SyscallBit)
+	case a != ArchX32 && u >= X32SyscallBit:
+		return fmt.Sprintf("number %d (%#x) has X32SyscallBit (%#x), which marks x32 calls: x86_64's rules never see it, so the rule can never match (x86_64's number is %d, or put the rule on x32)",
+			nr, u, X32SyscallBit, u&^X32SyscallBit)
+	}
+	return ""
+}
+
 // checkAction returns why an action cannot be carried by the kernel, or "".
 func checkAction(a Action) string {
 	if !a.Known() {
@@ -145,6 +168,12 @@ func (f *Filter) plan() (*compiler.Filter, []*archPlan, []*Problem) {
 		if r.Syscall == "" && r.Arch == nil {
 			add(i, name, "", SeverityError, "a rule by number needs an arch")
 			continue
+		}
+		if r.Syscall == "" {
+			if why := impossibleNumber(r.Number, r.Arch); why != "" {
+				add(i, name, r.Arch.Name, SeverityError, "%s", why)
+				continue
+			}
 		}
 		found := false
 		for _, p := range plans {
