@@ -35,8 +35,21 @@ func (o Op) String() string { return cond.Op(o).String() }
 // from Value only in its high 32 bits does not match an OpEq. With Width32
 // set, only the low 32 bits of the argument are compared, with Value and
 // Mask truncated to 32 bits: use it for arguments the kernel reads as int
-// or unsigned int, whose high half the caller may fill with anything. On
-// 32-bit ABIs (i386, arm) every condition is a 32-bit condition.
+// or unsigned int, whose high half the caller may fill with anything.
+//
+// On the 32-bit ABIs (i386, arm) an argument is 32 bits, which the kernel
+// zero-extends: a condition compares that value with the full 64-bit
+// Value, so a Value of 2^32 or more decides it for every call there
+// (arg < 1<<32 and arg != 1<<32 always hold, arg == 1<<32, arg > 1<<32
+// and arg >= 1<<32 never do; arg & mask == value never holds and
+// arg & mask != value always does). Lint says where that happens, and a
+// rule that can then never match on any of its arches is an error. In
+// libseccomp's resolution the Value is cut to 32 bits instead, as
+// libseccomp does (see Resolution). x32 is a 64-bit ABI: its system calls
+// pass the full 64-bit registers, which seccomp_data holds, so conditions
+// on x32 compare 64 bits as on x86_64 (libseccomp compares only their low
+// halves: package profile writes x32 conditions with Width32 to mean what
+// a profile means to runc).
 type Cond struct {
 	Arg     int    // argument index, 0 to 5
 	Op      Op     // comparison
@@ -129,8 +142,8 @@ type Rule struct {
 // program reproduces exactly):
 //  1. A call from an arch the filter does not cover gets the bad-arch
 //     action (KILL_PROCESS unless set with SetBadArchAction). On x86_64,
-//     calls whose number has X32SyscallBit are x32 calls: they reach only
-//     x32 rules, and get the bad-arch action when x32 is not covered;
+//     calls whose number is X32SyscallBit or more (unsigned) are x32
+//     calls: they reach only x32 rules, and get the bad-arch action when x32 is not covered;
 //     likewise numbers without the bit when only x32 is covered. With
 //     SetNrMinusOneDefault, number -1 under AUDIT_ARCH_X86_64 gets the
 //     default action instead when x32 is not covered.
@@ -150,8 +163,8 @@ type Rule struct {
 //     SetUnknownSyscallENOSYS is on (glibc and the Go runtime fall back to
 //     older calls only on ENOSYS).
 //
-// On 32-bit ABIs (i386, arm) conditions compare only the low 32 bits of
-// arguments, as the kernel uses only those.
+// On 32-bit ABIs (i386, arm) conditions compare the zero-extended 32-bit
+// arguments the kernel passes (see Cond); x32 compares 64-bit registers.
 type Filter struct {
 	defaultAction Action
 	badArch       Action
@@ -358,7 +371,9 @@ func (f *Filter) Validate() error {
 }
 
 // Lint returns the warnings about the filter: rules that can never decide
-// anything because another rule always wins over them, and duplicates.
+// anything because another rule always wins over them, duplicates, and
+// conditions whose value a 32-bit ABI's arguments cannot reach (they
+// always or never hold there; see Cond).
 func (f *Filter) Lint() []*Problem {
 	_, _, probs := f.plan()
 	var out []*Problem

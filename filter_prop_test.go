@@ -2,6 +2,7 @@ package seccomp
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/seccomp-go/seccomp/internal/opcode"
@@ -192,7 +193,104 @@ func checkCompiled(t *testing.T, f *Filter, inputs func() (Data, bool)) bool {
 		if got != want {
 			t.Fatalf("input %+v: compiled program says %v, the filter means %v\nrules: %+v\n%s", d, got, want, f.Rules(), Disassemble(p))
 		}
+		if f.resolution != ResolveStricter {
+			continue // libseccomp's resolution has its own reference (resolve_test.go's treeDecides)
+		}
+		if m := meaning(f, d); m != want {
+			t.Fatalf("input %+v: Evaluate says %v, the filter's definition %v\nrules: %+v", d, want, m, f.Rules())
+		}
 	}
+}
+
+// meaning is what a valid filter (of the stricter resolution) decides for
+// d, written from the doc of
+// Filter and Cond, without the plan that Evaluate and the compiler share:
+// the call's arch by its token (and, under AUDIT_ARCH_X86_64, numbers from
+// X32SyscallBit on for x32), among the rules for its
+// number whose conditions all hold the one whose action ranks first, else
+// the fallback. A condition compares the argument register, or its low
+// 32 bits with Width32 (Value and Mask cut to 32 bits); on a 32-bit ABI
+// (i386, arm) the argument is its zero-extended low 32 bits, compared with
+// the full 64-bit Value.
+func meaning(f *Filter, d Data) Action {
+	var arch *Arch
+	x32 := uint32(d.Nr) >= X32SyscallBit
+	for _, a := range f.arches {
+		if a.AuditArch == d.Arch && (d.Arch != AuditArchX86_64 || x32 == (a == ArchX32)) {
+			arch = a
+			break
+		}
+	}
+	if arch == nil {
+		if f.minusOne && d.Arch == AuditArchX86_64 && d.Nr == -1 && slices.Contains(f.arches, ArchX86_64) {
+			return f.defaultAction
+		}
+		return f.badArch
+	}
+	var best Action
+	found := false
+	for _, r := range f.rules {
+		if r.Arch != nil && r.Arch != arch {
+			continue
+		}
+		nr := r.Number
+		if r.Syscall != "" {
+			var ok bool
+			if nr, ok = arch.Syscall(r.Syscall); !ok {
+				continue
+			}
+		}
+		if nr != d.Nr {
+			continue
+		}
+		all := true
+		for _, c := range r.Conds {
+			all = all && condMeans(c, arch, d.Args[c.Arg])
+		}
+		// The action the kernel ranks first wins; between equal action
+		// parts, the lowest value.
+		if all && (!found || r.Action.Precedes(best) || !best.Precedes(r.Action) && int32(r.Action) < int32(best)) {
+			best, found = r.Action, true
+		}
+	}
+	switch {
+	case found:
+		return best
+	case f.enosys && uint32(d.Nr) > uint32(arch.MaxSyscall()):
+		return Errno(ENOSYS)
+	}
+	return f.defaultAction
+}
+
+// condMeans says whether c holds for the argument register v of a call of
+// arch a.
+func condMeans(c Cond, a *Arch, v uint64) bool {
+	val, mask := c.Value, c.Mask
+	if !a.AuditArch.Is64Bit() {
+		v &= 0xffffffff // zero-extended
+	}
+	if c.Width32 {
+		v, val, mask = v&0xffffffff, val&0xffffffff, mask&0xffffffff
+	}
+	switch c.Op {
+	case OpEq:
+		return v == val
+	case OpNe:
+		return v != val
+	case OpLt:
+		return v < val
+	case OpLe:
+		return v <= val
+	case OpGt:
+		return v > val
+	case OpGe:
+		return v >= val
+	case OpMaskedEq:
+		return v&mask == val
+	case OpMaskedNe:
+		return v&mask != val
+	}
+	panic("unknown operator")
 }
 
 func TestCompileAgreesWithEvaluate(t *testing.T) {

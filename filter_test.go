@@ -469,3 +469,91 @@ func TestHotSyscallsShortenPaths(t *testing.T) {
 		assert.LessOrEqual(t, withHot, without, "hot calls %v take longer when named", hot)
 	}
 }
+
+// A value of 2^32 or more on a 32-bit ABI, where the kernel zero-extends
+// arguments: the comparison of the zero-extended argument with the full
+// value decides it for every argument (issue 12).
+func TestWideValuesOn32BitABIs(t *testing.T) {
+	i386 := func(nr int32, args ...uint64) Data {
+		d := Data{Nr: nr, Arch: AuditArchI386}
+		copy(d.Args[:], args)
+		return d
+	}
+	// arg2 < 2^32 always holds on i386: it compiles, and allows everything
+	// there; on x86_64 it still compares the high half.
+	f := NewFilter(Errno(1), ArchX86_64, ArchI386)
+	f.Add(Rule{Syscall: "read", Action: ActAllow, Conds: []Cond{Arg(2).Lt(1 << 32)}})
+	require.NoError(t, f.Validate())
+	for _, v := range []uint64{0, 5, 0xffffffff, 0xffffffff_ffffffff} {
+		assert.Equal(t, ActAllow, both(t, f, i386(3, 0, 0, v)), "i386 read(%#x)", v)
+	}
+	assert.Equal(t, ActAllow, both(t, f, x86(0, 0, 0, 0xffffffff)))
+	assert.Equal(t, Errno(1), both(t, f, x86(0, 0, 0, 1<<32)))
+	lint := f.Lint()
+	require.Len(t, lint, 1)
+	assert.Contains(t, lint[0].Error(), "always holds on i386")
+
+	// arg2 <= 0x1_00000005 allows 6 on i386 (the low half alone would not).
+	g := NewFilter(Errno(1), ArchI386)
+	g.Add(Rule{Syscall: "read", Action: ActAllow, Conds: []Cond{Arg(2).Le(0x1_00000005)}})
+	assert.Equal(t, ActAllow, both(t, g, i386(3, 0, 0, 6)))
+
+	// Each operator, with a value above the 32-bit range, on i386: always
+	// or never, whatever the argument; Width32 (Arg32) still cuts the value.
+	const wide = 0x1_00000005
+	for _, tc := range []struct {
+		c      Cond
+		always bool
+	}{
+		{Arg(0).Eq(wide), false}, {Arg(0).Ne(wide), true},
+		{Arg(0).Lt(wide), true}, {Arg(0).Le(wide), true},
+		{Arg(0).Gt(wide), false}, {Arg(0).Ge(wide), false},
+		{Arg(0).MaskedEq(1<<32|0xff, wide), false}, {Arg(0).MaskedNe(1<<32|0xff, wide), true},
+	} {
+		h := NewFilter(Errno(1), ArchX86_64, ArchI386)
+		h.Add(Rule{Syscall: "read", Action: ActAllow, Conds: []Cond{tc.c}})
+		require.NoError(t, h.Validate(), "%v on x86_64 and i386", tc.c)
+		want := Errno(1)
+		if tc.always {
+			want = ActAllow
+		}
+		for _, v := range []uint64{0, 5, 6, 0xff, wide, 0xffffffff} {
+			assert.Equal(t, want, both(t, h, i386(3, v)), "%v on i386 with arg0 = %#x", tc.c, v)
+		}
+		lint := h.Lint()
+		require.Len(t, lint, 1, "%v", tc.c)
+		if tc.always {
+			assert.Contains(t, lint[0].Error(), "always holds on i386")
+		} else {
+			assert.Contains(t, lint[0].Error(), "never matches on i386")
+		}
+		// Alone on i386 a rule that never matches is an error.
+		k := NewFilter(Errno(1), ArchI386)
+		k.Add(Rule{Syscall: "read", Action: ActAllow, Conds: []Cond{tc.c}})
+		if tc.always {
+			assert.NoError(t, k.Validate())
+		} else {
+			assert.ErrorContains(t, k.Validate(), "no call can match")
+		}
+	}
+	// Arg32 keeps its meaning: the low 32 bits, value cut to 32 bits.
+	m := NewFilter(Errno(1), ArchI386)
+	m.Add(Rule{Syscall: "read", Action: ActAllow, Conds: []Cond{Arg32(0).Eq(wide)}})
+	assert.Equal(t, ActAllow, both(t, m, i386(3, 5)))
+	assert.Empty(t, m.Lint())
+}
+
+// x32 calls pass 64-bit registers, and seccomp_data.args holds them
+// whole: conditions on x32 compare 64 bits, as on x86_64.
+func TestX32ComparesFullRegisters(t *testing.T) {
+	f := NewFilter(Errno(1), ArchX86_64, ArchX32)
+	f.Add(Rule{Syscall: "socket", Action: ActAllow, Conds: []Cond{Arg(0).Eq(1)}})
+	nr, _ := ArchX32.Syscall("socket")
+	assert.Equal(t, ActAllow, both(t, f, x86(nr, 1)))
+	assert.Equal(t, Errno(1), both(t, f, x86(nr, 1<<32|1)), "the high half counts")
+	g := NewFilter(Errno(1), ArchX32)
+	g.Add(Rule{Syscall: "socket", Action: ActAllow, Conds: []Cond{Arg(0).Lt(1 << 32)}})
+	assert.Equal(t, ActAllow, both(t, g, x86(nr, 0xffffffff)))
+	assert.Equal(t, Errno(1), both(t, g, x86(nr, 1<<32)), "not always true on x32")
+	assert.Empty(t, g.Lint())
+}

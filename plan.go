@@ -22,8 +22,6 @@ type archPlan struct {
 	*compiler.Arch
 }
 
-func (p *archPlan) w32() bool { return !p.arch.AuditArch.Is64Bit() }
-
 func ruleName(r Rule) string {
 	if r.Syscall != "" {
 		return r.Syscall
@@ -145,6 +143,15 @@ func (f *Filter) plan() (*compiler.Filter, []*archPlan, []*Problem) {
 	}
 	arena := make([]compiler.Rule, 0, nRules)
 	condArena := make([]cond.Cond, 0, nConds)
+	// Rules no call can match on an arch, and the rules that can match on
+	// some arch.
+	type noMatch struct {
+		rule      int
+		sys, arch string
+		why       string
+	}
+	var unmatched []noMatch
+	matches := make([]bool, len(f.rules))
 	for i, r := range f.rules {
 		name := ruleName(r)
 		if s := checkAction(r.Action); s != "" {
@@ -191,11 +198,46 @@ func (f *Filter) plan() (*compiler.Filter, []*archPlan, []*Problem) {
 			if bad {
 				continue
 			}
+			// The conditions as they are evaluated on the arch; those that
+			// decide the same for every argument there are left out, and a
+			// rule no call can match is left out (an error unless it can
+			// match on another arch). In libseccomp's resolution, what
+			// libseccomp makes of them: cut to 32 bits on a 32-bit ABI, and
+			// every rule kept, as it merges them all (resolveLibseccomp).
+			abi32 := !p.arch.AuditArch.Is64Bit()
 			start := len(condArena)
+			never := ""
+			libseccomp := f.resolution == ResolveLibseccomp
 			for _, c := range r.Conds {
-				condArena = append(condArena, c.internal().Normalize(p.w32()))
+				if libseccomp {
+					condArena = append(condArena, c.internal().Normalize(abi32))
+					continue
+				}
+				rc, truth := c.internal().Resolve(abi32)
+				switch truth {
+				case cond.Always:
+					add(i, p.callName(nr), p.arch.Name, SeverityWarning,
+						"%s always holds on %s, whose arguments are 32 bits (zero-extended): left out there", c, p.arch.Name)
+					continue
+				case cond.Never:
+					if never == "" {
+						never = fmt.Sprintf("%s is never true on %s, whose arguments are 32 bits (zero-extended)", c, p.arch.Name)
+					}
+					continue
+				}
+				condArena = append(condArena, rc)
 			}
 			conds := condArena[start:len(condArena):len(condArena)]
+			why := never
+			if why == "" && !libseccomp {
+				why = cond.Unsatisfiable(conds)
+			}
+			if why != "" {
+				condArena = condArena[:start]
+				unmatched = append(unmatched, noMatch{rule: i, sys: p.callName(nr), arch: p.arch.Name, why: why})
+				continue
+			}
+			matches[i] = true
 			rv := compiler.Rule{Index: i, Action: uint32(r.Action), Conds: conds}
 			if rs, ok := p.Calls[nr]; ok {
 				p.Calls[nr] = append(rs, rv)
@@ -210,6 +252,15 @@ func (f *Filter) plan() (*compiler.Filter, []*archPlan, []*Problem) {
 				where = r.Arch.Name
 			}
 			add(i, name, "", SeverityError, "unknown system call on %s", where)
+		}
+	}
+	// A rule no call can match on any arch is an error; one that can on
+	// some arch only (a 64-bit value on a 32-bit ABI) is a warning there.
+	for _, u := range unmatched {
+		if matches[u.rule] {
+			add(u.rule, u.sys, u.arch, SeverityWarning, "the rule never matches on %s: %s", u.arch, u.why)
+		} else {
+			add(u.rule, u.sys, u.arch, SeverityError, "no call can match: %s", u.why)
 		}
 	}
 	for _, p := range plans {
@@ -286,24 +337,25 @@ func ranks(a, b Action) int {
 	return 0
 }
 
-// check reports, for one arch, rules that no input can match, rules that
-// can never decide, and the same conditions given two actions.
+// w32 reports whether the arch's arguments are 32 bits.
+func (p *archPlan) w32() bool { return !p.arch.AuditArch.Is64Bit() }
+
+// callName names system call nr of the arch: its name, or "#nr".
+func (p *archPlan) callName(nr int32) string {
+	if n, ok := p.arch.SyscallName(nr); ok {
+		return n
+	}
+	return fmt.Sprintf("#%d", nr)
+}
+
+// check reports, for one arch, rules that can never decide, and the same
+// conditions given two actions. (Rules no call can match are found and
+// left out by plan.)
 func (p *archPlan) check() []*Problem {
 	var probs []*Problem
 	for _, nr := range p.Keys {
 		rs := p.Calls[nr]
-		name := func() string {
-			if n, ok := p.arch.SyscallName(nr); ok {
-				return n
-			}
-			return fmt.Sprintf("#%d", nr)
-		}
 		for i, r := range rs {
-			if why := cond.Unsatisfiable(r.Conds); why != "" {
-				probs = append(probs, &Problem{Rule: r.Index, Syscall: name(), Arch: p.arch.Name, Severity: SeverityError,
-					Reason: "no call can match: " + why})
-				continue
-			}
 			for _, q := range rs[:i] {
 				if !cond.Subset(q.Conds, r.Conds) {
 					continue
@@ -316,7 +368,7 @@ func (p *archPlan) check() []*Problem {
 						sev, what = SeverityError, fmt.Sprintf("gives %s where it has the same conditions as", Action(r.Action))
 					}
 				}
-				probs = append(probs, &Problem{Rule: r.Index, Syscall: name(), Arch: p.arch.Name, Severity: sev,
+				probs = append(probs, &Problem{Rule: r.Index, Syscall: p.callName(nr), Arch: p.arch.Name, Severity: sev,
 					Reason: fmt.Sprintf("%s rule %d (%s), which wins whenever this rule matches", what, q.Index, Action(q.Action))})
 				break
 			}

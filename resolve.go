@@ -56,7 +56,10 @@ import (
 //   - a condition compares 64 bits on a 64-bit ABI unless it is a 32-bit
 //     condition (Arg32). libseccomp compares only 32 bits on x32, as on
 //     i386 and arm: give x32 rules 32-bit conditions to match it (package
-//     profile and package libseccomp do);
+//     profile and package libseccomp do). On i386 and arm it compares the
+//     low 32 bits of the value too: a value of 2^32 or more is cut, where
+//     ResolveStricter gives it its meaning for the zero-extended argument
+//     (see Cond);
 //   - masked-not-equal (OpMaskedNe), which libseccomp does not have, is
 //     merged the way libseccomp merges not-equal, with a mask;
 //   - a rule whose action is the default action is merged like any other

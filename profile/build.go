@@ -479,6 +479,14 @@ func archRules(s *Seccomp, entries []*entryRules, def seccomp.Action, names []st
 		for _, set := range er.sets {
 			var conds []seccomp.Cond
 			for _, c := range set {
+				if w32 && c.Value > 0xffffffff {
+					// libseccomp compares the low halves only there: so
+					// does the filter (Width32), and the value's high
+					// half is lost.
+					warn(WarnValueWidth, i, fmt.Sprintf("syscalls[%d].args", i), n, a.Name,
+						"%s on %s: %v: the value does not fit in 32 bits, and on %s libseccomp (so runc, and this filter) compares only the low 32 bits of arguments and values: this is %v there",
+						n, a.Name, c, a.Name, seccomp.Cond{Arg: c.Arg, Op: c.Op, Value: c.Value & 0xffffffff, Mask: c.Mask & 0xffffffff, Width32: true})
+				}
 				c.Width32 = w32
 				if c.Op == seccomp.OpMaskedEq && toCond(c).Normalize(w32).Mask == 0 {
 					continue // always holds: libseccomp drops it

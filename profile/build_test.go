@@ -278,18 +278,92 @@ func TestSameConditionsDifferentActions(t *testing.T) {
 	assert.ErrorContains(t, err, "read on i386")
 }
 
-func TestLowHalfOn32BitArchesAndX32(t *testing.T) {
+// The width of arguments (issue 12): on i386, arm and x32 libseccomp
+// compares only the low 32 bits of arguments and values, and a profile
+// means what it means under runc: a value that does not fit in 32 bits is
+// cut there, with the warning the package documentation promises.
+func TestArgumentWidths(t *testing.T) {
 	r := build(t, seccomp.ArchX86_64, `{"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86", "SCMP_ARCH_X32"], "syscalls": [
-		{"names": ["read"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 4294967297, "op": "SCMP_CMP_EQ"}]}]}`)
+		{"names": ["read"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 4294967297, "op": "SCMP_CMP_EQ"}]},
+		{"names": ["write"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 2, "value": 4294967301, "op": "SCMP_CMP_LE"}]}]}`)
 	assert.Equal(t, seccomp.ActAllow, decide(t, r, seccomp.ArchX86_64, "read", 1<<32|1))
 	assert.Equal(t, seccomp.Errno(1), decide(t, r, seccomp.ArchX86_64, "read", 1))
-	assert.Equal(t, seccomp.ActAllow, decide(t, r, seccomp.ArchI386, "read", 1))
-	assert.Equal(t, seccomp.ActAllow, decide(t, r, seccomp.ArchX32, "read", 1), "libseccomp takes x32 for 32-bit")
-	assert.Equal(t, seccomp.ActAllow, decide(t, r, seccomp.ArchX32, "read", 7<<32|1))
+	for _, a := range []*seccomp.Arch{seccomp.ArchI386, seccomp.ArchX32} {
+		// arg0 == 0x100000001 is arg0.lo32 == 1; arg2 <= 0x100000005 is
+		// arg2.lo32 <= 5, which denies 6.
+		assert.Equal(t, seccomp.ActAllow, decide(t, r, a, "read", 1), a.Name)
+		assert.Equal(t, seccomp.ActAllow, decide(t, r, a, "read", 7<<32|1), a.Name)
+		assert.Equal(t, seccomp.ActAllow, decide(t, r, a, "write", 0, 0, 5), a.Name)
+		assert.Equal(t, seccomp.Errno(1), decide(t, r, a, "write", 0, 0, 6), a.Name)
+		assert.True(t, hasWarning(r, WarnValueWidth, "read on "+a.Name+": arg0 == 0x100000001: the value does not fit in 32 bits"), a.Name)
+		assert.True(t, hasWarning(r, WarnValueWidth, "write on "+a.Name+": arg2 <= 0x100000005: the value does not fit in 32 bits"), a.Name)
+	}
+	assert.False(t, hasWarning(r, WarnValueWidth, "on x86_64"), "x86_64 compares 64 bits")
 	r = build(t, seccomp.ArchAArch64, `{"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_ARM"], "syscalls": [
 		{"names": ["read"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 4294967297, "op": "SCMP_CMP_EQ"}]}]}`)
 	assert.Equal(t, seccomp.Errno(1), decide(t, r, seccomp.ArchAArch64, "read", 1))
 	assert.Equal(t, seccomp.ActAllow, decide(t, r, seccomp.ArchARM, "read", 1))
+	assert.True(t, hasWarning(r, WarnValueWidth, "read on arm"))
+	// Values that fit: no warning.
+	r = build(t, seccomp.ArchX86_64, `{"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86", "SCMP_ARCH_X32"], "syscalls": [
+		{"names": ["read"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 4294967295, "op": "SCMP_CMP_EQ"}]}]}`)
+	for _, w := range r.Warnings {
+		assert.NotEqual(t, WarnValueWidth, w.Kind, "%v", w)
+	}
+	assert.Equal(t, seccomp.ActAllow, decide(t, r, seccomp.ArchI386, "read", 0xffffffff))
+}
+
+// One meaning in both layers on x32: a profile's x32 rules are 32-bit
+// conditions (as libseccomp compares them), and decide as the same rules
+// written with seccomp.Arg32 through the Filter API; written with
+// seccomp.Arg they compare the full registers, which a profile cannot
+// express.
+func TestX32SameInBothLayers(t *testing.T) {
+	r := build(t, seccomp.ArchX86_64, `{"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X32"], "syscalls": [
+		{"names": ["socket"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 40, "op": "SCMP_CMP_NE"}]},
+		{"names": ["personality"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 8, "op": "SCMP_CMP_EQ"}]},
+		{"names": ["clone"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 2114060288, "valueTwo": 0, "op": "SCMP_CMP_MASKED_EQ"}]},
+		{"names": ["read"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 2, "value": 4096, "op": "SCMP_CMP_LE"}]}]}`)
+	api := func(ref func(int) seccomp.ArgRef) *seccomp.Filter {
+		f := seccomp.NewFilter(seccomp.Errno(1), seccomp.ArchX86_64, seccomp.ArchX32).SetNrMinusOneDefault(true).SetBadArchAction(seccomp.ActKillThread)
+		for _, a := range []*seccomp.Arch{seccomp.ArchX86_64, seccomp.ArchX32} {
+			arg := seccomp.Arg
+			if a == seccomp.ArchX32 {
+				arg = ref
+			}
+			f.Add(
+				seccomp.Rule{Syscall: "socket", Arch: a, Action: seccomp.ActAllow, Conds: []seccomp.Cond{arg(0).Ne(40)}},
+				seccomp.Rule{Syscall: "personality", Arch: a, Action: seccomp.ActAllow, Conds: []seccomp.Cond{arg(0).Eq(8)}},
+				seccomp.Rule{Syscall: "clone", Arch: a, Action: seccomp.ActAllow, Conds: []seccomp.Cond{arg(0).MaskedEq(2114060288, 0)}},
+				seccomp.Rule{Syscall: "read", Arch: a, Action: seccomp.ActAllow, Conds: []seccomp.Cond{arg(2).Le(4096)}},
+			)
+		}
+		return f
+	}
+	for _, rule := range r.Filter.Rules() {
+		for _, c := range rule.Conds {
+			assert.Equal(t, rule.Arch == seccomp.ArchX32, c.Width32, "%v: 32-bit conditions on x32 only", rule)
+		}
+	}
+	ours, err := r.Compile()
+	require.NoError(t, err)
+	eo := seccomp.MustEmulator(ours)
+	same, full := api(seccomp.Arg32), api(seccomp.Arg)
+	differ := 0
+	for _, name := range []string{"socket", "personality", "clone", "read"} {
+		nr, _ := seccomp.ArchX32.Syscall(name)
+		for _, v := range []uint64{0, 8, 40, 4096, 4097, 1 << 28, 1<<32 | 8, 1<<32 | 40, 1<<32 | 4096, 0xffffffff_ffffffff} {
+			d := seccomp.Data{Nr: nr, Arch: seccomp.AuditArchX86_64}
+			d.Args[0], d.Args[2] = v, v
+			want := same.Evaluate(d)
+			assert.Equal(t, want, r.Evaluate(d), "%s(%#x) on x32: the profile decides as the API with Arg32", name, v)
+			assert.Equal(t, want, eo.Action(d), "%s(%#x) on x32: the profile's program", name, v)
+			if full.Evaluate(d) != want {
+				differ++
+			}
+		}
+	}
+	assert.Positive(t, differ, "Arg compares the full registers on x32")
 }
 
 func TestNeverMatchingAndAlwaysHolding(t *testing.T) {

@@ -68,8 +68,15 @@
 //     argument). SCMP_CMP_MASKED_EQ takes the mask in value and the datum
 //     in valueTwo and compares (arg & mask) == (datum & mask), as
 //     libseccomp does; the other operators ignore valueTwo (with a warning
-//     when it is set). On 32-bit arches (i386, arm) only the low 32 bits of
-//     arguments and values count, as in libseccomp.
+//     when it is set). On 32-bit arches (i386, arm) and on x32 only the
+//     low 32 bits of arguments and values count, as in libseccomp: the
+//     conditions are 32-bit ones (seccomp.Cond.Width32), whose meaning is
+//     the same in the Filter API. A value that does not fit in 32 bits is
+//     cut there (arg2 <= 0x100000005 means arg2 <= 5, as under runc),
+//     with a warning (WarnValueWidth). The Filter API gives a 64-bit
+//     condition on i386 and arm the meaning of the zero-extended argument
+//     instead, and compares x32's full registers: write such rules with
+//     seccomp.Arg32 to mean what a profile means.
 //   - For one system call named by several entries, the first
 //     unconditional entry decides it and beats every conditional one,
 //     before it or after it, as in libseccomp. Conditional rules that
@@ -171,8 +178,10 @@
 //     them.
 //
 // What is the same and may surprise: libseccomp takes x32 for a 32-bit
-// ABI, so its rules compare only the low 32 bits of arguments on x32, and
-// so do the filters here; SCMP_CMP_MASKED_EQ with a mask that has no bits
+// ABI, so its rules compare only the low 32 bits of arguments on x32,
+// although x32 calls pass 64-bit registers, and so do the filters here
+// (32-bit conditions; a rule that checks a length or a pointer does not see
+// the high half there); SCMP_CMP_MASKED_EQ with a mask that has no bits
 // in the half an arch compares always holds and is dropped, which can make
 // a rule unconditional on i386, arm and x32 only; libseccomp refuses an
 // ERRNO of 4095, so the largest errnoRet is 4094.

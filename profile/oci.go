@@ -143,6 +143,11 @@ const (
 	// conditions no call can meet, an entry that an unconditional entry
 	// before it overrides.
 	WarnIgnored
+	// WarnValueWidth: a condition whose value does not fit in 32 bits, on
+	// an arch where libseccomp compares only the low 32 bits of arguments
+	// and values (i386, arm, and x32): the value's high half is lost there,
+	// as under runc (arg <= 0x100000005 means arg <= 5).
+	WarnValueWidth
 )
 
 func (k WarningKind) String() string {
@@ -157,6 +162,8 @@ func (k WarningKind) String() string {
 		return "unknown field"
 	case WarnIgnored:
 		return "ignored"
+	case WarnValueWidth:
+		return "value width"
 	}
 	return fmt.Sprintf("WarningKind(%d)", int(k))
 }

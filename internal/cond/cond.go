@@ -4,9 +4,15 @@
 // so that a rule means the same in each.
 //
 // A Cond compares one argument register with a value. Before it is
-// evaluated it is normalized for the arch it is on (Normalize): on 32
-// bits, Value and Mask are cut to their low halves. A normalized condition
-// is what Holds evaluates and what the compiler emits code for.
+// evaluated it is resolved for the arch it is on (Resolve). On a 64-bit
+// ABI (x86_64, aarch64, riscv64, and x32, whose system calls pass the full
+// 64-bit registers) a condition compares the register, or with Width32 its
+// low 32 bits, with Value and Mask cut to 32 bits. On a 32-bit ABI (i386,
+// arm) the kernel zero-extends arguments: a condition compares that
+// zero-extended value with its 64-bit Value, so a Value of 2^32 or more
+// decides it for every argument (arg < 1<<32 always holds, arg == 1<<32
+// never does). A resolved condition is what Holds evaluates and what the
+// compiler emits code for.
 package cond
 
 import (
@@ -96,9 +102,49 @@ func (c Cond) String() string {
 	return fmt.Sprintf("%s %s %#x", arg, c.Op, c.Value)
 }
 
+// Truth is what a condition is on an arch whatever the argument: true for
+// some arguments only (Depends), or for all (Always), or for none (Never).
+type Truth int
+
+// The truths.
+const (
+	Depends Truth = iota
+	Always
+	Never
+)
+
+// Resolve returns the condition as it is evaluated on an arch, and whether
+// it holds for every argument or for none. abi32 says that the arch's
+// arguments are zero-extended 32-bit values (i386, arm): then the
+// condition compares the argument's low 32 bits (Width32), and a Value or
+// masked Value of 2^32 or more decides it whatever the argument, as the
+// 64-bit comparison of a zero-extended value does:
+//
+//	==, >, >=   never hold
+//	!=, <, <=   always hold
+//	&==         never holds (the masked argument has no high bits)
+//	&!=         always holds
+//
+// Otherwise the result is Normalize's, and Depends. Width32 conditions
+// are always Normalize's: their Value and Mask are cut to 32 bits, on every
+// arch.
+func (c Cond) Resolve(abi32 bool) (Cond, Truth) {
+	if abi32 && !c.Width32 && c.Value > 0xffffffff {
+		switch c.Op {
+		case Eq, Gt, Ge, MaskedEq:
+			return c, Never
+		case Ne, Lt, Le, MaskedNe:
+			return c, Always
+		}
+	}
+	return c.Normalize(abi32), Depends
+}
+
 // Normalize returns the condition as it is evaluated on an arch whose
 // conditions are all 32-bit ones when w32 is set: with Width32, Value and
-// Mask cut to 32 bits; Mask zero for the operators that do not use it.
+// Mask cut to 32 bits; Mask zero for the operators that do not use it. On
+// a 32-bit ABI, Resolve tells the conditions that Normalize would cut
+// wrongly.
 func (c Cond) Normalize(w32 bool) Cond {
 	if w32 {
 		c.Width32 = true

@@ -128,3 +128,34 @@ func TestNormalize(t *testing.T) {
 		t.Errorf("Normalize keeps the mask of ==: %+v", got)
 	}
 }
+
+// On a 32-bit ABI a resolved condition means the comparison of the
+// zero-extended argument with the full value (the low 32 bits and the
+// value cut to 32 bits with Width32), whatever the high half of the
+// register holds; on a 64-bit ABI Resolve is Normalize.
+func TestResolve(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 100000 {
+		c := Cond{Arg: rng.IntN(6), Op: Op(1 + rng.IntN(8)), Value: randValue(rng), Width32: rng.IntN(4) == 0}
+		if c.Op.Masked() {
+			c.Mask = randValue(rng)
+		}
+		if rc, truth := c.Resolve(false); truth != Depends || rc != c.Normalize(false) {
+			t.Fatalf("%v on a 64-bit ABI: %v, %v", c, rc, truth)
+		}
+		rc, truth := c.Resolve(true)
+		for _, v := range append(candidates([]Cond{c}), rng.Uint64()) {
+			lo := v & 0xffffffff
+			want := Compare(c.Op, lo, c.Value, c.Mask)
+			if c.Width32 {
+				want = Compare(c.Op, lo, c.Value&0xffffffff, c.Mask&0xffffffff)
+			}
+			var args [6]uint64
+			args[c.Arg] = v // the high half, if any, is not the argument's
+			got := truth == Always || truth == Depends && rc.Holds(&args)
+			if got != want {
+				t.Fatalf("%v on a 32-bit ABI with %#x: resolved to %v (%v) holds %v, want %v", c, v, rc, truth, got, want)
+			}
+		}
+	}
+}
