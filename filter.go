@@ -371,9 +371,12 @@ func (f *Filter) Validate() error {
 }
 
 // Lint returns the warnings about the filter: rules that can never decide
-// anything because another rule always wins over them, duplicates, and
-// conditions whose value a 32-bit ABI's arguments cannot reach (they
-// always or never hold there; see Cond).
+// because the rules tried before them (by precedence) match every call
+// they match, one of them (shadowed, or a duplicate) or several together,
+// and conditions whose value a 32-bit ABI's arguments cannot reach (they
+// always or never hold there; see Cond). Rules that can never decide are
+// left out of the compiled program. Several rules together are looked for
+// in system calls with up to 256 rules, within a bound on the work.
 func (f *Filter) Lint() []*Problem {
 	_, _, probs := f.plan()
 	var out []*Problem

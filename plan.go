@@ -6,6 +6,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/seccomp-go/seccomp/internal/compiler"
 	"github.com/seccomp-go/seccomp/internal/cond"
@@ -229,7 +230,7 @@ func (f *Filter) plan() (*compiler.Filter, []*archPlan, []*Problem) {
 			}
 			conds := condArena[start:len(condArena):len(condArena)]
 			why := never
-			if why == "" && !libseccomp {
+			if why == "" && !libseccomp && len(conds) > 0 {
 				why = cond.Unsatisfiable(conds)
 			}
 			if why != "" {
@@ -263,6 +264,7 @@ func (f *Filter) plan() (*compiler.Filter, []*archPlan, []*Problem) {
 			add(u.rule, u.sys, u.arch, SeverityError, "no call can match: %s", u.why)
 		}
 	}
+	hot := f.hotNames()
 	for _, p := range plans {
 		p.Keys = make([]int32, 0, len(p.Calls))
 		for nr, rs := range p.Calls {
@@ -277,7 +279,7 @@ func (f *Filter) plan() (*compiler.Filter, []*archPlan, []*Problem) {
 		if neg, _ := slices.BinarySearch(p.Keys, 0); neg > 0 { // negative numbers last
 			p.Keys = slices.Concat(p.Keys[neg:], p.Keys[:neg])
 		}
-		p.Hot = f.hotOn(p.arch)
+		p.Hot = hot.on(p.arch)
 		if f.resolution == ResolveLibseccomp {
 			probs = append(probs, p.resolveLibseccomp()...)
 		} else {
@@ -298,22 +300,39 @@ func (f *Filter) plan() (*compiler.Filter, []*archPlan, []*Problem) {
 	return cf, plans, probs
 }
 
-// hotOn returns the hot system calls of a (none for x32), with their
-// frequencies divided by the largest of all (so at most 1 each: sums of
-// huge frequencies stay finite), in the order of their names.
-func (f *Filter) hotOn(a *Arch) []compiler.Hot {
-	if a == ArchX32 {
-		return nil
+// hotNames are the hot system calls in the order of their names, with
+// their frequencies divided by the largest (so at most 1 each: sums of
+// huge frequencies stay finite).
+type hotNames struct {
+	names   []string
+	weights []float64
+}
+
+func (f *Filter) hotNames() hotNames {
+	hot := f.hot
+	if hot == nil {
+		hot = DefaultHotSyscalls()
 	}
-	hot := f.HotSyscalls()
 	most := 0.0
 	for _, v := range hot {
 		most = max(most, v)
 	}
+	h := hotNames{names: slices.Sorted(maps.Keys(hot))} // a fixed order: the same sums
+	for _, n := range h.names {
+		h.weights = append(h.weights, hot[n]/most)
+	}
+	return h
+}
+
+// on returns the hot system calls of a (none for x32).
+func (h hotNames) on(a *Arch) []compiler.Hot {
+	if a == ArchX32 {
+		return nil
+	}
 	var out []compiler.Hot
-	for _, name := range slices.Sorted(maps.Keys(hot)) { // a fixed order: the same sums
+	for i, name := range h.names {
 		if nr, ok := a.Syscall(name); ok {
-			out = append(out, compiler.Hot{Nr: nr, Weight: hot[name] / most})
+			out = append(out, compiler.Hot{Nr: nr, Weight: h.weights[i]})
 		}
 	}
 	return out
@@ -348,13 +367,33 @@ func (p *archPlan) callName(nr int32) string {
 	return fmt.Sprintf("#%d", nr)
 }
 
+// coverBudget bounds the solver's work (nodes) check spends on one arch
+// to find rules covered by the union of the rules tried before them, and
+// ruleCoverBudget on one rule.
+// A call with more than maxCoverCall rules gets only the check of subsets.
+const (
+	coverBudget     = 1 << 16
+	ruleCoverBudget = 1 << 12
+	maxCoverCall    = 4 * cond.MaxCover
+)
+
 // check reports, for one arch, rules that can never decide, and the same
-// conditions given two actions. (Rules no call can match are found and
-// left out by plan.)
+// conditions given two actions (rules no call can match are found and left
+// out by plan). A rule never decides when every call it matches is matched
+// by rules tried before it (by precedence): one of them with a subset of
+// its conditions (shadowed, or a duplicate), or several together (found
+// by internal/cond's Covered for calls with up to cond.MaxCover rules,
+// within coverBudget). Such rules are warnings, and are left out of the
+// plan: the compiler emits no code for them, code no input would reach.
 func (p *archPlan) check() []*Problem {
 	var probs []*Problem
-	for _, nr := range p.Keys {
-		rs := p.Calls[nr]
+	budget := coverBudget
+	var dead []bool
+	for nr, rs := range p.Calls { // in any order: the problems are sorted by rule, and one rule is on one number
+		if len(rs) < 2 {
+			continue // one rule decides whenever it matches
+		}
+		dead = append(dead[:0], make([]bool, len(rs))...)
 		for i, r := range rs {
 			for _, q := range rs[:i] {
 				if !cond.Subset(q.Conds, r.Conds) {
@@ -368,10 +407,65 @@ func (p *archPlan) check() []*Problem {
 						sev, what = SeverityError, fmt.Sprintf("gives %s where it has the same conditions as", Action(r.Action))
 					}
 				}
+				dead[i] = sev == SeverityWarning
 				probs = append(probs, &Problem{Rule: r.Index, Syscall: p.callName(nr), Arch: p.arch.Name, Severity: sev,
 					Reason: fmt.Sprintf("%s rule %d (%s), which wins whenever this rule matches", what, q.Index, Action(q.Action))})
 				break
 			}
+			if dead[i] || i == 0 || len(r.Conds) == 0 || budget <= 0 || len(rs) > maxCoverCall {
+				continue
+			}
+			var before []int // the live rules tried before r that may match calls it matches
+			for j := range i {
+				if !dead[j] && !cond.Disjoint(rs[j].Conds, r.Conds) {
+					before = append(before, j)
+				}
+			}
+			if len(before) == 0 {
+				continue
+			}
+			ruleBudget := min(budget, ruleCoverBudget)
+			covers := func(js []int) bool {
+				cs := make([][]cond.Cond, len(js))
+				for k, j := range js {
+					cs[k] = rs[j].Conds
+				}
+				left := ruleBudget
+				covered, ok := cond.Covered(r.Conds, cs, &left)
+				budget -= ruleBudget - left
+				ruleBudget = left
+				return ok && covered
+			}
+			if !covers(before) {
+				continue
+			}
+			dead[i] = true
+			// Name the rules it takes: leave out each that is not needed.
+			for k := len(before) - 1; k >= 0 && len(before) > 1; k-- {
+				without := append(append([]int(nil), before[:k]...), before[k+1:]...)
+				if covers(without) {
+					before = without
+				}
+			}
+			names := make([]string, len(before))
+			for k, j := range before {
+				names[k] = fmt.Sprintf("%d (%s)", rs[j].Index, Action(rs[j].Action))
+			}
+			what := "rule " + names[0] + ", tried before it, matches"
+			if len(names) > 1 {
+				what = "rules " + strings.Join(names, ", ") + ", tried before it, together match"
+			}
+			probs = append(probs, &Problem{Rule: r.Index, Syscall: p.callName(nr), Arch: p.arch.Name, Severity: SeverityWarning,
+				Reason: fmt.Sprintf("can never decide: %s every call it matches", what)})
+		}
+		live := rs[:0:0]
+		for i, r := range rs {
+			if !dead[i] {
+				live = append(live, r)
+			}
+		}
+		if len(live) < len(rs) {
+			p.Calls[nr] = live
 		}
 	}
 	return probs

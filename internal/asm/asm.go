@@ -41,6 +41,12 @@ type Item struct {
 	Swap   bool   // true and false targets swapped (pseudo-conditions)
 	JT, JF string // the targets; "" is the next instruction
 	Line   int    // source line, for errors from the text assembler
+
+	// What the compiler found no input reaches (see its prune): the item
+	// itself, or the branch a jump takes when its test holds (NoTrue) or
+	// does not (NoFalse).
+	Dead            bool
+	NoTrue, NoFalse bool
 }
 
 // IsLabel reports whether the item defines a label.
@@ -187,6 +193,10 @@ type asmInsn struct {
 	tT, tF int // target instruction indices (tT only for JA)
 	// Long-jump trampolines needed for the true and false target.
 	trT, trF bool
+	// Branches no input takes (Item.NoTrue, NoFalse): one that is too far
+	// goes where the other branch goes instead of through a trampoline
+	// that no input would reach.
+	neverT, neverF bool
 }
 
 // Assemble resolves the labels and returns the program. A conditional jump
@@ -242,7 +252,8 @@ func (s *Source) Assemble() ([]bpf.RawInstruction, error) {
 				t, f = f, t
 			}
 			var err error
-			ai = asmInsn{raw: bpf.RawInstruction{Op: it.Op, K: it.K}, jump: true, cond: it.Op != opcode.Ja}
+			ai = asmInsn{raw: bpf.RawInstruction{Op: it.Op, K: it.K}, jump: true, cond: it.Op != opcode.Ja,
+				neverT: it.NoTrue, neverF: it.NoFalse} // as Targets has them: the raw jt and jf
 			if ai.tT, err = target(pc, it, t); err != nil {
 				return nil, err
 			}
@@ -308,10 +319,18 @@ func layout(prog []asmInsn) []bpf.RawInstruction {
 				continue
 			}
 			next := addr[i] + 1
-			if !ai.trT && addr[ai.tT]-next > 255 {
+			switch {
+			case ai.trT || addr[ai.tT]-next <= 255:
+			case ai.neverT && ai.tT != ai.tF:
+				ai.tT, changed = ai.tF, true
+			default:
 				ai.trT, changed = true, true
 			}
-			if !ai.trF && addr[ai.tF]-next > 255 {
+			switch {
+			case ai.trF || addr[ai.tF]-next <= 255:
+			case ai.neverF && ai.tF != ai.tT:
+				ai.tF, changed = ai.tT, true
+			default:
 				ai.trF, changed = true, true
 			}
 		}

@@ -33,6 +33,7 @@ func Compile(f *Filter) *asm.Source {
 	}
 	c.src.Grow(calls/2 + 64) // a little more than Docker's profile takes
 	c.program()
+	c.sweep()
 	return &c.src
 }
 
@@ -50,6 +51,9 @@ type compiler struct {
 	chunkItem  int               // index in src.Items where the chunk began
 
 	costs map[blockID]int // blockCost's answers
+
+	pr    pruner // prune's buffers, kept from one block to the next
+	cubes int    // searches after a jset of flags (see lowTest)
 }
 
 // chunkSize bounds how far a chunk's code may run before its returns are
@@ -432,6 +436,18 @@ func searchDepth(vs []vspan) int {
 // one by one, each rule's conditions jumping to the next test when one
 // fails.
 func (c *compiler) argBlock(p *Arch, nr int32) {
+	start, cubes := len(c.src.Items), c.cubes
+	if c.emitBlock(p, nr) && c.cubes == cubes {
+		// One search over the values of one argument: every part of it
+		// is reached (the ranges it splits are never empty).
+		return
+	}
+	c.prune(start)
+}
+
+// emitBlock emits the argument block of system call nr on p (see
+// argBlock), and reports whether it is one test of a set of values.
+func (c *compiler) emitBlock(p *Arch, nr int32) (oneSet bool) {
 	le := uapi.LittleEndian(p.Order)
 	all, final := c.blockTests(p, nr)
 	var tests []*test
@@ -445,8 +461,9 @@ func (c *compiler) argBlock(p *Arch, nr int32) {
 	}
 	if len(tests) == 0 {
 		c.src.Add(bpf.RetConstant{Val: final})
-		return
+		return false
 	}
+	oneSet = len(tests) == 1 && tests[0].rule == nil
 	for i, t := range tests {
 		// When the test fails, try the next one; after the last, take the
 		// shared return of the final action.
@@ -461,7 +478,7 @@ func (c *compiler) argBlock(p *Arch, nr int32) {
 			if spans[0].lo == 0 && spans[0].hi == t.key.max() {
 				// Every value matches: the test decides, those after it cannot.
 				c.src.Add(bpf.RetConstant{Val: t.action})
-				return
+				return oneSet
 			}
 			c.set(t.key, spans, le, c.ret(t.action), fail)
 		} else {
@@ -471,7 +488,7 @@ func (c *compiler) argBlock(p *Arch, nr int32) {
 				// The conditions always hold (say a masked compare that
 				// cannot fail): the rule decides, the rules after it cannot.
 				c.src.Add(bpf.RetConstant{Val: t.action})
-				return
+				return false
 			}
 			// All conditions held: return the action, by jumping to its
 			// shared return straight from the last comparison where possible.
@@ -485,6 +502,7 @@ func (c *compiler) argBlock(p *Arch, nr int32) {
 			c.src.Label(fail)
 		}
 	}
+	return oneSet
 }
 
 // test is one test of an argument block: a set of values of one argument,
@@ -743,6 +761,7 @@ func (c *compiler) lowTest(off uint32, spans []span, in, out string) {
 			return
 		}
 		next := c.label("notflags")
+		c.cubes++ // a search after a jset: parts of it may be left to values the jset took
 		c.src.JumpIf(bpf.JumpBitsSet, ^m, next, in)
 		c.src.Label(next)
 		spans = rest

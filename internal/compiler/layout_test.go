@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/seccomp-go/seccomp/internal/solve"
 )
 
 // randIntervals returns n intervals over consecutive numbers with random
@@ -167,4 +169,26 @@ func TestFlagCube(t *testing.T) {
 			assert.Equal(t, tc.rest, rest, "%v", tc.spans)
 		}
 	}
+}
+
+// plainSat decides plain comparisons as the solver does.
+func TestPlainSat(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 13))
+	ks := []uint32{0, 1, 2, 3, 0xfffffffe, 0xffffffff}
+	for range 20000 {
+		var as []solve.Atom
+		for range 1 + rng.IntN(5) {
+			a := solve.Atom{M: 0xffffffff, Op: solve.Op(rng.IntN(2)), K: ks[rng.IntN(len(ks))], Neg: rng.IntN(2) == 0}
+			if rng.IntN(3) == 0 {
+				a.K = rng.Uint32()
+			}
+			as = append(as, a)
+		}
+		ok, plain := plainSat(as)
+		require.True(t, plain)
+		s := &solve.Solver{Budget: 1 << 20}
+		require.Equal(t, s.Satisfiable(as) == solve.Sat, ok, "%+v", as)
+	}
+	_, plain := plainSat([]solve.Atom{{M: 0xff, Op: solve.OpEq}})
+	require.False(t, plain)
 }

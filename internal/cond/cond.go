@@ -212,55 +212,144 @@ func List(cs []Cond) string {
 // conditions, or "" when they may be satisfiable. It finds what a range
 // analysis per argument can prove; it never reports a satisfiable set.
 func Unsatisfiable(conds []Cond) string {
+	i, arg, on := unsatisfiable(conds, true)
+	switch {
+	case i >= 0 && conds[i].Op == MaskedEq:
+		return fmt.Sprintf("%s is never true: the value has bits outside the mask", conds[i])
+	case i >= 0:
+		return conds[i].String() + " is never true"
+	case arg >= 0:
+		return fmt.Sprintf("the conditions on arg%d contradict each other (%s)", arg, List(on))
+	}
+	return ""
+}
+
+// Contradict reports what Unsatisfiable finds, without saying why: that
+// no argument values satisfy all the normalized conditions.
+func Contradict(conds []Cond) bool {
+	i, arg, _ := unsatisfiable(conds, false)
+	return i >= 0 || arg >= 0
+}
+
+// Disjoint reports that the range analysis of Unsatisfiable proves that
+// no argument values satisfy both a and b, each satisfiable on its own:
+// only the arguments both look at (on the same width) can tell.
+func Disjoint(a, b []Cond) bool {
+	if len(a) == 1 && len(b) == 1 && a[0].Op == Eq && b[0].Op == Eq && a[0].Arg == b[0].Arg && a[0].Width32 == b[0].Width32 {
+		return a[0].Value != b[0].Value // the common case, quickly
+	}
+	var buf [16]Cond
+	for _, x := range a {
+		shared := false
+		for _, y := range b {
+			if x.Arg == y.Arg && x.Width32 == y.Width32 {
+				shared = true
+				break
+			}
+		}
+		if !shared {
+			continue
+		}
+		on := buf[:0]
+		for _, c := range a {
+			if c.Arg == x.Arg && c.Width32 == x.Width32 {
+				on = append(on, c)
+			}
+		}
+		for _, c := range b {
+			if c.Arg == x.Arg && c.Width32 == x.Width32 {
+				on = append(on, c)
+			}
+		}
+		if Contradict(on) {
+			return true
+		}
+	}
+	return false
+}
+
+// unsatisfiable returns the index of a condition that holds for no value,
+// or the argument whose conditions contradict each other, with them when
+// collect is set (-1 for none).
+func unsatisfiable(conds []Cond, collect bool) (never, arg int, on []Cond) {
+	var keys uint16 // the (argument, width) pairs conds look at
+	for _, c := range conds {
+		if c.Arg >= 0 && c.Arg < 6 {
+			k := 2 * c.Arg
+			if c.Width32 {
+				k++
+			}
+			keys |= 1 << k
+		}
+	}
 	for arg := 0; arg < 6; arg++ {
-		for _, w32 := range []bool{false, true} {
+		for _, w32 := range [2]bool{false, true} {
+			k := 2 * arg
+			if w32 {
+				k++
+			}
+			if keys&(1<<k) == 0 {
+				continue
+			}
 			lo, hi := uint64(0), uint64(1<<64-1)
 			if w32 {
 				hi = 0xffffffff
 			}
-			var on []Cond
-			for _, c := range conds {
+			n := 0 // conditions on arg and w32
+			for i, c := range conds {
 				if c.Arg != arg || c.Width32 != w32 {
 					continue
 				}
-				on = append(on, c)
+				n++
 				switch c.Op {
 				case Eq:
 					lo, hi = max(lo, c.Value), min(hi, c.Value)
 				case Lt:
 					if c.Value == 0 {
-						return c.String() + " is never true"
+						return i, -1, nil
 					}
 					hi = min(hi, c.Value-1)
 				case Le:
 					hi = min(hi, c.Value)
 				case Gt:
 					if c.Value == 1<<64-1 || (w32 && c.Value == 0xffffffff) {
-						return c.String() + " is never true"
+						return i, -1, nil
 					}
 					lo = max(lo, c.Value+1)
 				case Ge:
 					lo = max(lo, c.Value)
 				case MaskedEq:
 					if c.Value&^c.Mask != 0 {
-						return fmt.Sprintf("%s is never true: the value has bits outside the mask", c)
+						return i, -1, nil
 					}
 				}
 			}
-			if lo > hi {
-				return fmt.Sprintf("the conditions on arg%d contradict each other (%s)", arg, List(on))
+			if n == 0 {
+				continue
 			}
-			if lo == hi {
+			contradict := lo > hi
+			if !contradict && lo == hi {
 				// A single value: every condition must hold for it.
 				var args [6]uint64
 				args[arg] = lo
-				for _, c := range on {
-					if !c.Holds(&args) {
-						return fmt.Sprintf("the conditions on arg%d contradict each other (%s)", arg, List(on))
+				for _, c := range conds {
+					if c.Arg == arg && c.Width32 == w32 && !c.Holds(&args) {
+						contradict = true
+						break
 					}
 				}
 			}
+			if contradict && collect {
+				for _, c := range conds {
+					if c.Arg == arg && c.Width32 == w32 {
+						on = append(on, c)
+					}
+				}
+			}
+			if contradict {
+				return -1, arg, on
+			}
 		}
 	}
-	return ""
+	return -1, -1, nil
 }
