@@ -15,6 +15,14 @@
 //
 // # The layers
 //
+//   - Filter is a policy: a default action, the arches it covers and
+//     rules with conditions (Cond) on the arguments. Evaluate is what it
+//     means for one call; Validate and Lint report what is wrong or
+//     useless in it; Compile turns it into a Program that decides exactly
+//     as Evaluate does. Between overlapping rules it decides by the
+//     stricter action or, with ResolveLibseccomp, in libseccomp's order
+//     (Resolution). Package profile makes Filters from OCI and Docker
+//     profiles, package libseccomp is a drop-in for libseccomp-golang.
 //   - Program is the form the kernel takes, []bpf.RawInstruction; ParseRaw
 //     and MarshalBinary read and write it as raw bytes (the format of
 //     libseccomp's seccomp_export_bpf).
@@ -32,6 +40,22 @@
 //   - Dump reads back the filters installed in a running process (Linux,
 //     with CAP_SYS_ADMIN), per thread, oldest first. Package seccomptest
 //     checks filters on the running kernel from go test, in child processes.
+//   - Install, InstallListener, Exec and Command attach programs to
+//     threads (Linux only), and ProbeFeatures asks the kernel what it
+//     supports.
+//
+// The machinery behind them is in internal packages, which import
+// nothing of this one: internal/cond (what a condition means, when
+// conditions can never hold or always do, when rules cover another),
+// internal/solve (the exact solver for conditions on the words of
+// seccomp_data, shared with package analyze), internal/compiler (the
+// compiler, its layout search and the pruning of code no input reaches,
+// and the reference meaning of a resolved filter), internal/ruletree
+// (libseccomp's merge of a system call's rules), internal/asm (labels to
+// jumps), internal/text (the text form's lexer, parser, assembler and
+// printer), internal/opcode and internal/uapi (the kernel's opcodes and
+// ABI constants) and internal/sysnum (the syscall tables). ARCHITECTURE.md
+// in the repository says which package owns what.
 //
 // # Precedence of actions
 //
