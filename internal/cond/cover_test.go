@@ -136,3 +136,35 @@ func TestCovered(t *testing.T) {
 		t.Error("Covered answered with no budget")
 	}
 }
+
+// Disjoint never says so of conditions some arguments satisfy together.
+func TestDisjoint(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	found := 0
+	for range 3000 {
+		var a, b []Cond
+		for range 1 + rng.IntN(2) {
+			a = append(a, smallCond(rng))
+		}
+		for range 1 + rng.IntN(2) {
+			b = append(b, smallCond(rng))
+		}
+		if !Disjoint(a, b) {
+			continue
+		}
+		found++
+		var args [6]uint64
+		for _, a0 := range domain {
+			args[0] = a0
+			for _, a1 := range domain {
+				args[1] = a1
+				if All(a, &args) && All(b, &args) {
+					t.Fatalf("%s and %s: disjoint, but %#x, %#x satisfies both", List(a), List(b), a0, a1)
+				}
+			}
+		}
+	}
+	if found < 100 {
+		t.Fatalf("only %d disjoint pairs generated", found)
+	}
+}
