@@ -82,6 +82,7 @@ var verbs = []*verb{
 	verifyVerb,
 	emulateVerb,
 	runVerb,
+	recordVerb,
 	compileVerb,
 	syscallsVerb,
 	explainVerb,
