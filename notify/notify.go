@@ -204,6 +204,14 @@ type Server struct {
 	// threads). When the bound is reached, Serve stops receiving until a
 	// handler returns, and the targets wait.
 	Workers int
+	// Inline runs the handler on the goroutine that receives, locked to
+	// its OS thread, one notification at a time, instead of in a goroutine
+	// per notification; Workers is then ignored. For handlers that answer
+	// at once without blocking (a recorder that counts calls and lets them
+	// run): it saves a goroutine and the switches between threads on every
+	// notification, which cost more than the rest of the round trip (see
+	// BENCHMARKS.md). A handler that blocks holds up every target.
+	Inline bool
 	// ErrorLog receives the errors of answering a notification, other than
 	// ErrGone (the target went away or was interrupted, which is normal).
 	// Nil means the log package's standard logger.

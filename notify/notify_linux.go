@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -568,6 +569,20 @@ func (s *Server) Serve(ctx context.Context, l *Listener) error {
 		hcancel()
 		wg.Wait()
 	}()
+	if s.Inline {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		for {
+			n, err := l.next(ctx, w)
+			if err != nil {
+				if err == ErrNoTargets {
+					return nil
+				}
+				return err
+			}
+			s.handle(hctx, l, n)
+		}
+	}
 	var sem chan struct{}
 	if s.Workers > 0 {
 		sem = make(chan struct{}, s.Workers)

@@ -392,14 +392,16 @@ func stormAnswer(thread, call uint64) uintptr { return uintptr(thread<<20 | call
 // TestStorm: 10,000 notifications from 8 threads of the target, handled
 // concurrently, none lost, none answered twice, while the supervisor's
 // threads are flooded with the Go runtime's preemption signal; with no
-// bound on the handlers, and with 3 workers.
+// bound on the handlers, with 3 workers, and inline (one at a time, on
+// the receiving thread).
 func TestStorm(t *testing.T) {
 	for _, workers := range []int{0, 3} {
-		t.Run(fmt.Sprintf("workers=%d", workers), func(t *testing.T) { storm(t, workers) })
+		t.Run(fmt.Sprintf("workers=%d", workers), func(t *testing.T) { storm(t, workers, false) })
 	}
+	t.Run("inline", func(t *testing.T) { storm(t, 0, true) })
 }
 
-func storm(t *testing.T, workers int) {
+func storm(t *testing.T, workers int, inline bool) {
 	tg := startTarget(t, "storm")
 	var mu sync.Mutex
 	ids := map[uint64]int{}
@@ -424,12 +426,14 @@ func storm(t *testing.T, workers int) {
 		if a0 >= stormThreads || a1 >= stormCalls {
 			return Errno(unix.EINVAL)
 		}
-		time.Sleep(20 * time.Microsecond) // a little work: more handlers at once
+		if !inline {
+			time.Sleep(20 * time.Microsecond) // a little work: more handlers at once
+		}
 		return Return(int64(stormAnswer(a0, a1)))
 	})
 	flood := signalFlood()
 	start := time.Now()
-	stop, _ := serve(t, tg.l, &Server{Handler: h, Workers: workers})
+	stop, _ := serve(t, tg.l, &Server{Handler: h, Workers: workers, Inline: inline})
 	out := tg.wait(120 * time.Second)
 	took := time.Since(start)
 	signals := flood()
@@ -449,6 +453,9 @@ func storm(t *testing.T, workers int) {
 	assert.GreaterOrEqual(t, handled, stormThreads*stormCalls)
 	if workers > 0 {
 		assert.LessOrEqual(t, maxRunning, workers)
+	}
+	if inline {
+		assert.Equal(t, 1, maxRunning, "inline: one handler at a time")
 	}
 	t.Logf("storm: %d notifications (%d calls) in %v, %.1f µs each; at most %d handlers at once; %d SIGURG sent to the supervisor",
 		handled, len(calls), took, float64(took.Microseconds())/float64(handled), maxRunning, signals)

@@ -30,7 +30,7 @@ var built struct {
 
 // buildGo builds the Go program in testdata/NAME once per test binary and
 // returns its path.
-func buildGo(t *testing.T, name string) string {
+func buildGo(t testing.TB, name string) string {
 	t.Helper()
 	gobin, err := exec.LookPath("go")
 	if err != nil {

@@ -21,7 +21,9 @@ import (
 
 // needNotify skips where the kernel cannot record: no user notification
 // with CONTINUE, or no native arch.
-func needNotify(t *testing.T) {
+func needNotify(t *testing.T) { needNotifyB(t) }
+
+func needNotifyB(t testing.TB) {
 	t.Helper()
 	if runtime.GOARCH != "amd64" && runtime.GOARCH != "arm64" {
 		t.Skip("recording needs a native arch with a syscall table: amd64 or arm64")

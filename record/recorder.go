@@ -108,11 +108,14 @@ func (rec *Recorder) Handle(ctx context.Context, r *notify.Request) notify.Respo
 
 // Serve records the calls arriving on l and lets them run, until no
 // process uses the filter any more (notify.Server.Serve's nil), ctx is
-// done or l is closed. Notifications are handled in goroutines of their
-// own, as notify.Server does.
+// done or l is closed. It handles them one at a time, as they come, on a
+// thread of its own (notify.Server.Inline): a call costs a few
+// microseconds more than unrecorded, where a goroutine per call would
+// cost ten times that (see BENCHMARKS.md).
 func (rec *Recorder) Serve(ctx context.Context, l *notify.Listener) error {
 	s := notify.Server{
 		Handler: rec,
+		Inline:  true,
 		ErrorLog: func(n *notify.Notif, err error) {
 			rec.mu.Lock()
 			defer rec.mu.Unlock()
