@@ -13,6 +13,7 @@ var syscallsVerb = &verb{
 	name:    "syscalls",
 	summary: "look up system call names and numbers, per arch",
 	usage: `usage: seccomp syscalls [-arch NAME] [-all-arches] [-json] [NAME|NUMBER...]
+       seccomp syscalls -go-runtime[=pure|cgo|race] [-arch NAME] [-json]
 
 Look up system calls in the syscall table of an arch: each operand, a name
 or a number (seccomp_data.nr as is: x32 numbers carry 0x40000000), prints a
@@ -37,7 +38,7 @@ and with -all-arches:
    "syscalls": [{"name": "read", "numbers": {"x86_64": 0, "i386": 3, ...}}, ...]}
 
 where an arch that lacks the name is absent from "numbers".
-
+` + goRuntimeUsage + `
 Exit status: 0 every operand found, 1 some operand is not in the table
 (the others are printed; each missing one is an error line), 2 usage error.
 
@@ -47,6 +48,7 @@ Examples:
   seccomp syscalls -arch x32 0x40000101
   seccomp syscalls -all-arches open openat
   seccomp syscalls -arch i386 -json | jq -r '.syscalls[].name'
+  seccomp syscalls -go-runtime -arch aarch64
 `,
 }
 
@@ -58,8 +60,16 @@ func runSyscalls(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	archName := fs.String("arch", "", "")
 	all := fs.Bool("all-arches", false, "")
 	asJSON := fs.Bool("json", false, "")
+	var goRT goRuntimeFlag
+	fs.Var(&goRT, "go-runtime", "")
 	if done, code := parse(v, fs, args, stdout, stderr); done {
 		return code
+	}
+	if goRT.set {
+		if *all || len(fs.Args()) > 0 {
+			return usageError(v, stderr, "-go-runtime takes neither -all-arches nor operands")
+		}
+		return runGoRuntime(v, *archName, goRT.build, *asJSON, stdout, stderr)
 	}
 	if *all && *archName != "" {
 		return usageError(v, stderr, "-arch and -all-arches exclude each other")
