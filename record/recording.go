@@ -19,7 +19,10 @@ type Recording struct {
 	// answered and that the target then restarted.
 	Total uint64 `json:"total"`
 	// Threads is the number of distinct thread ids that made calls
-	// (threads and processes, ids reused by the kernel counted once).
+	// (threads and processes, ids reused by the kernel counted once; a
+	// thread that execs from another thread than its process's first
+	// takes the process's id, and counts twice, as the command's own
+	// execve does).
 	Threads int `json:"threads"`
 	// Errors lists what went wrong while recording (at most 100): a
 	// failed answer, a clone3 whose flags could not be read. The calls
