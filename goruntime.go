@@ -13,6 +13,14 @@ type GoRuntimeOptions struct {
 	// Threads are then made by the C library's pthread_create, with calls
 	// of its own (clone3, rseq, set_robust_list, mprotect, munmap), and
 	// futex with the C library's operations.
+	//
+	// glibc's malloc also counts the CPUs the first time threads contend
+	// for its arenas, which may happen after the sandbox: it opens and
+	// reads /sys/devices/system/cpu/online (openat, read, close). GoRuntime
+	// leaves openat to the program, which usually opens files of its own.
+	// A program that does not, and whose default action kills, answers
+	// openat with an errno: glibc then counts the CPUs with
+	// sched_getaffinity, which GoRuntime allows.
 	Cgo bool
 	// Race is for a program built with -race (which implies Cgo): the race
 	// detector's runtime makes calls of its own (openat, read and close of
