@@ -41,7 +41,9 @@
 //   - 3: a finding, for gates in CI: audit found something at or above its
 //     -fail-on severity, or diff found a difference.
 //   - run exits with its command's status, 126 when the filter cannot be
-//     installed or the command executed, 127 when it is not found.
+//     installed or the command executed, 127 when it is not found; record
+//     likewise (128+N when signal N killed the command), and 1 when the
+//     profile cannot be written.
 //
 // Every error is one line on standard error, starting with "seccomp VERB: ".
 package main
@@ -173,8 +175,8 @@ Exit status: 0 success; 1 the work failed (unreadable or malformed input, a
 program the kernel would refuse, a bad -batch line, a failed write); 2 usage
 error (unknown verb or flag, wrong operands, malformed number, unknown arch or
 system call name, conflicting flags); 3 a finding (audit at or above -fail-on,
-diff found differences). run exits with its command's status (126: cannot
-install or exec, 127: not found).
+diff found differences). run and record exit with their command's status
+(126: cannot install or exec, 127: not found).
 
 Examples:
   seccomp asm -o allow.bpf allow.txt

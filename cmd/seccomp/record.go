@@ -73,8 +73,10 @@ Flags:
   -o FILE               the profile to write (default profile.json; - for
                         standard output, after CMD ended)
   -format oci|docker    the format: an OCI LinuxSeccomp object (the
-                        default), or Docker's (archMap, comments; includes
-                        and excludes of the profile started from kept)
+                        default; a profile started from in Docker's format
+                        is resolved for this machine first), or Docker's
+                        (archMap, comments; the includes and excludes of
+                        the profile started from kept)
   -args                 record argument values and write conditions (above)
   -merge FILE           start from this profile
   -append-default       start from Docker's default profile
