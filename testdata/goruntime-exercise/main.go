@@ -161,8 +161,6 @@ var workloads = map[string]func() error{
 	"idle":         idle,
 }
 
-var sink any
-
 // goroutines: thousands of goroutines on more threads than before,
 // channels, mutexes, Gosched.
 func goroutines() error {
@@ -220,7 +218,7 @@ func gc() error {
 			keep = keep[100:]
 		}
 	}
-	sink = keep
+	runtime.KeepAlive(keep)
 	runtime.GC()
 	debug.FreeOSMemory()
 	var ms runtime.MemStats
@@ -238,9 +236,8 @@ func bigalloc() error {
 		for j := 0; j < len(b); j += 1 << 20 {
 			b[j] = 1
 		}
-		sink = b
+		runtime.KeepAlive(b)
 	}
-	sink = nil
 	runtime.GC()
 	debug.FreeOSMemory()
 	if deep(20000) != 20000 {
@@ -275,9 +272,7 @@ func timers() error {
 		time.AfterFunc(time.Duration(i)*10*time.Microsecond, wg.Done)
 	}
 	wg.Wait()
-	select {
-	case <-time.After(time.Millisecond):
-	}
+	<-time.NewTimer(time.Millisecond).C
 	if time.Since(start) < 5*time.Millisecond {
 		return fmt.Errorf("time went too fast")
 	}
