@@ -68,21 +68,34 @@ func (a *Arch) ByteOrder() binary.ByteOrder { return a.order }
 // String returns a.Name.
 func (a *Arch) String() string { return a.Name }
 
-// LookupArch returns the arch with the given kernel name (x86_64, i386, x32,
-// aarch64, arm, riscv64) or GOARCH (amd64, 386, arm64, riscv64), in any
-// case.
+// LookupArch returns the arch a name denotes, in any case: the kernel's
+// name (x86_64, i386, x32, aarch64, arm, riscv64), the GOARCH (amd64, 386,
+// arm64, arm, riscv64), libseccomp's name (x86 for i386) or the OCI and
+// libseccomp SCMP_ARCH_* name (SCMP_ARCH_X86_64, SCMP_ARCH_AARCH64, ...).
+//
+// A name of an ABI that has a syscall table here but is not an Arch yet
+// (mips, ppc64le, s390x, loongarch64, ...) gets an error that says it is
+// not supported yet; any other name, one that says it is unknown. Both
+// list the names of the supported arches.
 func LookupArch(name string) (*Arch, error) {
-	l := strings.ToLower(name)
-	for _, a := range arches {
-		if a.Name == l || (a.GoArch != "" && a.GoArch == l) {
-			return a, nil
+	if t, ok := sysnum.Lookup(name); ok {
+		for _, a := range arches {
+			if a.table == t {
+				return a, nil
+			}
 		}
+		return nil, fmt.Errorf("seccomp: arch %q (%s) is not supported yet (supported: %s)", name, t.SCMPArch(), archNameList())
 	}
+	return nil, fmt.Errorf("seccomp: unknown arch %q (known: %s)", name, archNameList())
+}
+
+// archNameList lists the kernel names of the arches, for messages.
+func archNameList() string {
 	names := make([]string, len(arches))
 	for i, a := range arches {
 		names[i] = a.Name
 	}
-	return nil, fmt.Errorf("seccomp: unknown arch %q (known: %s)", name, strings.Join(names, ", "))
+	return strings.Join(names, ", ")
 }
 
 // Arches returns every arch with a syscall table, in a fixed order.

@@ -2,7 +2,10 @@ package seccomp
 
 import (
 	"runtime"
+	"strings"
 	"testing"
+
+	"github.com/seccomp-go/seccomp/internal/sysnum"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -57,5 +60,49 @@ func TestNativeArch(t *testing.T) {
 		assert.Equal(t, ArchAArch64, a)
 	default:
 		assert.ErrorIs(t, err, ErrNoNativeArch)
+	}
+}
+
+// TestLookupArchNames: every name internal/sysnum knows for an ABI (the
+// table's, libseccomp's, SCMP_ARCH_*, GOARCH, in any case) gives the Arch
+// of that table, or, for an ABI that is not an Arch yet, an error that
+// says "not supported yet" rather than "unknown".
+func TestLookupArchNames(t *testing.T) {
+	for _, tb := range sysnum.All() {
+		var want *Arch
+		for _, a := range arches {
+			if a.table == tb {
+				want = a
+			}
+		}
+		names := []string{tb.Arch(), tb.LibseccompName(), tb.SCMPArch(), strings.ToUpper(tb.Arch()), strings.ToLower(tb.SCMPArch())}
+		if tb.GOARCH() != "" {
+			names = append(names, tb.GOARCH())
+		}
+		for _, n := range names {
+			a, err := LookupArch(n)
+			if want != nil {
+				if assert.NoError(t, err, n) {
+					assert.Same(t, want, a, n)
+				}
+				continue
+			}
+			assert.Nil(t, a, n)
+			assert.ErrorContains(t, err, "not supported yet", n)
+			assert.ErrorContains(t, err, "supported: x86_64, i386", n)
+		}
+	}
+	for _, c := range []struct{ name, want string }{
+		{"x86", "i386"}, {"SCMP_ARCH_X86", "i386"}, {"scmp_arch_x86_64", "x86_64"}, {"SCMP_ARCH_AARCH64", "aarch64"},
+		{"amd64", "x86_64"}, {"386", "i386"}, {"arm64", "aarch64"}, {"SCMP_ARCH_X32", "x32"}, {"SCMP_ARCH_RISCV64", "riscv64"},
+	} {
+		a, err := LookupArch(c.name)
+		if assert.NoError(t, err, c.name) {
+			assert.Equal(t, c.want, a.Name, c.name)
+		}
+	}
+	for _, n := range []string{"vax", "", "SCMP_ARCH_", "x86-64", "aarch"} {
+		_, err := LookupArch(n)
+		assert.ErrorContains(t, err, "unknown arch", n)
 	}
 }

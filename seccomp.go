@@ -36,8 +36,20 @@ const (
 // larger data is clamped to it.
 const MaxErrno = 4095
 
-// Errno returns the ERRNO action with data n (the low 16 bits of n are kept).
-func Errno(n uint16) Action { return ActErrno | Action(n) }
+// Errno returns the ERRNO action with data n: the call fails with errno n.
+// n is any integer, syscall.Errno and unix.Errno included, so
+// Errno(syscall.EPERM), Errno(unix.EACCES), Errno(1) and Errno(ENOSYS) all
+// work. Data above MaxErrno is kept as it is (the kernel returns MaxErrno
+// for it); a value that does not fit the 16 bits of the data (negative, or
+// above 0xffff) gives ERRNO(MaxErrno), so that it still fails the call
+// rather than wrapping around to another errno (65536 to 0, a call that
+// seems to succeed).
+func Errno[N ~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr](n N) Action {
+	if n < 0 || uint64(n) > uint64(RetData) {
+		return ActErrno | MaxErrno
+	}
+	return ActErrno | Action(n)
+}
 
 // Trap returns the TRAP action with data n, delivered as si_errno of SIGSYS.
 func Trap(n uint16) Action { return ActTrap | Action(n) }
