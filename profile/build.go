@@ -116,7 +116,7 @@ func ArchName(a *seccomp.Arch) Arch {
 }
 
 func unknownArch(a Arch) string {
-	return fmt.Sprintf("unknown architecture %q (SCMP_ARCH_X86_64, SCMP_ARCH_AARCH64 and the like)", string(a))
+	return fmt.Sprintf("unknown architecture %s (SCMP_ARCH_X86_64, SCMP_ARCH_AARCH64 and the like)", quote(string(a)))
 }
 
 var flagNames = map[Flag]seccomp.FilterFlag{
@@ -170,7 +170,7 @@ func action(a Action, errnoRet *uint) (seccomp.Action, string, string) {
 	case "":
 		return 0, "", "missing: every entry needs an action (SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, ...)"
 	default:
-		return 0, "", fmt.Sprintf("unknown action %q", string(a))
+		return 0, "", fmt.Sprintf("unknown action %s", quote(string(a)))
 	}
 	if errnoRet != nil {
 		return 0, "errnoRet", fmt.Sprintf("%s takes no errno (only SCMP_ACT_ERRNO and SCMP_ACT_TRACE do)", a)
@@ -199,6 +199,16 @@ type rule struct {
 // package doc). Every error is returned at once (*Error, joined), and
 // nothing is built from a profile with an error.
 func (s *Seccomp) Build(o Options) (*Result, error) {
+	r, err := s.build(o, false)
+	if r != nil {
+		r.Warnings = locateWarnings(s.where, r.Warnings)
+	}
+	return r, locate(s.where, err)
+}
+
+// build is Build; with checkOnly, it stops after checking the header and
+// the entries one by one, and returns their errors only.
+func (s *Seccomp) build(o Options, checkOnly bool) (*Result, error) {
 	target, err := o.target()
 	if err != nil {
 		return nil, err
@@ -242,7 +252,7 @@ func (s *Seccomp) Build(o Options) (*Result, error) {
 	for i, f := range s.Flags {
 		ff, ok := flagNames[f]
 		if !ok {
-			fail(-1, fmt.Sprintf("flags[%d]", i), "", "unknown flag %q (SECCOMP_FILTER_FLAG_TSYNC, _LOG, _SPEC_ALLOW or _WAIT_KILLABLE_RECV)", string(f))
+			fail(-1, fmt.Sprintf("flags[%d]", i), "", "unknown flag %s (SECCOMP_FILTER_FLAG_TSYNC, _LOG, _SPEC_ALLOW or _WAIT_KILLABLE_RECV)", quote(string(f)))
 		}
 		flags |= ff
 	}
@@ -288,7 +298,7 @@ func (s *Seccomp) Build(o Options) (*Result, error) {
 				if a.Op == "" {
 					fail(i, aw+".op", sys, "missing operator (SCMP_CMP_EQ, SCMP_CMP_MASKED_EQ, ...)")
 				} else {
-					fail(i, aw+".op", sys, "unknown operator %q", string(a.Op))
+					fail(i, aw+".op", sys, "unknown operator %s", quote(string(a.Op)))
 				}
 			}
 			if a.Index > 5 {
@@ -324,7 +334,7 @@ func (s *Seccomp) Build(o Options) (*Result, error) {
 		}
 		entries[i] = er
 	}
-	if len(errs) > 0 {
+	if len(errs) > 0 || checkOnly {
 		return nil, errors.Join(errs...)
 	}
 	if notify {
@@ -386,11 +396,11 @@ func (s *Seccomp) Build(o Options) (*Result, error) {
 			}
 		}
 		if len(present) == 0 {
-			warn(WarnUnknownSyscall, firstEntry(s, n), "", n, archList(arches), "unknown system call %q on %s: skipped", n, archList(arches))
+			warn(WarnUnknownSyscall, firstEntry(s, n), "", n, archList(arches), "unknown system call %s on %s: skipped", quote(n), archList(arches))
 			continue
 		}
 		if len(missing) > 0 {
-			warn(WarnSyscallNotOnArch, firstEntry(s, n), "", n, archList(missing), "system call %q does not exist on %s: skipped there", n, archList(missing))
+			warn(WarnSyscallNotOnArch, firstEntry(s, n), "", n, archList(missing), "system call %s does not exist on %s: skipped there", quote(n), archList(missing))
 		}
 		for _, a := range present {
 			nr, _ := a.Syscall(n)
@@ -725,14 +735,64 @@ func (r *Result) Compile() (seccomp.Program, error) {
 	return out, nil
 }
 
-// Load parses a profile in Docker's or OCI's format, resolves it for o
-// and builds its filter. Warnings of every step are in the result.
+// Load reads a profile as Parse does (in Docker's, Podman's or OCI's
+// format, or a whole config.json), resolves it for o as Resolve does and
+// builds its filter as Build does. Warnings of every step are in the
+// result.
+//
+// Errors (*Error, joined) name the field. They are every problem at once:
+// when some fields cannot be decoded (a string where a number belongs),
+// the rest of the profile is still checked as Resolve and Build check it,
+// and its errors come with theirs (but for the ones that follow from
+// them). Nothing is built from a profile with an error.
 func Load(data []byte, o Options) (*Result, error) {
-	d, warns, err := Parse(data)
-	if err != nil {
-		return nil, err
+	d, warns, errs := parse(data, true)
+	if len(errs) > 0 {
+		if d != nil {
+			errs = append(errs, d.check(o, errs)...)
+		}
+		return nil, errors.Join(errs...)
 	}
 	return d.build(o, warns)
+}
+
+// check returns the errors Resolve and Build's checks of the header and
+// the entries find in a profile that was decoded only in part, leaving
+// out those in (or under) a field that could not be decoded: they follow
+// from the decoding errors decoded.
+func (d *Docker) check(o Options, decoded []error) []error {
+	var bad []string
+	for _, e := range decoded {
+		var pe *Error
+		if errors.As(e, &pe) {
+			bad = append(bad, pe.Field)
+		}
+	}
+	under := func(f string) bool {
+		for _, b := range bad {
+			if f == b || strings.HasPrefix(f, b+".") || strings.HasPrefix(f, b+"[") {
+				return true
+			}
+		}
+		return false
+	}
+	var out []error
+	keep := func(err error) {
+		for _, e := range unjoin(err) {
+			var pe *Error
+			if errors.As(e, &pe) && pe.Field != "" && pe.Field != d.where && !under(pe.Field) {
+				out = append(out, e)
+			}
+		}
+	}
+	s, _, err := d.Resolve(o)
+	if err != nil {
+		keep(err)
+		return out
+	}
+	_, err = s.build(o, true)
+	keep(locate(s.where, err))
+	return out
 }
 
 func (d *Docker) build(o Options, warns []Warning) (*Result, error) {

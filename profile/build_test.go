@@ -473,7 +473,7 @@ func TestErrors(t *testing.T) {
 			[]string{"syscalls[0].args[0].value (read): got number -1, want an unsigned integer"}},
 		{`{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [null, {"names": ["read"], "action": "SCMP_ACT_KILL", "args": [null]}]}`,
 			[]string{"syscalls[0]: null is not an entry", "syscalls[1].args[0] (read): null is not a condition"}},
-		{`[1]`, []string{"profile: got array [1], want an object"}},
+		{`[1]`, []string{"profile: a profile is a JSON object", "not an array [1]"}},
 	} {
 		for _, target := range targets {
 			err := loadErr(t, target, tc.js)

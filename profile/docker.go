@@ -14,15 +14,26 @@ import (
 // and excludes that select entries by capabilities, arch and kernel
 // version. Resolve turns it into a plain OCI profile. An OCI profile is a
 // Docker profile that uses none of these.
+//
+// Podman's format (github.com/containers/common/pkg/seccomp) is Docker's
+// with two more fields, which Resolve honours as Podman does:
+// defaultErrno and, per entry, errno, an errno as a string, a name
+// ("EPERM", "ENOSYS") or a decimal number, that replaces defaultErrnoRet
+// or errnoRet when it is not empty.
 type Docker struct {
 	DefaultAction    Action          `json:"defaultAction"`
 	DefaultErrnoRet  *uint           `json:"defaultErrnoRet,omitempty"`
+	DefaultErrno     string          `json:"defaultErrno,omitempty"` // Podman's
 	Architectures    []Arch          `json:"architectures,omitempty"`
 	ArchMap          []ArchMap       `json:"archMap,omitempty"`
 	Flags            []Flag          `json:"flags,omitempty"`
 	ListenerPath     string          `json:"listenerPath,omitempty"`
 	ListenerMetadata string          `json:"listenerMetadata,omitempty"`
 	Syscalls         []DockerSyscall `json:"syscalls"`
+
+	// where is the JSON path of the profile in the document it was read
+	// from ("linux.seccomp" in a config.json), for messages.
+	where string
 }
 
 // ArchMap is a native arch and the sub-arches a filter for it covers too
@@ -43,6 +54,9 @@ type DockerSyscall struct {
 	Comment  string    `json:"comment,omitempty"`
 	Includes *Selector `json:"includes,omitempty"`
 	Excludes *Selector `json:"excludes,omitempty"`
+	// Errno is Podman's errno, a name or a decimal number; when not
+	// empty, it replaces ErrnoRet.
+	Errno string `json:"errno,omitempty"`
 }
 
 // Selector says when an entry applies (moby calls it Filter). In includes,
@@ -85,23 +99,39 @@ func (f Format) String() string {
 	return fmt.Sprintf("Format(%d)", int(f))
 }
 
-// Format reports whether the profile uses any of Docker's fields.
+// Format reports whether the profile uses any of Docker's fields (or
+// Podman's).
 func (d *Docker) Format() Format {
-	if len(d.ArchMap) > 0 {
+	if len(d.ArchMap) > 0 || d.DefaultErrno != "" {
 		return FormatDocker
 	}
 	for _, e := range d.Syscalls {
-		if e.Name != "" || e.Comment != "" || e.Includes != nil || e.Excludes != nil {
+		if e.Name != "" || e.Comment != "" || e.Includes != nil || e.Excludes != nil || e.Errno != "" {
 			return FormatDocker
 		}
 	}
 	return FormatOCI
 }
 
-// Parse decodes a profile in Docker's format or OCI's (a subset of it).
-// Fields neither has are reported as warnings; errors (*Error, joined)
-// name the field.
-func Parse(data []byte) (*Docker, []Warning, error) { return parse(data, true) }
+// Parse decodes a profile in Docker's format or OCI's (a subset of it), or
+// Podman's (Docker's with errno names). Fields none has are reported as
+// warnings (WarnUnknownField), and so are fields given twice
+// (WarnDuplicateField: the last one counts, as in encoding/json, which
+// runc reads profiles with). Errors (*Error, joined) name the field; every
+// error is reported at once.
+//
+// A whole OCI runtime config (config.json, with ociVersion or linux) is
+// read as the profile under linux.seccomp, or refused when it has none.
+// JSON that is not an object, and other formats that are recognized (a
+// Firecracker filter, a Kubernetes SeccompProfile), get an error that
+// says what they are.
+func Parse(data []byte) (*Docker, []Warning, error) {
+	d, warns, errs := parse(data, true)
+	if len(errs) > 0 {
+		return nil, warns, errors.Join(errs...)
+	}
+	return d, warns, nil
+}
 
 // Marshal encodes the profile as indented JSON, ending in a newline, the
 // way Parse reads it back.
@@ -115,6 +145,7 @@ func (d *Docker) header() *Seccomp {
 		Flags:            slices.Clone(d.Flags),
 		ListenerPath:     d.ListenerPath,
 		ListenerMetadata: d.ListenerMetadata,
+		where:            d.where,
 	}
 }
 
@@ -185,6 +216,11 @@ func dockerArchName(a *seccomp.Arch) string {
 // o.Caps on kernel o.Kernel, by moby's rules (see the package doc).
 // Warnings concern the Docker fields; Build checks and reports the rest.
 func (d *Docker) Resolve(o Options) (*Seccomp, []Warning, error) {
+	s, warns, err := d.resolve(o)
+	return s, locateWarnings(d.where, warns), locate(d.where, err)
+}
+
+func (d *Docker) resolve(o Options) (*Seccomp, []Warning, error) {
 	target, err := o.target()
 	if err != nil {
 		return nil, nil, err
@@ -206,18 +242,26 @@ func (d *Docker) Resolve(o Options) (*Seccomp, []Warning, error) {
 	caps = NormalizeCaps(caps)
 	out := d.header()
 	var warns []Warning
+	var errs []error
+	if d.DefaultErrno != "" {
+		// Podman's: it replaces defaultErrnoRet.
+		if n, err := podmanErrno(d.DefaultErrno); err != nil {
+			errs = append(errs, &Error{Entry: -1, Field: "defaultErrno", Reason: err.Error()})
+		} else {
+			out.DefaultErrnoRet = &n
+		}
+	}
 	for i, m := range d.ArchMap {
 		if a, ok := archNames[m.Arch]; ok && a == target {
 			out.Architectures = append(append([]Arch{m.Arch}, m.SubArches...), out.Architectures...)
 			break
 		} else if !ok {
 			if _, known := otherArches[m.Arch]; !known {
-				return nil, nil, &Error{Entry: -1, Field: fmt.Sprintf("archMap[%d].architecture", i), Reason: unknownArch(m.Arch)}
+				errs = append(errs, &Error{Entry: -1, Field: fmt.Sprintf("archMap[%d].architecture", i), Reason: unknownArch(m.Arch)})
 			}
 		}
 	}
 	var kernel *KernelVersion
-	var errs []error
 	for i, e := range d.Syscalls {
 		where := fmt.Sprintf("syscalls[%d]", i)
 		if e.Name != "" && len(e.Names) > 0 {
@@ -238,9 +282,21 @@ func (d *Docker) Resolve(o Options) (*Seccomp, []Warning, error) {
 			errs = append(errs, &Error{Entry: i, Field: where + ".minKernel", Syscall: e.first(), Reason: err.Error()})
 			continue
 		}
-		if ok {
-			out.Syscalls = append(out.Syscalls, e.Syscall())
+		if !ok {
+			continue
 		}
+		sc := e.Syscall()
+		if e.Errno != "" {
+			// Podman's: it replaces errnoRet (of the entries Podman
+			// keeps, which are the ones it looks at).
+			n, err := podmanErrno(e.Errno)
+			if err != nil {
+				errs = append(errs, &Error{Entry: i, Field: where + ".errno", Syscall: e.first(), Reason: err.Error()})
+				continue
+			}
+			sc.ErrnoRet = &n
+		}
+		out.Syscalls = append(out.Syscalls, sc)
 	}
 	if len(errs) > 0 {
 		return nil, warns, errors.Join(errs...)

@@ -28,17 +28,17 @@ func ParseKernelVersion(s string) (KernelVersion, error) {
 	var k KernelVersion
 	parts := strings.SplitN(s, ".", 3)
 	if len(parts) != 2 {
-		return k, fmt.Errorf("kernel version %q: want <kernel>.<major>, like 5.10", s)
+		return k, fmt.Errorf("kernel version %s: want <kernel>.<major>, like 5.10", quote(s))
 	}
 	var err error
 	if k.Kernel, err = strconv.ParseUint(parts[0], 10, 8); err != nil {
-		return k, fmt.Errorf("kernel version %q: want <kernel>.<major>, like 5.10 (numbers up to 255)", s)
+		return k, fmt.Errorf("kernel version %s: want <kernel>.<major>, like 5.10 (numbers up to 255)", quote(s))
 	}
 	if k.Major, err = strconv.ParseUint(parts[1], 10, 8); err != nil {
-		return k, fmt.Errorf("kernel version %q: want <kernel>.<major>, like 5.10 (numbers up to 255)", s)
+		return k, fmt.Errorf("kernel version %s: want <kernel>.<major>, like 5.10 (numbers up to 255)", quote(s))
 	}
 	if k.Kernel == 0 && k.Major == 0 {
-		return k, fmt.Errorf("kernel version %q: 0.0 is not a version", s)
+		return k, fmt.Errorf("kernel version %s: 0.0 is not a version", quote(s))
 	}
 	return k, nil
 }
@@ -48,19 +48,30 @@ func ParseKernelVersion(s string) (KernelVersion, error) {
 func ParseRelease(release string) (KernelVersion, error) {
 	var k KernelVersion
 	if _, err := fmt.Sscanf(release, "%d.%d", &k.Kernel, &k.Major); err != nil {
-		return k, fmt.Errorf("kernel release %q: no <kernel>.<major> version in it", release)
+		return k, fmt.Errorf("kernel release %s: no <kernel>.<major> version in it", quote(release))
 	}
 	return k, nil
 }
 
-// MarshalJSON writes the version as Docker does, a string "5.10".
-func (k KernelVersion) MarshalJSON() ([]byte, error) { return json.Marshal(k.String()) }
+// MarshalJSON writes the version as Docker does, a string "5.10" (and ""
+// for 0.0).
+func (k KernelVersion) MarshalJSON() ([]byte, error) {
+	if k == (KernelVersion{}) {
+		return []byte(`""`), nil
+	}
+	return json.Marshal(k.String())
+}
 
-// UnmarshalJSON reads a version string with ParseKernelVersion.
+// UnmarshalJSON reads a version string with ParseKernelVersion; "" is
+// 0.0, as for moby (a minKernel that every kernel meets).
 func (k *KernelVersion) UnmarshalJSON(b []byte) error {
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("kernel version: want a string like \"5.10\", got %s", b)
+		return fmt.Errorf("kernel version: want a string like \"5.10\", got %s", shorten(b))
+	}
+	if s == "" {
+		*k = KernelVersion{}
+		return nil
 	}
 	v, err := ParseKernelVersion(s)
 	if err != nil {

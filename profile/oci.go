@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 )
 
@@ -31,6 +30,10 @@ type Seccomp struct {
 	ListenerMetadata string `json:"listenerMetadata,omitempty"`
 	// Syscalls are the entries, each for a set of system call names.
 	Syscalls []Syscall `json:"syscalls,omitempty"`
+
+	// where is the JSON path of the profile in the document it was read
+	// from ("linux.seccomp" in a config.json), for messages.
+	where string
 }
 
 // Syscall is one entry of an OCI profile: an action for system calls by
@@ -148,6 +151,11 @@ const (
 	// and values (i386, arm, and x32): the value's high half is lost there,
 	// as under runc (arg <= 0x100000005 means arg <= 5).
 	WarnValueWidth
+	// WarnDuplicateField: a field given more than once in one object
+	// ("defaultAction" twice, or in two spellings that differ only in
+	// case). The last one counts, as in Go's encoding/json, which runc,
+	// Docker and Podman read profiles with; a reviewer may read the first.
+	WarnDuplicateField
 )
 
 func (k WarningKind) String() string {
@@ -164,6 +172,8 @@ func (k WarningKind) String() string {
 		return "ignored"
 	case WarnValueWidth:
 		return "value width"
+	case WarnDuplicateField:
+		return "duplicate field"
 	}
 	return fmt.Sprintf("WarningKind(%d)", int(k))
 }
@@ -193,10 +203,13 @@ func (w Warning) String() string {
 // ParseOCI decodes an OCI LinuxSeccomp object. Fields the OCI format does
 // not have are reported as warnings (Docker's fields among them: use Parse
 // for Docker profiles). Errors (*Error, joined) name the field.
+//
+// Like Parse, it reads a whole OCI runtime config (config.json) as the
+// profile under linux.seccomp.
 func ParseOCI(data []byte) (*Seccomp, []Warning, error) {
-	d, warns, err := parse(data, false)
-	if err != nil {
-		return nil, warns, err
+	d, warns, errs := parse(data, false)
+	if len(errs) > 0 {
+		return nil, warns, errors.Join(errs...)
 	}
 	s := d.header()
 	for _, e := range d.Syscalls {
@@ -220,267 +233,31 @@ func marshalIndent(v any) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// decoder decodes JSON objects field by field, so that errors name the
-// field and unknown fields become warnings.
-type decoder struct {
-	errs  []error
-	warns []Warning
+// locate prefixes the fields of the *Error values in err with where, the
+// JSON path of the profile in its document ("linux.seccomp" in a whole
+// config.json), so that they name the field in the file.
+func locate(where string, err error) error {
+	if where == "" || err == nil {
+		return err
+	}
+	for _, e := range unjoin(err) {
+		var pe *Error
+		if errors.As(e, &pe) {
+			pe.Field = join(where, pe.Field)
+		}
+	}
+	return err
 }
 
-func (d *decoder) errorf(entry int, field, sys, format string, a ...any) {
-	d.errs = append(d.errs, &Error{Entry: entry, Field: field, Syscall: sys, Reason: fmt.Sprintf(format, a...)})
-}
-
-// object splits raw into its fields. Keys match known names as
-// encoding/json matches them: exactly, else without regard to case. It
-// reports unknown keys as warnings, and returns nil (after an error) when
-// raw is not an object; null is an empty object.
-func (d *decoder) object(raw json.RawMessage, entry int, where string, known []string) map[string]json.RawMessage {
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &m); err != nil {
-		d.errorf(entry, where, "", "%s", jsonReason(err, raw))
-		return nil
-	}
-	out := make(map[string]json.RawMessage, len(m))
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		name := ""
-		for _, kn := range known {
-			if k == kn {
-				name = kn
-				break
-			}
-		}
-		if name == "" {
-			for _, kn := range known {
-				if strings.EqualFold(k, kn) {
-					name = kn
-					break
-				}
-			}
-		}
-		if name == "" {
-			d.warns = append(d.warns, Warning{Kind: WarnUnknownField, Entry: entry, Field: join(where, k),
-				Reason: fmt.Sprintf("unknown field %q ignored", k)})
-			continue
-		}
-		if _, dup := out[name]; dup && k != name {
-			continue // the exact spelling wins
-		}
-		out[name] = m[k]
-	}
-	return out
-}
-
-// field decodes field name of m into dst, if present.
-func (d *decoder) field(m map[string]json.RawMessage, name string, dst any, entry int, where, sys string) bool {
-	raw, ok := m[name]
-	if !ok {
-		return false
-	}
-	if err := json.Unmarshal(raw, dst); err != nil {
-		d.errorf(entry, join(where, name), sys, "%s", jsonReason(err, raw))
-		return false
-	}
-	return true
-}
-
-func join(where, field string) string {
+// locateWarnings prefixes the fields of warnings with where, as locate.
+func locateWarnings(where string, warns []Warning) []Warning {
 	if where == "" {
-		return field
+		return warns
 	}
-	return where + "." + field
-}
-
-// jsonReason describes a decoding error without Go type names where it can.
-func jsonReason(err error, raw []byte) string {
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		line, col := lineCol(raw, se.Offset)
-		return fmt.Sprintf("malformed JSON at line %d, column %d: %v", line, col, se)
-	}
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		want := te.Type.String()
-		switch te.Type.Kind().String() {
-		case "uint", "uint64", "uint32", "uint8":
-			want = "an unsigned integer"
-		case "string":
-			want = "a string"
-		case "slice":
-			want = "an array"
-		case "struct", "map":
-			want = "an object"
-		}
-		if strings.HasPrefix(te.Value, "number ") {
-			return fmt.Sprintf("got %s, want %s", te.Value, want)
-		}
-		return fmt.Sprintf("got %s %s, want %s", te.Value, strings.TrimSpace(shorten(raw)), want)
-	}
-	return err.Error()
-}
-
-func shorten(raw []byte) string {
-	s := string(raw)
-	if len(s) > 40 {
-		s = s[:37] + "..."
-	}
-	return s
-}
-
-func lineCol(b []byte, off int64) (int, int) {
-	if off > int64(len(b)) {
-		off = int64(len(b))
-	}
-	line, col := 1, 1
-	for _, c := range b[:off] {
-		if c == '\n' {
-			line++
-			col = 1
-		} else {
-			col++
+	for i := range warns {
+		if !strings.HasPrefix(warns[i].Field, where+".") {
+			warns[i].Field = join(where, warns[i].Field)
 		}
 	}
-	return line, col
-}
-
-var (
-	headerFields = []string{"defaultAction", "defaultErrnoRet", "architectures", "flags", "listenerPath", "listenerMetadata", "syscalls"}
-	dockerFields = []string{"archMap"}
-	entryFields  = []string{"names", "action", "errnoRet", "args"}
-	dockerEntry  = []string{"name", "comment", "includes", "excludes"}
-	argFields    = []string{"index", "value", "valueTwo", "op"}
-	archMapField = []string{"architecture", "subArchitectures"}
-	selFields    = []string{"caps", "arches", "minKernel"}
-)
-
-// parse decodes a profile, in Docker's format when docker is true (OCI's
-// is a subset), else in OCI's.
-func parse(data []byte, docker bool) (*Docker, []Warning, error) {
-	dec := &decoder{}
-	// A syntax error anywhere is reported once, with its position in the
-	// whole document.
-	if !json.Valid(data) {
-		var v any
-		err := json.Unmarshal(data, &v)
-		if err == nil {
-			err = errors.New("invalid JSON")
-		}
-		return nil, nil, &Error{Entry: -1, Reason: jsonReason(err, data)}
-	}
-	top := headerFields
-	if docker {
-		top = append(slices.Clone(headerFields), dockerFields...)
-	}
-	m := dec.object(data, -1, "", top)
-	if m == nil {
-		return nil, dec.warns, errors.Join(dec.errs...)
-	}
-	p := &Docker{}
-	dec.field(m, "defaultAction", &p.DefaultAction, -1, "", "")
-	dec.field(m, "defaultErrnoRet", &p.DefaultErrnoRet, -1, "", "")
-	dec.field(m, "architectures", &p.Architectures, -1, "", "")
-	dec.field(m, "flags", &p.Flags, -1, "", "")
-	dec.field(m, "listenerPath", &p.ListenerPath, -1, "", "")
-	dec.field(m, "listenerMetadata", &p.ListenerMetadata, -1, "", "")
-	if docker {
-		var maps []json.RawMessage
-		dec.field(m, "archMap", &maps, -1, "", "")
-		for i, raw := range maps {
-			where := fmt.Sprintf("archMap[%d]", i)
-			am := dec.object(raw, -1, where, archMapField)
-			if am == nil {
-				continue
-			}
-			var a ArchMap
-			dec.field(am, "architecture", &a.Arch, -1, where, "")
-			dec.field(am, "subArchitectures", &a.SubArches, -1, where, "")
-			p.ArchMap = append(p.ArchMap, a)
-		}
-	}
-	var entries []json.RawMessage
-	dec.field(m, "syscalls", &entries, -1, "", "")
-	fields := entryFields
-	if docker {
-		fields = append(slices.Clone(entryFields), dockerEntry...)
-	}
-	for i, raw := range entries {
-		where := fmt.Sprintf("syscalls[%d]", i)
-		var e DockerSyscall
-		if string(raw) == "null" {
-			dec.errorf(i, where, "", "null is not an entry")
-			continue
-		}
-		em := dec.object(raw, i, where, fields)
-		if em != nil {
-			dec.field(em, "names", &e.Names, i, where, "")
-			sys := ""
-			if len(e.Names) > 0 {
-				sys = e.Names[0]
-			}
-			if docker {
-				if dec.field(em, "name", &e.Name, i, where, "") && sys == "" {
-					sys = e.Name
-				}
-				dec.field(em, "comment", &e.Comment, i, where, sys)
-				e.Includes = dec.selector(em, "includes", i, where, sys)
-				e.Excludes = dec.selector(em, "excludes", i, where, sys)
-			}
-			dec.field(em, "action", &e.Action, i, where, sys)
-			dec.field(em, "errnoRet", &e.ErrnoRet, i, where, sys)
-			var args []json.RawMessage
-			dec.field(em, "args", &args, i, where, sys)
-			for j, raw := range args {
-				aw := fmt.Sprintf("%s.args[%d]", where, j)
-				if string(raw) == "null" {
-					dec.errorf(i, aw, sys, "null is not a condition")
-					continue
-				}
-				am := dec.object(raw, i, aw, argFields)
-				if am == nil {
-					continue
-				}
-				var a Arg
-				dec.field(am, "index", &a.Index, i, aw, sys)
-				dec.field(am, "value", &a.Value, i, aw, sys)
-				dec.field(am, "valueTwo", &a.ValueTwo, i, aw, sys)
-				dec.field(am, "op", &a.Op, i, aw, sys)
-				e.Args = append(e.Args, a)
-			}
-		}
-		p.Syscalls = append(p.Syscalls, e)
-	}
-	if len(dec.errs) > 0 {
-		return nil, dec.warns, errors.Join(dec.errs...)
-	}
-	return p, dec.warns, nil
-}
-
-func (d *decoder) selector(m map[string]json.RawMessage, name string, entry int, where, sys string) *Selector {
-	raw, ok := m[name]
-	if !ok || string(raw) == "null" {
-		return nil
-	}
-	w := join(where, name)
-	sm := d.object(raw, entry, w, selFields)
-	if sm == nil {
-		return nil
-	}
-	s := &Selector{}
-	d.field(sm, "caps", &s.Caps, entry, w, sys)
-	d.field(sm, "arches", &s.Arches, entry, w, sys)
-	var kv string
-	if d.field(sm, "minKernel", &kv, entry, w, sys) && kv != "" {
-		v, err := ParseKernelVersion(kv)
-		if err != nil {
-			d.errorf(entry, join(w, "minKernel"), sys, "%v", err)
-		} else {
-			s.MinKernel = &v
-		}
-	}
-	return s
+	return warns
 }

@@ -1,0 +1,652 @@
+package profile
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// The JSON reader. A profile means what Go's encoding/json, which runc,
+// Docker and Podman read profiles with, makes of the document:
+//
+//   - keys match field names exactly, else without regard to case;
+//   - a field given twice (or in two spellings that differ only in case)
+//     takes the last value, and a later object is merged into the earlier
+//     one (its fields override); a reviewer who reads the first is misled,
+//     so each such field gets a warning;
+//   - a field of neither format is ignored, with a warning.
+//
+// walk decodes the document member by member, in order, so that errors
+// and warnings name the field (and, for duplicate keys, the lines), and
+// so that every problem is reported at once. When it finds none, parse
+// takes the values encoding/json itself decodes: they are the same but
+// where a field is given twice (merged objects), and encoding/json refuses
+// a profile whose earlier duplicate values are wrong, which walk does not
+// look at.
+
+// member is one member of a JSON object.
+type member struct {
+	key string
+	val json.RawMessage
+	off int // offset of the value in the whole document
+}
+
+// members splits a JSON object (raw, valid JSON, found at offset base of
+// the document) into its members, in order. ok is false when raw is not
+// an object.
+func members(raw json.RawMessage, base int) (ms []member, ok bool) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	tok, err := dec.Token()
+	if d, isDelim := tok.(json.Delim); err != nil || !isDelim || d != '{' {
+		return nil, false
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		key, isString := tok.(string)
+		if err != nil || !isString {
+			return nil, false // not reached for valid JSON
+		}
+		var val json.RawMessage
+		if err := dec.Decode(&val); err != nil {
+			return nil, false // not reached for valid JSON
+		}
+		end := int(dec.InputOffset())
+		ms = append(ms, member{key: key, val: val, off: base + end - len(val)})
+	}
+	return ms, true
+}
+
+// elements splits a JSON array (raw, valid JSON at offset base) into its
+// elements and their offsets. ok is false when raw is not an array; null
+// is an empty array.
+func elements(raw json.RawMessage, base int) (vals []json.RawMessage, offs []int, ok bool) {
+	if string(raw) == "null" {
+		return nil, nil, true
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	tok, err := dec.Token()
+	if d, isDelim := tok.(json.Delim); err != nil || !isDelim || d != '[' {
+		return nil, nil, false
+	}
+	for dec.More() {
+		var val json.RawMessage
+		if err := dec.Decode(&val); err != nil {
+			return nil, nil, false // not reached for valid JSON
+		}
+		end := int(dec.InputOffset())
+		vals = append(vals, val)
+		offs = append(offs, base+end-len(val))
+	}
+	return vals, offs, true
+}
+
+// decoder decodes a profile's objects field by field, collecting errors
+// and warnings.
+type decoder struct {
+	data  []byte // the whole document, for line numbers
+	nl    []int  // offsets of its newlines, computed on first use
+	errs  []error
+	warns []Warning
+}
+
+func (d *decoder) errorf(entry int, field, sys, format string, a ...any) {
+	d.errs = append(d.errs, &Error{Entry: entry, Field: field, Syscall: sys, Reason: fmt.Sprintf(format, a...)})
+}
+
+// line returns the line number (from 1) of offset off of the document.
+func (d *decoder) line(off int) int {
+	if d.nl == nil {
+		d.nl = []int{}
+		for i, c := range d.data {
+			if c == '\n' {
+				d.nl = append(d.nl, i)
+			}
+		}
+	}
+	return sort.SearchInts(d.nl, off) + 1
+}
+
+// object decodes the JSON object raw (at offset base) into its fields
+// among known, as encoding/json matches them: exactly, else without regard
+// to case, the last of several members for one field winning. It warns
+// about unknown keys and about fields given more than once, and returns
+// nil (after an error) when raw is not an object; null is an empty object.
+func (d *decoder) object(raw json.RawMessage, base, entry int, where string, known []string) map[string]member {
+	if string(raw) == "null" {
+		return map[string]member{}
+	}
+	ms, ok := members(raw, base)
+	if !ok {
+		d.errorf(entry, where, "", "%s", notA("an object", raw))
+		return nil
+	}
+	out := make(map[string]member, len(ms))
+	given := map[string][]member{}
+	for _, m := range ms {
+		name := fieldName(m.key, known)
+		if name == "" {
+			d.warns = append(d.warns, Warning{Kind: WarnUnknownField, Entry: entry, Field: join(where, m.key),
+				Reason: fmt.Sprintf("unknown field %s ignored", quote(m.key))})
+			continue
+		}
+		out[name] = m
+		given[name] = append(given[name], m)
+	}
+	for _, name := range known {
+		g := given[name]
+		if len(g) < 2 {
+			continue
+		}
+		var spell, lines []string
+		for _, m := range g {
+			lines = append(lines, strconv.Itoa(d.line(m.off)))
+			if !slices.Contains(spell, quote(m.key)) {
+				spell = append(spell, quote(m.key))
+			}
+		}
+		what := fmt.Sprintf("given %d times", len(g))
+		if len(spell) > 1 {
+			what += " (as " + strings.Join(spell, ", ") + ": keys match without regard to case)"
+		}
+		d.warns = append(d.warns, Warning{Kind: WarnDuplicateField, Entry: entry, Field: join(where, name),
+			Reason: fmt.Sprintf("%s, on lines %s: the last one counts (merged into the others, for an object), as Go's encoding/json reads it, and so runc, Docker and Podman; a reader of the file may take the first", what, strings.Join(lines, ", "))})
+	}
+	return out
+}
+
+// fieldName returns the field of known that key names, or "".
+func fieldName(key string, known []string) string {
+	for _, kn := range known {
+		if key == kn {
+			return kn
+		}
+	}
+	for _, kn := range known {
+		if strings.EqualFold(key, kn) {
+			return kn
+		}
+	}
+	return ""
+}
+
+// field decodes field name of m into dst, if present.
+func (d *decoder) field(m map[string]member, name string, dst any, entry int, where, sys string) bool {
+	mb, ok := m[name]
+	if !ok {
+		return false
+	}
+	if err := json.Unmarshal(mb.val, dst); err != nil {
+		d.errorf(entry, join(where, name), sys, "%s", jsonReason(err, mb.val))
+		return false
+	}
+	return true
+}
+
+// array splits field name of m, an array, into its elements.
+func (d *decoder) array(m map[string]member, name string, entry int, where, sys string) ([]json.RawMessage, []int) {
+	mb, ok := m[name]
+	if !ok {
+		return nil, nil
+	}
+	vals, offs, ok := elements(mb.val, mb.off)
+	if !ok {
+		d.errorf(entry, join(where, name), sys, "%s", notA("an array", mb.val))
+	}
+	return vals, offs
+}
+
+func join(where, field string) string {
+	if where == "" {
+		return field
+	}
+	return where + "." + field
+}
+
+// notA says that raw, valid JSON, is not what was wanted.
+func notA(want string, raw []byte) string {
+	return fmt.Sprintf("got %s %s, want %s", jsonKind(raw), shorten(raw), want)
+}
+
+// jsonKind names the kind of the JSON value raw.
+func jsonKind(raw []byte) string {
+	t := bytes.TrimLeft(raw, " \t\r\n")
+	if len(t) == 0 {
+		return "nothing"
+	}
+	switch t[0] {
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case '"':
+		return "string"
+	case 't', 'f':
+		return "bool"
+	case 'n':
+		return "null"
+	}
+	return "number"
+}
+
+// jsonReason describes a decoding error without Go type names where it can.
+func jsonReason(err error, raw []byte) string {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		line, col := lineCol(raw, se.Offset)
+		return fmt.Sprintf("malformed JSON at line %d, column %d: %v", line, col, se)
+	}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		want := te.Type.String()
+		switch te.Type.Kind().String() {
+		case "uint", "uint64", "uint32", "uint8":
+			want = "an unsigned integer"
+		case "string":
+			want = "a string"
+		case "slice":
+			want = "an array"
+		case "struct", "map":
+			want = "an object"
+		}
+		if strings.HasPrefix(te.Value, "number ") {
+			return fmt.Sprintf("got %s, want %s", shortenString(te.Value, maxQuoted), want)
+		}
+		return fmt.Sprintf("got %s %s, want %s", te.Value, shorten(raw), want)
+	}
+	return shortenString(err.Error(), 2*maxQuoted)
+}
+
+// maxQuoted is the most bytes of a value from the profile that a message
+// repeats: a 10 MB token is not echoed whole.
+const maxQuoted = 64
+
+// shorten prints raw JSON for a message, cut to maxQuoted bytes.
+func shorten(raw []byte) string {
+	return shortenString(strings.TrimSpace(string(raw)), maxQuoted)
+}
+
+// shortenString cuts s to about n bytes (on a rune boundary), saying how
+// long it was.
+func shortenString(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n - 3
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s... (%d bytes)", s[:cut], len(s))
+}
+
+// quote quotes a string from the profile for a message, as %q does, cut
+// to maxQuoted bytes.
+func quote(s string) string {
+	if len(s) <= maxQuoted {
+		return strconv.Quote(s)
+	}
+	cut := maxQuoted - 3
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s... (%d bytes)", strconv.Quote(s[:cut]), len(s))
+}
+
+func lineCol(b []byte, off int64) (int, int) {
+	if off > int64(len(b)) {
+		off = int64(len(b))
+	}
+	line, col := 1, 1
+	for _, c := range b[:off] {
+		if c == '\n' {
+			line++
+			col = 1
+		} else {
+			col++
+		}
+	}
+	return line, col
+}
+
+var (
+	headerFields  = []string{"defaultAction", "defaultErrnoRet", "architectures", "flags", "listenerPath", "listenerMetadata", "syscalls"}
+	dockerFields  = []string{"archMap", "defaultErrno"}
+	entryFields   = []string{"names", "action", "errnoRet", "args"}
+	dockerEntry   = []string{"name", "comment", "includes", "excludes", "errno"}
+	argFields     = []string{"index", "value", "valueTwo", "op"}
+	archMapField  = []string{"architecture", "subArchitectures"}
+	selFields     = []string{"caps", "arches", "minKernel"}
+	configFields  = []string{"ociVersion", "linux"}
+	configLinux   = []string{"seccomp"}
+	firecrackerKV = []string{"default_action", "filter_action", "filter"}
+)
+
+// parse decodes a profile, in Docker's format when docker is true (OCI's
+// is a subset), else in OCI's. p is nil when data is not a profile at all
+// (malformed JSON, not an object, another format); otherwise it holds what
+// could be decoded, and errs what could not, every error at once.
+func parse(data []byte, docker bool) (p *Docker, warns []Warning, errs []error) {
+	p, warns, errs = walk(data, docker)
+	if p == nil || len(errs) > 0 {
+		return p, warns, errs
+	}
+	q, err := decodeGo(data, p.where, docker)
+	if err != nil {
+		return p, warns, []error{&Error{Entry: -1, Field: p.where,
+			Reason: "a field given more than once has a wrong earlier value: " + jsonReason(err, data) + " (Go's encoding/json refuses the profile, and so runc does)"}}
+	}
+	q.where = p.where
+	return q, warns, nil
+}
+
+// decodeGo decodes a profile with encoding/json, as runc, Docker and
+// Podman do, from the document itself or, where is linux.seccomp, from a
+// config.json.
+func decodeGo(data []byte, where string, docker bool) (*Docker, error) {
+	var d Docker
+	var s Seccomp
+	var target any = &d
+	if !docker {
+		target = &s
+	}
+	if where != "" {
+		target = &struct {
+			Linux *struct {
+				Seccomp any `json:"seccomp"`
+			} `json:"linux"`
+		}{Linux: &struct {
+			Seccomp any `json:"seccomp"`
+		}{Seccomp: target}}
+	}
+	if err := json.Unmarshal(data, target); err != nil {
+		return nil, err
+	}
+	if !docker {
+		d = Docker{DefaultAction: s.DefaultAction, DefaultErrnoRet: s.DefaultErrnoRet, Architectures: s.Architectures, Flags: s.Flags,
+			ListenerPath: s.ListenerPath, ListenerMetadata: s.ListenerMetadata}
+		for _, e := range s.Syscalls {
+			d.Syscalls = append(d.Syscalls, DockerSyscall{Names: e.Names, Action: e.Action, ErrnoRet: e.ErrnoRet, Args: e.Args})
+		}
+	}
+	return &d, nil
+}
+
+// walk decodes a profile member by member (see parse), checking every
+// member, those of duplicate fields included.
+func walk(data []byte, docker bool) (p *Docker, warns []Warning, errs []error) {
+	dec := &decoder{data: data}
+	// A syntax error anywhere is reported once, with its position in the
+	// whole document.
+	if !json.Valid(data) {
+		var v any
+		err := json.Unmarshal(data, &v)
+		if err == nil {
+			err = errors.New("invalid JSON")
+		}
+		return nil, nil, []error{&Error{Entry: -1, Reason: jsonReason(err, data)}}
+	}
+	top, ok := members(data, 0)
+	if !ok {
+		return nil, nil, []error{&Error{Entry: -1, Reason: fmt.Sprintf("a profile is a JSON object ({\"defaultAction\": ..., \"syscalls\": [...]}), not %s %s",
+			article(jsonKind(data)), shorten(data))}}
+	}
+	raw, base, where, err := dec.profileObject(data, top)
+	if err != nil {
+		return nil, nil, []error{err}
+	}
+	known := headerFields
+	if docker {
+		known = append(slices.Clone(headerFields), dockerFields...)
+	}
+	m := dec.object(raw, base, -1, where, known)
+	if m == nil {
+		return nil, dec.warns, dec.errs
+	}
+	p = &Docker{where: where}
+	dec.field(m, "defaultAction", &p.DefaultAction, -1, where, "")
+	dec.field(m, "defaultErrnoRet", &p.DefaultErrnoRet, -1, where, "")
+	dec.field(m, "architectures", &p.Architectures, -1, where, "")
+	dec.field(m, "flags", &p.Flags, -1, where, "")
+	dec.field(m, "listenerPath", &p.ListenerPath, -1, where, "")
+	dec.field(m, "listenerMetadata", &p.ListenerMetadata, -1, where, "")
+	if docker {
+		dec.field(m, "defaultErrno", &p.DefaultErrno, -1, where, "")
+		maps, offs := dec.array(m, "archMap", -1, where, "")
+		for i, raw := range maps {
+			w := fmt.Sprintf("%s[%d]", join(where, "archMap"), i)
+			am := dec.object(raw, offs[i], -1, w, archMapField)
+			if am == nil {
+				continue
+			}
+			var a ArchMap
+			dec.field(am, "architecture", &a.Arch, -1, w, "")
+			dec.field(am, "subArchitectures", &a.SubArches, -1, w, "")
+			p.ArchMap = append(p.ArchMap, a)
+		}
+	}
+	entries, offs := dec.array(m, "syscalls", -1, where, "")
+	fields := entryFields
+	if docker {
+		fields = append(slices.Clone(entryFields), dockerEntry...)
+	}
+	p.Syscalls = make([]DockerSyscall, 0, len(entries))
+	for i, raw := range entries {
+		w := fmt.Sprintf("%s[%d]", join(where, "syscalls"), i)
+		var e DockerSyscall
+		if string(raw) == "null" {
+			dec.errorf(i, w, "", "null is not an entry")
+			p.Syscalls = append(p.Syscalls, e)
+			continue
+		}
+		em := dec.object(raw, offs[i], i, w, fields)
+		if em != nil {
+			dec.field(em, "names", &e.Names, i, w, "")
+			sys := ""
+			if len(e.Names) > 0 {
+				sys = e.Names[0]
+			}
+			if docker {
+				if dec.field(em, "name", &e.Name, i, w, "") && sys == "" {
+					sys = e.Name
+				}
+				dec.field(em, "comment", &e.Comment, i, w, sys)
+				e.Includes = dec.selector(em, "includes", i, w, sys)
+				e.Excludes = dec.selector(em, "excludes", i, w, sys)
+				dec.field(em, "errno", &e.Errno, i, w, sys)
+			}
+			dec.field(em, "action", &e.Action, i, w, sys)
+			dec.field(em, "errnoRet", &e.ErrnoRet, i, w, sys)
+			args, aoffs := dec.array(em, "args", i, w, sys)
+			for j, raw := range args {
+				aw := fmt.Sprintf("%s.args[%d]", w, j)
+				if string(raw) == "null" {
+					dec.errorf(i, aw, sys, "null is not a condition")
+					continue
+				}
+				am := dec.object(raw, aoffs[j], i, aw, argFields)
+				if am == nil {
+					continue
+				}
+				var a Arg
+				dec.field(am, "index", &a.Index, i, aw, sys)
+				dec.field(am, "value", &a.Value, i, aw, sys)
+				dec.field(am, "valueTwo", &a.ValueTwo, i, aw, sys)
+				dec.field(am, "op", &a.Op, i, aw, sys)
+				e.Args = append(e.Args, a)
+			}
+		}
+		p.Syscalls = append(p.Syscalls, e)
+	}
+	return p, dec.warns, dec.errs
+}
+
+func article(kind string) string {
+	switch kind {
+	case "array", "object":
+		return "an " + kind
+	case "null", "nothing":
+		return kind
+	}
+	return "a " + kind
+}
+
+// profileObject returns the profile object of a document whose top-level
+// members are top: the document itself, or the linux.seccomp object of a
+// whole OCI runtime config (config.json), with its offset and JSON path.
+// It refuses other formats with an error that says what they look like.
+func (d *decoder) profileObject(data []byte, top []member) (raw json.RawMessage, base int, where string, err error) {
+	var keys []string
+	isProfile := false
+	for _, m := range top {
+		keys = append(keys, m.key)
+		if fieldName(m.key, headerFields) != "" || fieldName(m.key, dockerFields) != "" {
+			isProfile = true
+		}
+	}
+	if !isProfile && len(top) > 0 {
+		byKey := map[string]member{}
+		count := map[string]int{}
+		for _, m := range top {
+			if name := fieldName(m.key, configFields); name != "" {
+				byKey[name] = m
+				count[name]++
+			}
+		}
+		if count["ociVersion"] > 0 || count["linux"] > 0 {
+			if count["linux"] > 1 {
+				d.duplicate("linux")
+			}
+			return d.configProfile(byKey)
+		}
+		if what := otherFormat(top); what != "" {
+			return nil, 0, "", &Error{Entry: -1, Reason: what}
+		}
+		return nil, 0, "", &Error{Entry: -1, Reason: fmt.Sprintf("not a seccomp profile: none of its fields (%s) is a field of an OCI or Docker profile (defaultAction, syscalls, architectures, ...)",
+			listKeys(keys))}
+	}
+	return data, 0, "", nil
+}
+
+// configProfile returns the linux.seccomp object of an OCI runtime
+// config, given its top-level fields by name.
+func (d *decoder) configProfile(byKey map[string]member) (json.RawMessage, int, string, error) {
+	noFilter := "a container started with it has no seccomp filter: there is no profile to read"
+	linux, ok := byKey["linux"]
+	if !ok || string(linux.val) == "null" {
+		return nil, 0, "", &Error{Entry: -1, Field: "linux", Reason: "an OCI runtime config (config.json) without linux: " + noFilter}
+	}
+	lm, ok := members(linux.val, linux.off)
+	if !ok {
+		return nil, 0, "", &Error{Entry: -1, Field: "linux", Reason: "an OCI runtime config (config.json) whose linux is not an object: " + notA("an object", linux.val)}
+	}
+	var sec *member
+	n := 0
+	for i := range lm {
+		if fieldName(lm[i].key, configLinux) != "" {
+			sec = &lm[i] // the last one counts, as in encoding/json
+			n++
+		}
+	}
+	if n > 1 {
+		d.duplicate("linux.seccomp")
+	}
+	if sec == nil || string(sec.val) == "null" {
+		return nil, 0, "", &Error{Entry: -1, Field: "linux.seccomp", Reason: "an OCI runtime config (config.json) without linux.seccomp: " + noFilter}
+	}
+	if _, ok := members(sec.val, sec.off); !ok {
+		return nil, 0, "", &Error{Entry: -1, Field: "linux.seccomp", Reason: notA("an object", sec.val)}
+	}
+	return sec.val, sec.off, "linux.seccomp", nil
+}
+
+// duplicate warns about a field of a config.json around the profile that
+// is given more than once: encoding/json merges the objects, and the
+// profile read is their merge.
+func (d *decoder) duplicate(field string) {
+	d.warns = append(d.warns, Warning{Kind: WarnDuplicateField, Entry: -1, Field: field,
+		Reason: "given more than once: the objects are merged, the fields of the last one counting, as Go's encoding/json reads them, and so runc; a reader of the file may take the first"})
+}
+
+// otherFormat returns what a document that is not a profile looks like,
+// or "".
+func otherFormat(top []member) string {
+	keys := map[string]member{}
+	for _, m := range top {
+		keys[m.key] = m
+	}
+	if kind, ok := keys["kind"]; ok {
+		if _, ok := keys["apiVersion"]; ok {
+			var k string
+			_ = json.Unmarshal(kind.val, &k)
+			if k == "SeccompProfile" {
+				return "a Kubernetes SeccompProfile (security-profiles-operator), not an OCI or Docker profile: its spec holds the profile (jq .spec)"
+			}
+			return fmt.Sprintf("a Kubernetes object (kind %s), not an OCI or Docker seccomp profile", quote(k))
+		}
+	}
+	// Firecracker's seccompiler: {"vmm": {"default_action": ...,
+	// "filter_action": ..., "filter": [...]}, "api": ..., "vcpu": ...}.
+	for _, m := range top {
+		ms, ok := members(m.val, 0)
+		if !ok {
+			continue
+		}
+		for _, f := range ms {
+			if slices.Contains(firecrackerKV, f.key) {
+				return "a Firecracker seccompiler filter (thread categories with default_action, filter_action and filter), not an OCI or Docker seccomp profile"
+			}
+		}
+	}
+	return ""
+}
+
+// listKeys lists keys for a message, at most five, each cut short.
+func listKeys(keys []string) string {
+	var q []string
+	for i, k := range keys {
+		if i == 5 {
+			q = append(q, fmt.Sprintf("and %d more", len(keys)-5))
+			break
+		}
+		q = append(q, quote(k))
+	}
+	return strings.Join(q, ", ")
+}
+
+func (d *decoder) selector(m map[string]member, name string, entry int, where, sys string) *Selector {
+	mb, ok := m[name]
+	if !ok || string(mb.val) == "null" {
+		return nil
+	}
+	w := join(where, name)
+	sm := d.object(mb.val, mb.off, entry, w, selFields)
+	if sm == nil {
+		return nil
+	}
+	s := &Selector{}
+	d.field(sm, "caps", &s.Caps, entry, w, sys)
+	d.field(sm, "arches", &s.Arches, entry, w, sys)
+	var kv *string
+	if d.field(sm, "minKernel", &kv, entry, w, sys) && kv != nil {
+		// "" is the version 0.0, as for moby (every kernel is at least
+		// that); null is none.
+		var v KernelVersion
+		var err error
+		if *kv != "" {
+			v, err = ParseKernelVersion(*kv)
+		}
+		if err != nil {
+			d.errorf(entry, join(w, "minKernel"), sys, "%v", err)
+		} else {
+			s.MinKernel = &v
+		}
+	}
+	return s
+}
