@@ -394,8 +394,11 @@ func walk(data []byte, docker bool) (p *Docker, warns []Warning, errs []error) {
 	}
 	top, ok := members(data, 0)
 	if !ok {
-		return nil, nil, []error{&Error{Entry: -1, Reason: fmt.Sprintf("a profile is a JSON object ({\"defaultAction\": ..., \"syscalls\": [...]}), not %s %s",
-			article(jsonKind(data)), shorten(data))}}
+		what := article(jsonKind(data)) + " " + shorten(data)
+		if jsonKind(data) == "null" {
+			what = "null"
+		}
+		return nil, nil, []error{&Error{Entry: -1, Reason: fmt.Sprintf("a profile is a JSON object ({\"defaultAction\": ..., \"syscalls\": [...]}), not %s", what)}}
 	}
 	raw, base, where, err := dec.profileObject(data, top)
 	if err != nil {

@@ -210,7 +210,7 @@ func TestConfigJSON(t *testing.T) {
 func TestOtherFormats(t *testing.T) {
 	for js, want := range map[string]string{
 		`[]`:   "a profile is a JSON object ({\"defaultAction\": ..., \"syscalls\": [...]}), not an array []",
-		`null`: "not null null",
+		`null`: "syscalls\": [...]}), not null",
 		`"x"`:  `not a string "x"`,
 		`12`:   "not a number 12",
 		`true`: "not a bool true",

@@ -26,6 +26,10 @@ assembles.
 Flags:
   -o OUT   write the raw program to OUT (- for standard output)
 
+Exit status: 0 assembled, 1 FILE cannot be read, is empty or does not
+assemble (the error names the line), or OUT cannot be written, 2 usage
+error (raw output to a terminal among them).
+
 Examples:
   seccomp asm -o allow.bpf allow.txt
   seccomp asm allow.txt | seccomp verify -

@@ -11,15 +11,15 @@ import (
 var auditVerb = &verb{
 	name:    "audit",
 	summary: "find the weaknesses of a filter; the exit status gates CI",
-	usage: `usage: seccomp audit [-fail-on SEVERITY] [-json] PROFILE|FILE.bpf
+	usage: `usage: seccomp audit [-fail-on SEVERITY] [-json] [-arch NAME] [profile flags] PROFILE|FILE
 
 Audit a filter and print its findings, most severe first, one a line: the
 severity, the check, the arches and the system call concerned, and why.
-The input is a raw program, a JSON profile or default, as for seccomp
-explain (whose decisions the checks read); the arches audited are those the
-program names plus their 32-bit compat ABI (i386 for x86_64, arm for
-aarch64), which any process can use.
+The checks read the filter's decisions, as seccomp explain finds them; the
+arches audited are those the program names plus their 32-bit compat ABI
+(i386 for x86_64, arm for aarch64), which any process can use, and -arch.
 
+` + inputUsage + `
 Severities, from the least: info (worth knowing), low (a weakness or a
 mistake of little impact), medium (weakens the sandbox: fix unless
 intended), high (the filter can be bypassed, or lets out of the sandbox).
@@ -57,6 +57,14 @@ The last line sums up: "N findings: ..." or "no findings".
                  "reason": "..."}, ...],
    "fail_on": "high", "failed": true}
 
+Flags:
+  -fail-on SEVERITY  the least severity that fails the audit (exit status
+                     3): info, low, medium, high (the default) or none
+  -json              print JSON (see above)
+  -arch NAME         the machine a profile is compiled for; an arch to
+                     audit too, for a program that does not name it
+` + profileFlagsUsage + `
+` + archUsage + `
 Exit status: 0 no finding at or above -fail-on (by default high; "none"
 never fails), 3 some finding at or above it, 1 the input cannot be read or
 is not a valid program or profile, 2 usage error.
@@ -79,8 +87,13 @@ func runAudit(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags(v)
 	failOn := fs.String("fail-on", "high", "")
 	asJSON := fs.Bool("json", false, "")
+	archName := fs.String("arch", "", "")
+	pf := addProfileFlags(fs, false)
 	if done, code := parse(v, fs, args, stdout, stderr); done {
 		return code
+	}
+	if msg := pf.visit(fs); msg != "" {
+		return usageError(v, stderr, "%s", msg)
 	}
 	if fs.NArg() != 1 {
 		return usageError(v, stderr, "want one PROFILE or FILE, got %d operands", fs.NArg())
@@ -92,11 +105,22 @@ func runAudit(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		threshold = analyze.High + 1
 	}
-	src, code := loadSource(v, fs.Arg(0), nil, stdin, stderr)
+	arch, msg := archFlag(*archName)
+	if msg != "" {
+		return usageError(v, stderr, "%s", msg)
+	}
+	rd := &reader{v: v, stdin: stdin, stderr: stderr, pf: pf, lookAt: true}
+	if arch != nil {
+		rd.target = machineOf(arch)
+	}
+	src, code := rd.load(fs.Arg(0))
 	if src == nil {
 		return code
 	}
-	findings, err := analyze.Audit(src.prog, nil)
+	if code, ok := rd.unused(false, src); !ok {
+		return code
+	}
+	findings, err := analyze.Audit(src.prog, analyzeOptions(src.prog, arch))
 	if err != nil {
 		return failure(v, stderr, "%s: %v", src.name, err)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -21,7 +22,9 @@ const (
 // runBatch answers the system calls of in, one a line (see emulate's
 // usage), writing one action a line to out. It stops at the first bad line
 // and returns an error naming it; the lines before it have been answered.
-func runBatch(em *seccomp.Emulator, in io.Reader, out io.Writer) error {
+//
+// With asJSON, each answer is a line of JSON (see emulate's usage).
+func runBatch(em *seccomp.Emulator, in io.Reader, out io.Writer, asJSON bool) error {
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 64<<10), maxBatchLine)
 	w := bufio.NewWriterSize(out, 64<<10)
@@ -41,6 +44,14 @@ func runBatch(em *seccomp.Emulator, in io.Reader, out io.Writer) error {
 			continue
 		}
 		act := em.Run(d).Action
+		if asJSON {
+			b, _ := json.Marshal(jsonEmulate{Line: line, Nr: uint32(d.Nr), Arch: d.Arch.String(), Action: act.String(), Value: uint32(act)})
+			w.Write(b)
+			if err := w.WriteByte('\n'); err != nil {
+				return fmt.Errorf("writing standard output: %w", err)
+			}
+			continue
+		}
 		s, ok := names[act]
 		if !ok {
 			s = act.String()

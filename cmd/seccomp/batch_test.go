@@ -76,9 +76,9 @@ func TestBatchUsage(t *testing.T) {
 		{[]string{"emulate", "-batch"}, 2, "-batch wants one FILE and reads system calls from standard input, got 0 operands"},
 		{[]string{"emulate", "-batch", path, "1"}, 2, "-batch wants one FILE"},
 		{[]string{"emulate", "-batch", "-"}, 2, "-batch reads system calls from standard input, so FILE cannot be -"},
-		{[]string{"emulate", "-batch", "-arch", "x86_64", path}, 2, "-arch, -audit-arch and -ip do not apply"},
-		{[]string{"emulate", "-batch", "-audit-arch", "0", path}, 2, "-arch, -audit-arch and -ip do not apply"},
-		{[]string{"emulate", "-ip", "0", "-batch", path}, 2, "-arch, -audit-arch and -ip do not apply"},
+		{[]string{"emulate", "-batch", "-arch", "x86_64", path}, 2, "with -batch, -arch names the machine a profile is compiled for, and " + path + " is a raw program: each line gives the arch"},
+		{[]string{"emulate", "-batch", "-audit-arch", "0", path}, 2, "-audit-arch and -ip do not apply"},
+		{[]string{"emulate", "-ip", "0", "-batch", path}, 2, "-audit-arch and -ip do not apply"},
 		{[]string{"emulate", "-batch", invalid}, 1, "seccomp emulate: " + invalid + ": invalid filter: instruction 1"},
 		{[]string{"emulate", "-batch", "/no/such.bpf"}, 1, "seccomp emulate: open /no/such.bpf: no such file or directory"},
 	} {
@@ -222,7 +222,7 @@ func TestBatchAllocs(t *testing.T) {
 	}
 	allocs := func(in string) float64 {
 		return testing.AllocsPerRun(20, func() {
-			if err := runBatch(em, strings.NewReader(in), io.Discard); err != nil {
+			if err := runBatch(em, strings.NewReader(in), io.Discard, false); err != nil {
 				t.Fatal(err)
 			}
 		})
@@ -251,7 +251,7 @@ func BenchmarkBatch(b *testing.B) {
 	b.SetBytes(int64(in.Len()))
 	b.ResetTimer()
 	for b.Loop() {
-		if err := runBatch(em, bytes.NewReader(in.Bytes()), io.Discard); err != nil {
+		if err := runBatch(em, bytes.NewReader(in.Bytes()), io.Discard, false); err != nil {
 			b.Fatal(err)
 		}
 	}

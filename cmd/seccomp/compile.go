@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"go/format"
 	"go/token"
@@ -9,7 +10,6 @@ import (
 	"maps"
 	"math"
 	"os"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,56 +20,69 @@ import (
 
 var compileVerb = &verb{
 	name:    "compile",
-	summary: "compile an OCI or Docker seccomp profile (JSON) into a program",
-	usage: `usage: seccomp compile [-arch amd64|arm64] [-format raw|text|go] [-o OUT] [flags] PROFILE
+	summary: "compile a JSON profile (OCI, Docker, Podman) into a program",
+	usage: `usage: seccomp compile [-arch NAME] [-format FORMAT] [-o OUT] [flags] PROFILE
 
 Compile the seccomp profile in PROFILE, the OCI runtime-spec LinuxSeccomp
-object or Docker's format (detected), into a program, with the meaning runc
-and crun give the profile through libseccomp (see package
+object, Docker's format or Podman's (detected; a whole OCI config.json is
+read as its linux.seccomp), into a program, with the meaning runc and crun
+give the profile through libseccomp (see package
 github.com/seccomp-go/seccomp/profile). PROFILE - reads standard input; the
 word default means Docker's default profile, built in.
 
 A Docker profile is first resolved for the arch, Docker's default
-capability set (or -caps) and the running kernel (or -kernel).
+capability set (or as -caps, -cap-add and -cap-drop say) and the running
+kernel (or -kernel).
 
-The program covers the arch (amd64: x86_64; arm64: aarch64; by default the
-arch this command runs on) and the arches the profile lists that have
-syscall tables here; calls from others get KILL_THREAD, as with libseccomp.
+The program covers the arch (by default the arch this command runs on) and
+the arches the profile lists that have syscall tables here; calls from
+others get KILL_THREAD, as with libseccomp.
 
 Output formats:
-  raw    the kernel's 8-byte struct sock_filter records, little-endian (the
-         byte order of both arches); not written to a terminal unless -o -
-  text   the disassembly, which seccomp asm reads back
-  go     a gofmt'ed Go source file that declares the program as a
-         seccomp.Program variable, for go generate
+  raw     the kernel's 8-byte struct sock_filter records, little-endian (the
+          byte order of every arch here); not written to a terminal unless
+          -o -
+  text    the disassembly, which seccomp asm reads back
+  go      a gofmt'ed Go source file that declares the program as a
+          seccomp.Program variable, for go generate
+  c       a C source file that declares the program as an array of struct
+          sock_filter and a struct sock_fprog for seccomp(2) or prctl(2)
+  oci     the profile resolved for the arch, capabilities and kernel, as
+          the OCI LinuxSeccomp JSON object Docker hands to runc
+  docker  the profile as read, in Docker's JSON form (for default, Docker's
+          default profile)
 
-Warnings (system call names skipped because no covered arch has them,
-arches without tables, ignored fields) go to standard error; -v adds the
-names skipped on some of the arches only. Errors name the entry and field;
-nothing is written when there is one.
+Warnings go to standard error: a line each for names no arch has (typos,
+most likely), unknown fields, arches without tables, rules that never
+apply; one line sums up the names skipped on the covered arches that other
+arches have (recv and send on x86_64, riscv_hwprobe off riscv64), which a
+profile for several arches is expected to have; -v lists them all. Errors
+name the entry and field; nothing is written when there is one.
 
 Flags:
-  -arch NAME      the target arch: amd64 (x86_64) or arm64 (aarch64)
-  -format FORMAT  raw (default), text or go
+  -arch NAME      the target arch (default: this machine's)
+  -format FORMAT  raw (default), text, go, c, oci or docker
   -o OUT          write to OUT instead of standard output (- for standard output)
   -package NAME   package of the go format (default seccompfilter)
-  -var NAME       variable of the go format (default Filter)
-  -caps LIST      capability set for Docker's includes and excludes, comma
-                  separated (sys_admin or CAP_SYS_ADMIN; ALL for every one);
-                  default: Docker's default set
-  -kernel X.Y     kernel version for Docker's minKernel (default: the
-                  running kernel; give it for output that does not depend
-                  on the machine, as with go generate)
-  -enosys         add runc's stub: calls above the highest system call the
-                  profile names get ERRNO(ENOSYS) (unless the default action
-                  is ALLOW, LOG or TRACE)
-  -hot LIST       the system calls to decide in the fewest instructions,
+  -var NAME       variable of the go and c formats (default Filter for go,
+                  filter for c)
+` + profileFlagsUsage + `  -hot LIST       the system calls to decide in the fewest instructions,
                   comma separated, each NAME or NAME=WEIGHT (how often,
                   relative to the others; default 1); "none" for no
                   preference; default: the library's DefaultHotSyscalls
                   (read, write, futex, mmap, ...). Decisions do not change,
                   and no call's path grows past the longest one
-  -v              also warn about names missing on some of the arches
+  -json           print the warnings (or the errors) on standard error as
+                  one JSON object: {"warnings": [W...], "errors": [W...]},
+                  W {"kind": "unknown syscall", "entry": 3, "field":
+                  "syscalls[3]", "syscall": "recv", "arch": "x86_64",
+                  "reason": "..."} (entry -1: none; no kind for errors)
+  -v              list every warning
+
+` + archUsage + `The target is the arch of the container's processes: x32 cannot be one (a
+profile covers x32 with SCMP_ARCH_X32). The -kernel default, the running
+kernel, makes the output depend on the machine: give -kernel for go
+generate.
 
 Exit status: 0 compiled (warnings or not), 1 the profile has an error or a
 file cannot be read or written, 2 usage error.
@@ -78,6 +91,8 @@ Examples:
   seccomp compile -o docker.bpf default
   seccomp compile -arch arm64 -format text default
   seccomp compile -format go -package filters -o filter_gen.go my-profile.json
+  seccomp compile -format c -o filter.h my-profile.json
+  seccomp compile -format oci -cap-add SYS_ADMIN default
   seccomp compile -caps ALL -kernel 6.1 -format text default
   seccomp compile -hot read=10,write=10,epoll_pwait=5,futex -o docker.bpf default
 `,
@@ -88,18 +103,20 @@ func init() { compileVerb.run = runCompile }
 func runCompile(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	v := compileVerb
 	fs := newFlags(v)
-	archFlag := fs.String("arch", "", "")
+	archName := fs.String("arch", "", "")
 	formatFlag := fs.String("format", "raw", "")
 	out := fs.String("o", "", "")
 	pkg := fs.String("package", "seccompfilter", "")
-	varName := fs.String("var", "Filter", "")
-	capsFlag := fs.String("caps", "", "")
-	kernelFlag := fs.String("kernel", "", "")
-	enosys := fs.Bool("enosys", false, "")
+	varName := fs.String("var", "", "")
+	pf := addProfileFlags(fs, false)
 	verbose := fs.Bool("v", false, "")
 	hotFlag := fs.String("hot", "", "")
+	asJSON := fs.Bool("json", false, "")
 	if done, code := parse(v, fs, args, stdout, stderr); done {
 		return code
+	}
+	if msg := pf.visit(fs); msg != "" {
+		return usageError(v, stderr, "%s", msg)
 	}
 	if fs.NArg() != 1 {
 		return usageError(v, stderr, "want one PROFILE, got %d operands", fs.NArg())
@@ -108,28 +125,28 @@ func runCompile(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageError(v, stderr, "-hot: %v", err)
 	}
-	var opts profile.Options
-	switch strings.ToLower(*archFlag) {
-	case "":
-		switch runtime.GOARCH {
-		case "amd64":
-			opts.Arch = seccomp.ArchX86_64
-		case "arm64":
-			opts.Arch = seccomp.ArchAArch64
-		default:
-			return usageError(v, stderr, "no default arch on %s: give -arch amd64 or -arch arm64", runtime.GOARCH)
+	var target *seccomp.Arch
+	if *archName != "" {
+		var msg string
+		if target, msg = lookupArch(*archName); msg != "" {
+			return usageError(v, stderr, "%s", msg)
 		}
-	case "amd64", "x86_64":
-		opts.Arch = seccomp.ArchX86_64
-	case "arm64", "aarch64":
-		opts.Arch = seccomp.ArchAArch64
-	default:
-		return usageError(v, stderr, "unknown -arch %q: want amd64 or arm64", *archFlag)
+		if target == seccomp.ArchX32 {
+			return usageError(v, stderr, "-arch x32: a profile's target is the arch of the container's processes; x32 calls are covered by an x86_64 filter whose profile lists SCMP_ARCH_X32")
+		}
+	} else if _, err := seccomp.NativeArch(); err != nil {
+		return usageError(v, stderr, "%s", noNativeArch())
 	}
 	switch *formatFlag {
-	case "raw", "text", "go":
+	case "raw", "text", "go", "c", "oci", "docker":
 	default:
-		return usageError(v, stderr, "unknown -format %q: want raw, text or go", *formatFlag)
+		return usageError(v, stderr, "unknown -format %q: want raw, text, go, c, oci or docker", *formatFlag)
+	}
+	if *varName == "" {
+		*varName = "Filter"
+		if *formatFlag == "c" {
+			*varName = "filter"
+		}
 	}
 	if *formatFlag == "go" {
 		if !token.IsIdentifier(*pkg) || *pkg == "_" {
@@ -139,39 +156,49 @@ func runCompile(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return usageError(v, stderr, "-var %q is not a Go identifier", *varName)
 		}
 	}
-	if *capsFlag != "" {
-		opts.Caps = profile.NormalizeCaps(strings.Split(*capsFlag, ","))
+	if *formatFlag == "c" && !isCIdentifier(*varName) {
+		return usageError(v, stderr, "-var %q is not a C identifier", *varName)
 	}
-	if *kernelFlag != "" {
-		k, err := profile.ParseKernelVersion(*kernelFlag)
-		if err != nil {
-			return usageError(v, stderr, "-kernel: %v", err)
-		}
-		opts.Kernel = &k
-	}
-	opts.ENOSYSAboveHighest = *enosys
 	if *formatFlag == "raw" && *out == "" && isTerminal(stdout) {
 		return usageError(v, stderr, "standard output is a terminal: not writing raw BPF there; use -o OUT, a redirection, -format text, or -o - to insist")
 	}
 
-	name := fs.Arg(0)
-	var data []byte
-	if name == "default" {
-		if _, err := os.Stat(name); err == nil {
-			fmt.Fprintf(stderr, "seccomp compile: warning: compiling the built-in default profile, not the file ./default (write ./default to compile the file)\n")
-		}
-		data = profile.DefaultJSON()
-		name = "<default>"
-	} else {
-		var err error
-		if data, err = readInput(name, stdin); err != nil {
-			return failure(v, stderr, "%v", err)
-		}
-		name = displayName(name)
+	mode := warnSummary
+	if *verbose {
+		mode = warnAll
 	}
-	res, err := profile.Load(data, opts)
-	if err != nil {
-		return failure(v, stderr, "%s: %s", name, oneLine(err))
+	// The warnings are shown once -hot is checked.
+	rd := &reader{v: v, stdin: stdin, stderr: stderr, pf: pf, target: target, quiet: true}
+	var jsonErr error // what -json reports as errors
+	report := func(warns []profile.Warning) {
+		if *asJSON {
+			b, _ := json.Marshal(struct {
+				Warnings []jsonWarning `json:"warnings"`
+				Errors   []jsonWarning `json:"errors"`
+			}{warningsJSON(warns), errorsJSON(jsonErr)})
+			fmt.Fprintf(stderr, "%s\n", b)
+		}
+	}
+	if *asJSON {
+		// Errors are JSON too.
+		rd.stderr = io.Discard
+	}
+	data, name, code := rd.read(fs.Arg(0))
+	if data == nil {
+		jsonErr = rd.err
+		report(nil)
+		return code
+	}
+	if k := detect(data); k != inputJSON {
+		jsonErr = fmt.Errorf("%s is %s, not a profile", name, k)
+		report(nil)
+		return failure(v, rd.stderr, "%s is %s, not a profile: compile compiles profiles (seccomp asm assembles the text form)", name, k)
+	}
+	res, code := rd.profile(data, name)
+	if res == nil {
+		jsonErr = rd.err
+		report(nil)
+		return code
 	}
 	if hot != nil {
 		for _, n := range slices.Sorted(maps.Keys(hot)) {
@@ -187,31 +214,44 @@ func runCompile(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		res.Filter.SetHotSyscalls(hot)
 	}
-	for _, w := range res.Warnings {
-		if w.Kind == profile.WarnSyscallNotOnArch && !*verbose {
-			continue
-		}
-		fmt.Fprintf(stderr, "seccomp compile: %s: %s\n", name, w)
-	}
-	p, err := res.Compile()
-	if err != nil {
-		return failure(v, stderr, "%s: %v", name, err)
+	if !*asJSON {
+		reportWarnings(v, stderr, name, res.Warnings, mode)
 	}
 	var b []byte
 	switch *formatFlag {
-	case "raw":
-		b = p.AppendRaw(nil, littleEndian{})
-	case "text":
-		b = []byte(seccomp.Disassemble(p))
-		if len(b) > 0 && b[len(b)-1] != '\n' {
-			b = append(b, '\n')
+	case "oci":
+		b, err = res.Profile.Marshal()
+	case "docker":
+		var d *profile.Docker
+		if d, _, err = profile.Parse(data); err == nil {
+			b, err = d.Marshal()
 		}
-	case "go":
-		b, err = goSource(p, *pkg, *varName, fs.Arg(0), opts, res)
+	default:
+		var p seccomp.Program
+		p, err = res.Compile()
 		if err != nil {
-			return failure(v, stderr, "%v", err)
+			jsonErr = err
+			report(res.Warnings)
+			return failure(v, rd.stderr, "%s: %v", name, err)
+		}
+		switch *formatFlag {
+		case "raw":
+			b = p.AppendRaw(nil, littleEndian{})
+		case "text":
+			b = []byte(seccomp.Disassemble(p))
+			if len(b) > 0 && b[len(b)-1] != '\n' {
+				b = append(b, '\n')
+			}
+		case "go":
+			b, err = goSource(p, *pkg, *varName, fs.Arg(0), res)
+		case "c":
+			b = cSource(p, *varName, fs.Arg(0), res)
 		}
 	}
+	if err != nil {
+		return failure(v, stderr, "internal error: %v", err)
+	}
+	report(res.Warnings)
 	if *out != "" && *out != "-" {
 		if err := os.WriteFile(*out, b, 0o644); err != nil {
 			return failure(v, stderr, "%v", err)
@@ -266,12 +306,6 @@ func archNames(arches []*seccomp.Arch) string {
 	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
-// oneLine joins a multi-line error (errors.Join) with "; ", since every
-// error of the command is one line.
-func oneLine(err error) string {
-	return strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", "; ")
-}
-
 // littleEndian is binary.LittleEndian as a binary.AppendByteOrder, written
 // out to keep the import list of the command small.
 type littleEndian struct{}
@@ -286,12 +320,12 @@ func (littleEndian) AppendUint64(b []byte, v uint64) []byte {
 func (littleEndian) String() string { return "LittleEndian" }
 
 // goSource returns a gofmt'ed Go file declaring p.
-func goSource(p seccomp.Program, pkg, name, src string, opts profile.Options, res *profile.Result) ([]byte, error) {
+func goSource(p seccomp.Program, pkg, name, src string, res *profile.Result) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString("// Code generated by seccomp compile; DO NOT EDIT.\n\n")
 	fmt.Fprintf(&b, "package %s\n\n", pkg)
 	b.WriteString("import \"github.com/seccomp-go/seccomp\"\n\n")
-	fmt.Fprintf(&b, "// %s is %s compiled for %s", name, goComment(src), opts.Arch.Name)
+	fmt.Fprintf(&b, "// %s is %s compiled for %s", name, goComment(src), res.Filter.Arches()[0].Name)
 	var arches []string
 	for _, a := range res.Filter.Arches() {
 		arches = append(arches, a.Name)
@@ -326,3 +360,60 @@ func goComment(s string) string {
 	}
 	return fmt.Sprintf("the seccomp profile %q", s)
 }
+
+// isCIdentifier reports whether s is a C identifier (and not a keyword
+// the output would clash with).
+func isCIdentifier(s string) bool {
+	if s == "" || !token.IsIdentifier(s) {
+		return false
+	}
+	for _, r := range s {
+		if r > 0x7f {
+			return false
+		}
+	}
+	switch s {
+	case "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else", "enum", "extern",
+		"float", "for", "goto", "if", "inline", "int", "long", "register", "restrict", "return", "short", "signed",
+		"sizeof", "static", "struct", "switch", "typedef", "union", "unsigned", "void", "volatile", "while":
+		return false
+	}
+	return true
+}
+
+// cSource returns a C source file declaring p as NAME (struct
+// sock_filter[]) and NAME_prog (struct sock_fprog).
+func cSource(p seccomp.Program, name, src string, res *profile.Result) []byte {
+	var b bytes.Buffer
+	b.WriteString("/* Code generated by seccomp compile; DO NOT EDIT. */\n\n")
+	var arches []string
+	for _, a := range res.Filter.Arches() {
+		arches = append(arches, a.Name)
+	}
+	fmt.Fprintf(&b, "/*\n * %s: %s compiled for %s (covering %s)", name, cComment(goComment(src)), res.Filter.Arches()[0].Name, strings.Join(arches, ", "))
+	if res.Flags != 0 {
+		fmt.Fprintf(&b, ",\n * to install with filter flags %s", res.Flags)
+	}
+	fmt.Fprintf(&b, ":\n * %d instructions, the default action %v.\n */\n\n", len(p), res.Filter.DefaultAction())
+	b.WriteString("#include <linux/filter.h>\n\n")
+	fmt.Fprintf(&b, "static struct sock_filter %s[] = {\n", name)
+	text := strings.Split(strings.TrimRight(seccomp.Disassemble(p), "\n"), "\n")
+	for i, in := range p {
+		fmt.Fprintf(&b, "\t{ 0x%02x, %d, %d, 0x%08x },", in.Op, in.Jt, in.Jf, in.K)
+		if i < len(text) {
+			if _, rest, ok := strings.Cut(text[i], ": "); ok {
+				fmt.Fprintf(&b, " /* %04d: %s */", i, cComment(strings.Join(strings.Fields(rest), " ")))
+			}
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("};\n\n")
+	fmt.Fprintf(&b, "static struct sock_fprog %s_prog = {\n", name)
+	fmt.Fprintf(&b, "\t.len = (unsigned short)(sizeof(%s) / sizeof(%s[0])),\n", name, name)
+	fmt.Fprintf(&b, "\t.filter = %s,\n", name)
+	b.WriteString("};\n")
+	return b.Bytes()
+}
+
+// cComment makes s safe inside a C comment.
+func cComment(s string) string { return strings.ReplaceAll(s, "*/", "* /") }

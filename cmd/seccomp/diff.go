@@ -12,16 +12,19 @@ import (
 var diffVerb = &verb{
 	name:    "diff",
 	summary: "show the system calls two filters decide differently",
-	usage: `usage: seccomp diff [-arch NAME] [-json] A B
+	usage: `usage: seccomp diff [-arch NAME] [-json] [-all] [profile flags] A B
 
 Compare what two filters decide, and print, per arch, the system calls (and
 the argument conditions) on which their decisions differ: the call, its
-number, what A returns, what B returns, and when. A and B are raw programs,
-JSON profiles or default, as for seccomp explain; at most one of them may be
-- (standard input). Both are analyzed on the same arches: those either
-names (x32 with x86_64), or only -arch (a profile is then compiled for
-that arch's machine, as with explain). Calls from arches neither names are
-compared too ("other arches").
+number, what A returns, what B returns, and when. Both are analyzed on the
+same arches: those either names (x32 with x86_64), or only -arch (a profile
+is then compiled for that arch's machine, as with explain). Calls from
+arches neither names are compared too ("other arches").
+
+A and B are read as seccomp explain reads its input, at most one of them
+from standard input (-). ` + inputUsage + `
+More than 8 calls with the same change take one line, which names three
+of them; -all lists every one.
 
 Decisions that the kernel carries out alike count as equal: ALLOW and
 ALLOW|0x5, ERRNO(4095) and ERRNO(5000), an unknown action and KILL_PROCESS.
@@ -42,6 +45,13 @@ with CHANGE {"a": "ALLOW", "b": "ERRNO(1)", "when": [[COND...], ...]}
 ("when" as in explain's JSON; null: on every input). Arches without
 differences are listed with empty "syscalls" and "other".
 
+Flags:
+  -arch NAME      the arch to compare, and the machine a profile is
+                  compiled for
+  -json           print JSON (see above)
+  -all            list every call of a group of calls with the same change
+` + profileFlagsUsage + `
+` + archUsage + `
 Exit status: 0 the filters decide alike, 3 they differ (or a part was too
 complex to compare), 1 an input cannot be read or is not a valid program or
 profile, 2 usage error.
@@ -60,8 +70,13 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags(v)
 	archName := fs.String("arch", "", "")
 	asJSON := fs.Bool("json", false, "")
+	all := fs.Bool("all", false, "")
+	pf := addProfileFlags(fs, false)
 	if done, code := parse(v, fs, args, stdout, stderr); done {
 		return code
+	}
+	if msg := pf.visit(fs); msg != "" {
+		return usageError(v, stderr, "%s", msg)
 	}
 	if fs.NArg() != 2 {
 		return usageError(v, stderr, "want two operands, A and B, got %d", fs.NArg())
@@ -73,12 +88,19 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if msg != "" {
 		return usageError(v, stderr, "%s", msg)
 	}
-	a, code := loadSource(v, fs.Arg(0), arch, stdin, stderr)
+	rd := &reader{v: v, stdin: stdin, stderr: stderr, pf: pf, lookAt: true}
+	if arch != nil {
+		rd.target = machineOf(arch)
+	}
+	a, code := rd.load(fs.Arg(0))
 	if a == nil {
 		return code
 	}
-	b, code := loadSource(v, fs.Arg(1), arch, stdin, stderr)
+	b, code := rd.load(fs.Arg(1))
 	if b == nil {
+		return code
+	}
+	if code, ok := rd.unused(false, a, b); !ok {
 		return code
 	}
 	var opts *analyze.Options
@@ -109,7 +131,7 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if c := writeJSON(v, stdout, stderr, diffJSON(d)); c != exitOK {
 			return c
 		}
-	} else if c := write(v, stdout, stderr, diffText(d)); c != exitOK {
+	} else if c := write(v, stdout, stderr, diffText(d, *all)); c != exitOK {
 		return c
 	}
 	if differ {
@@ -151,7 +173,9 @@ func changeRows(cs []analyze.Change, complex bool) [][3]string {
 	return out
 }
 
-func diffText(d *analyze.DiffReport) string {
+// diffText prints d; all lists every call of a group with the same
+// changes, however many.
+func diffText(d *analyze.DiffReport, all bool) string {
 	var b strings.Builder
 	first := true
 	for _, ad := range d.Arches {
@@ -175,7 +199,7 @@ func diffText(d *analyze.DiffReport) string {
 		for _, sd := range ad.Syscalls {
 			k := changesKey(sd.Changes, sd.TooComplex)
 			g := groups[k]
-			if len(g) > maxListed {
+			if len(g) > maxListed && !all {
 				if done[k] {
 					continue
 				}

@@ -9,19 +9,25 @@ import (
 
 var disasmVerb = &verb{
 	name:    "disasm",
-	summary: "print the text form of a raw program",
-	usage: `usage: seccomp disasm FILE
+	summary: "print the text form of a filter's program",
+	usage: `usage: seccomp disasm [-arch NAME] [profile flags] FILE|PROFILE
 
-Print the text form of the raw program in FILE (- for standard input), one
-instruction per line, in the syntax seccomp asm reads back. The program is
-not verified first, so a program the kernel refuses can be looked at too
-(seccomp verify says why it is refused).
+Print the text form of a program, one instruction per line, in the syntax
+seccomp asm reads back. The program is not verified first, so a program the
+kernel refuses can be looked at too (seccomp verify says why it is refused).
 
-FILE must hold whole 8-byte instructions in host byte order, at least one.
+` + inputUsage + `
+Flags:
+  -arch NAME      the machine a profile is compiled for
+` + profileFlagsUsage + `
+These flags apply to a profile only. ` + archUsage + `
+Exit status: 0 printed, 1 the input cannot be read or is not a program or
+a valid profile, 2 usage error.
 
 Examples:
   seccomp disasm allow.bpf
   seccomp asm allow.txt | seccomp disasm -
+  seccomp disasm -arch arm64 default
 `,
 }
 
@@ -30,22 +36,35 @@ func init() { disasmVerb.run = runDisasm }
 func runDisasm(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	v := disasmVerb
 	fs := newFlags(v)
+	archName := fs.String("arch", "", "")
+	pf := addProfileFlags(fs, false)
 	if done, code := parse(v, fs, args, stdout, stderr); done {
 		return code
+	}
+	if msg := pf.visit(fs); msg != "" {
+		return usageError(v, stderr, "%s", msg)
 	}
 	if fs.NArg() != 1 {
 		return usageError(v, stderr, "want one FILE, got %d operands", fs.NArg())
 	}
-	p, err := readRaw(fs.Arg(0), stdin)
-	if err != nil {
-		return failure(v, stderr, "%v", err)
+	arch, msg := archFlag(*archName)
+	if msg != "" {
+		return usageError(v, stderr, "%s", msg)
 	}
-	text := seccomp.Disassemble(p)
+	rd := &reader{v: v, stdin: stdin, stderr: stderr, pf: pf, lookAt: true}
+	if arch != nil {
+		rd.target = machineOf(arch)
+	}
+	src, code := rd.load(fs.Arg(0))
+	if src == nil {
+		return code
+	}
+	if code, ok := rd.unused(arch != nil, src); !ok {
+		return code
+	}
+	text := seccomp.Disassemble(src.prog)
 	if !strings.HasSuffix(text, "\n") {
 		text += "\n"
 	}
-	if _, err := io.WriteString(stdout, text); err != nil {
-		return failure(v, stderr, "writing standard output: %v", err)
-	}
-	return exitOK
+	return write(v, stdout, stderr, text)
 }

@@ -8,19 +8,23 @@ import (
 
 var dotVerb = &verb{
 	name:    "dot",
-	summary: "draw a program's control flow as a Graphviz graph",
-	usage: `usage: seccomp dot FILE
+	summary: "draw a filter's control flow as a Graphviz graph",
+	usage: `usage: seccomp dot [-arch NAME] [profile flags] FILE|PROFILE
 
-Print the control flow of the program in FILE as a Graphviz graph (the dot
+Print the control flow of a program as a Graphviz graph (the dot
 language): one box per basic block with its instructions as seccomp disasm
 prints them, an edge per way out of a block, labelled true and false for
 the two ways of a conditional jump (the false way dashed). Blocks that
 return are filled by their action: green ALLOW and LOG, yellow ERRNO, TRAP,
 TRACE and USER_NOTIF, red the kills; blocks no jump reaches are dashed and
-grey. FILE is a raw program, a JSON profile or default, as for seccomp
-explain (- reads standard input). Any raw program can be drawn, even one
-the kernel would refuse: a jump past the end leads to a node of its own.
+grey. Any raw program can be drawn, even one the kernel would refuse: a
+jump past the end leads to a node of its own.
 
+` + inputUsage + `
+Flags:
+  -arch NAME      the machine a profile is compiled for
+` + profileFlagsUsage + `
+These flags apply to a profile only. ` + archUsage + `
 Exit status: 0 drawn, 1 FILE cannot be read (or is a profile with an
 error), 2 usage error.
 
@@ -35,14 +39,30 @@ func init() { dotVerb.run = runDot }
 func runDot(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	v := dotVerb
 	fs := newFlags(v)
+	archName := fs.String("arch", "", "")
+	pf := addProfileFlags(fs, false)
 	if done, code := parse(v, fs, args, stdout, stderr); done {
 		return code
+	}
+	if msg := pf.visit(fs); msg != "" {
+		return usageError(v, stderr, "%s", msg)
 	}
 	if fs.NArg() != 1 {
 		return usageError(v, stderr, "want one FILE, got %d operands", fs.NArg())
 	}
-	src, code := loadSource(v, fs.Arg(0), nil, stdin, stderr)
+	arch, msg := archFlag(*archName)
+	if msg != "" {
+		return usageError(v, stderr, "%s", msg)
+	}
+	rd := &reader{v: v, stdin: stdin, stderr: stderr, pf: pf, lookAt: true}
+	if arch != nil {
+		rd.target = machineOf(arch)
+	}
+	src, code := rd.load(fs.Arg(0))
 	if src == nil {
+		return code
+	}
+	if code, ok := rd.unused(arch != nil, src); !ok {
 		return code
 	}
 	return write(v, stdout, stderr, analyze.Dot(src.prog))

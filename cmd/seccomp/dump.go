@@ -74,6 +74,11 @@ with EXPLAIN the object of seccomp explain -json and FINDING those of
 seccomp audit -json; "filters" counts the thread's filters as the kernel
 reports them (-1 before Linux 5.9); "file" is there with -o.
 
+Flags:
+  -format FORMAT  text (the default), explain, audit or json
+  -o DIR          also write each filter as a raw program to DIR/PID-N.bpf
+  -all            dump every process that has a filter
+
 Exit status: 0 dumped (a process without filters included), 1 a process
 could not be read (for -all: any of them), or a file could not be written,
 2 usage error.

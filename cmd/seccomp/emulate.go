@@ -1,23 +1,23 @@
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"runtime"
-	"strings"
 
 	"github.com/seccomp-go/seccomp"
 )
 
 var emulateVerb = &verb{
 	name:    "emulate",
-	summary: "run a raw program on one system call, or on many (-batch)",
-	usage: `usage: seccomp emulate [-arch NAME | -audit-arch NUM] [-ip NUM] FILE SYSCALL [ARG...]
-       seccomp emulate -batch FILE < LINES
+	summary: "run a filter on one system call, or on many (-batch)",
+	usage: `usage: seccomp emulate [-arch NAME | -audit-arch NUM] [-ip NUM] [-json] [profile flags] FILE SYSCALL [ARG...]
+       seccomp emulate -batch [-arch NAME] [-json] [profile flags] FILE < LINES
 
-Run the raw program in FILE (- for standard input) as the kernel would for
-one system call, and print the action it returns, one of
+Run a program as the kernel would for one system call, and print the
+action it returns, one of
 
   KILL_PROCESS  KILL_THREAD  TRAP(n)  ERRNO(n)  USER_NOTIF  TRACE(n)  LOG  ALLOW
 
@@ -25,20 +25,21 @@ with n the 16-bit data in decimal. A value whose action the kernel does not
 know prints as what the kernel does with it: KILL_PROCESS. The program is
 verified first; one the kernel would refuse is an error (exit status 1).
 
+` + inputUsage + `
 SYSCALL is a number (seccomp_data.nr as is) or a name, looked up in the
 syscall table of the arch. ARGs are the arguments, at most six, missing ones
 0. Numbers are unsigned, decimal or 0x hex: 32 bits for SYSCALL, 64 bits for
 ARGs and -ip; negative numbers are refused (write -1 as 0xffffffffffffffff
 for a 64-bit arch, 0xffffffff for a 32-bit one).
 
-The arch gives seccomp_data.arch, the byte order of seccomp_data, and the
-table for SYSCALL names. By default it is the arch this command was built
-for (x86_64 for amd64, aarch64 for arm64; elsewhere give -arch or
--audit-arch). -arch names another: x86_64, i386, x32, aarch64, arm, riscv64,
-or a GOARCH (amd64, 386, arm64). -audit-arch gives the audit arch token
-itself, as a number or a name (AUDIT_ARCH_X86_64 or X86_64); names are then
-looked up in the table of the arch with that token (x86_64 rather than x32
-for AUDIT_ARCH_X86_64), and any token at all can be used with numbers.
+The arch gives seccomp_data.arch, the byte order of seccomp_data, the table
+for SYSCALL names, and the machine a profile is compiled for. By default it
+is the arch this command was built for (x86_64 for amd64, aarch64 for
+arm64; elsewhere give -arch or -audit-arch). -arch names another (see
+below). -audit-arch gives the audit arch token itself, as a number or a
+name (AUDIT_ARCH_X86_64 or X86_64); names are then looked up in the table
+of the arch with that token (x86_64 rather than x32 for
+AUDIT_ARCH_X86_64), and any token at all can be used with numbers.
 
 With -batch, FILE must not be -: the system calls come from standard input,
 one a line, as nine numbers separated by spaces or tabs:
@@ -49,18 +50,34 @@ and one action is printed for each, in order. Everything from # to the end of
 a line is a comment; lines that are blank or only a comment are skipped and
 print nothing. Any other line that is not nine numbers (NR and ARCH 32 bits,
 the others 64 bits) stops the run: the error names the line and field, the
-lines before it have been answered, and the exit status is 1.
+lines before it have been answered, and the exit status is 1. -arch then
+names only the machine a profile is compiled for.
+
+-json prints a JSON object instead of the action, one a line with -batch:
+
+  {"line": 0, "nr": 1, "arch": "AUDIT_ARCH_X86_64", "action": "ERRNO(1)",
+   "value": 327681}
+
+with "value" the 32-bit value returned and "line" the line of standard
+input (0 without -batch).
 
 Flags:
   -arch NAME        the arch, by name
   -audit-arch NUM   seccomp_data.arch, a number or an AUDIT_ARCH_ name
   -ip NUM           seccomp_data.instruction_pointer (default 0)
   -batch            read system calls from standard input
+  -json             print JSON
+` + profileFlagsUsage + `
+` + archUsage + `
+Exit status: 0 the program ran, whatever action it returned; 1 the input
+cannot be read, is not a valid program or profile, or the kernel would
+refuse the program, or a -batch line is wrong; 2 usage error.
 
 Examples:
   seccomp emulate allow.bpf write 1
   seccomp emulate -arch aarch64 allow.bpf openat 0xffffff9c 0x1000 0
   seccomp emulate -audit-arch 0x40000003 allow.bpf 11
+  seccomp emulate default clone3
   printf '1 0xc000003e 0 1 0 0 0 0 0\n' | seccomp emulate -batch allow.bpf
 `,
 }
@@ -77,15 +94,21 @@ func runEmulate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	auditArch := fs.String("audit-arch", "", "")
 	ip := fs.String("ip", "", "")
 	batch := fs.Bool("batch", false, "")
+	asJSON := fs.Bool("json", false, "")
+	pf := addProfileFlags(fs, false)
 	if done, code := parse(v, fs, args, stdout, stderr); done {
 		return code
 	}
+	if msg := pf.visit(fs); msg != "" {
+		return usageError(v, stderr, "%s", msg)
+	}
 	set := make(map[string]bool)
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	rd := &reader{v: v, stdin: stdin, stderr: stderr, pf: pf, lookAt: true}
 
 	if *batch {
-		if set["arch"] || set["audit-arch"] || set["ip"] {
-			return usageError(v, stderr, "-batch takes the arch and the instruction pointer from each line: -arch, -audit-arch and -ip do not apply")
+		if set["audit-arch"] || set["ip"] {
+			return usageError(v, stderr, "-batch takes the arch and the instruction pointer from each line: -audit-arch and -ip do not apply")
 		}
 		if fs.NArg() != 1 {
 			return usageError(v, stderr, "-batch wants one FILE and reads system calls from standard input, got %d operands", fs.NArg())
@@ -93,11 +116,24 @@ func runEmulate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if fs.Arg(0) == "-" {
 			return usageError(v, stderr, "-batch reads system calls from standard input, so FILE cannot be -")
 		}
-		em, code := loadEmulator(v, fs.Arg(0), stdin, stderr)
+		if set["arch"] {
+			arch, msg := lookupArch(*archName)
+			if msg != "" {
+				return usageError(v, stderr, "%s", msg)
+			}
+			rd.target = machineOf(arch)
+		}
+		em, src, code := loadEmulator(rd, fs.Arg(0))
 		if em == nil {
 			return code
 		}
-		if err := runBatch(em, stdin, stdout); err != nil {
+		if set["arch"] && src.res == nil {
+			return usageError(v, stderr, "with -batch, -arch names the machine a profile is compiled for, and %s is %s: each line gives the arch", src.name, src.kind)
+		}
+		if code, ok := rd.unused(false, src); !ok {
+			return code
+		}
+		if err := runBatch(em, stdin, stdout, *asJSON); err != nil {
 			return failure(v, stderr, "%v", err)
 		}
 		return exitOK
@@ -135,28 +171,45 @@ func runEmulate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		d.Args[i] = n
 	}
 
-	em, code := loadEmulator(v, fs.Arg(0), stdin, stderr)
+	if arch != nil {
+		rd.target = machineOf(arch)
+	}
+	em, src, code := loadEmulator(rd, fs.Arg(0))
 	if em == nil {
 		return code
 	}
-	if _, err := fmt.Fprintln(stdout, em.Run(d).Action); err != nil {
-		return failure(v, stderr, "writing standard output: %v", err)
+	if code, ok := rd.unused(false, src); !ok {
+		return code
 	}
-	return exitOK
+	act := em.Run(d).Action
+	if *asJSON {
+		b, _ := json.Marshal(jsonEmulate{Nr: uint32(d.Nr), Arch: d.Arch.String(), Action: act.String(), Value: uint32(act)})
+		return write(v, stdout, stderr, string(b)+"\n")
+	}
+	return write(v, stdout, stderr, act.String()+"\n")
 }
 
-// loadEmulator reads and verifies the raw program in the file name. On
-// failure it reports the error and returns nil and the exit code.
-func loadEmulator(v *verb, name string, stdin io.Reader, stderr io.Writer) (*seccomp.Emulator, int) {
-	p, err := readRaw(name, stdin)
-	if err != nil {
-		return nil, failure(v, stderr, "%v", err)
+// jsonEmulate is emulate's JSON form of one answer.
+type jsonEmulate struct {
+	Line   int    `json:"line"`
+	Nr     uint32 `json:"nr"`
+	Arch   string `json:"arch"`
+	Action string `json:"action"`
+	Value  uint32 `json:"value"`
+}
+
+// loadEmulator reads and verifies the program of operand name. On failure
+// it reports the error and returns nil and the exit code.
+func loadEmulator(rd *reader, name string) (*seccomp.Emulator, *source, int) {
+	src, code := rd.load(name)
+	if src == nil {
+		return nil, nil, code
 	}
-	em, err := seccomp.NewEmulator(p)
+	em, err := seccomp.NewEmulator(src.prog)
 	if err != nil {
-		return nil, failure(v, stderr, "%s: %v", displayName(name), err)
+		return nil, nil, failure(rd.v, rd.stderr, "%s: %v", src.name, err)
 	}
-	return em, exitOK
+	return em, src, exitOK
 }
 
 // resolveArch sets d.Arch from -arch (name, when nameSet), -audit-arch
@@ -177,9 +230,9 @@ func resolveArch(name string, nameSet bool, audit string, auditSet bool, d *secc
 		d.Arch = tok
 		return archByAuditArch(tok), ""
 	case nameSet:
-		a, err := seccomp.LookupArch(name)
-		if err != nil {
-			return nil, fmt.Sprintf("-arch: unknown arch %q (known: %s)", name, knownArches())
+		a, msg := lookupArch(name)
+		if msg != "" {
+			return nil, msg
 		}
 		d.Arch = a.AuditArch
 		return a, ""
@@ -205,14 +258,6 @@ func archByAuditArch(tok seccomp.AuditArch) *seccomp.Arch {
 		return arches[0]
 	}
 	return nil
-}
-
-func knownArches() string {
-	var names []string
-	for _, a := range seccomp.Arches() {
-		names = append(names, a.Name)
-	}
-	return strings.Join(names, ", ")
 }
 
 // resolveSyscall returns the system call number s gives: a number, or a

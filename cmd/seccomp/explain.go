@@ -5,19 +5,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"runtime"
 	"strings"
 
 	"github.com/seccomp-go/seccomp"
 	"github.com/seccomp-go/seccomp/analyze"
-	"github.com/seccomp-go/seccomp/profile"
 )
 
 var explainVerb = &verb{
 	name:    "explain",
 	summary: "say what a filter decides for each system call, from its program",
-	usage: `usage: seccomp explain [-arch NAME] [-json] [-dot] PROFILE|FILE.bpf
+	usage: `usage: seccomp explain [-arch NAME] [-json] [-dot] [profile flags] PROFILE|FILE
 
 Print what a filter decides, per arch and per system call: ALLOW, ERRNO(1),
 KILL_THREAD, ..., or the conditions on the arguments under which it takes
@@ -26,15 +23,7 @@ running it symbolically for every system call of every arch it checks (see
 package github.com/seccomp-go/seccomp/analyze), so they are exact for any
 program: one compiled here, libseccomp's export, one written by hand.
 
-The input is a raw program (FILE.bpf, 8-byte struct sock_filter records in
-host byte order, as libseccomp's seccomp_export_bpf writes them), or a
-seccomp profile in JSON (OCI or Docker; detected by its content), or the
-word default for Docker's default profile, built in. A profile is compiled
-as "seccomp compile" does, for the machine of -arch (x86_64 for x86_64, x32
-and i386; aarch64 for aarch64 and arm; riscv64) or the one this command
-runs on, with Docker's default capabilities and the running kernel's
-version (off Linux, a recent kernel is assumed). - reads standard input.
-
+` + inputUsage + `
 The arches shown are those whose audit arch token the program compares
 arch with; x32 comes with x86_64, as both use AUDIT_ARCH_X86_64 (x32 numbers
 carry the bit 0x40000000). -arch shows one arch only, analyzing it even if
@@ -51,6 +40,14 @@ Then the default, the numbers the arch's table does not have, and, without
 
 -dot prints the program's control flow as a Graphviz graph instead (see
 seccomp dot).
+
+Flags:
+  -arch NAME      the arch to show, and the machine a profile is compiled
+                  for
+  -json           print JSON (see below)
+  -dot            print the control flow as a Graphviz graph
+` + profileFlagsUsage + `
+` + archUsage + `
 
 -json prints one JSON object:
 
@@ -91,8 +88,12 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	archName := fs.String("arch", "", "")
 	asJSON := fs.Bool("json", false, "")
 	asDot := fs.Bool("dot", false, "")
+	pf := addProfileFlags(fs, false)
 	if done, code := parse(v, fs, args, stdout, stderr); done {
 		return code
+	}
+	if msg := pf.visit(fs); msg != "" {
+		return usageError(v, stderr, "%s", msg)
 	}
 	if fs.NArg() != 1 {
 		return usageError(v, stderr, "want one PROFILE or FILE, got %d operands", fs.NArg())
@@ -104,8 +105,15 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if msg != "" {
 		return usageError(v, stderr, "%s", msg)
 	}
-	src, code := loadSource(v, fs.Arg(0), arch, stdin, stderr)
+	rd := &reader{v: v, stdin: stdin, stderr: stderr, pf: pf, lookAt: true}
+	if arch != nil {
+		rd.target = machineOf(arch)
+	}
+	src, code := rd.load(fs.Arg(0))
 	if src == nil {
+		return code
+	}
+	if code, ok := rd.unused(false, src); !ok {
 		return code
 	}
 	if *asDot {
@@ -119,97 +127,6 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return writeJSON(v, stdout, stderr, explainJSON(r, arch))
 	}
 	return write(v, stdout, stderr, explainText(r, arch))
-}
-
-// source is a program to analyze.
-type source struct {
-	name string // for messages
-	prog seccomp.Program
-}
-
-// archFlag resolves -arch; a non-empty msg is a usage error.
-func archFlag(name string) (*seccomp.Arch, string) {
-	if name == "" {
-		return nil, ""
-	}
-	a, err := seccomp.LookupArch(name)
-	if err != nil {
-		return nil, fmt.Sprintf("-arch: unknown arch %q (known: %s)", name, knownArches())
-	}
-	return a, ""
-}
-
-// machineOf returns the arch a profile is compiled for to show arch a.
-func machineOf(a *seccomp.Arch) *seccomp.Arch {
-	switch a {
-	case seccomp.ArchI386, seccomp.ArchX32:
-		return seccomp.ArchX86_64
-	case seccomp.ArchARM:
-		return seccomp.ArchAArch64
-	}
-	return a
-}
-
-// assumedKernel is the kernel version profiles are resolved for where the
-// running kernel's cannot be read (off Linux).
-var assumedKernel = profile.KernelVersion{Kernel: 6, Major: 8}
-
-// loadSource reads the operand name: "default", a JSON profile or a raw
-// program. A profile is compiled for the machine of arch (nil: this one).
-// On failure it reports the error and returns nil and the exit code.
-func loadSource(v *verb, name string, arch *seccomp.Arch, stdin io.Reader, stderr io.Writer) (*source, int) {
-	var data []byte
-	display := displayName(name)
-	if name == "default" {
-		if _, err := os.Stat(name); err == nil {
-			fmt.Fprintf(stderr, "seccomp %s: warning: using the built-in default profile, not the file ./default (write ./default for the file)\n", v.name)
-		}
-		data, display = profile.DefaultJSON(), "<default>"
-	} else {
-		var err error
-		if data, err = readInput(name, stdin); err != nil {
-			return nil, failure(v, stderr, "%v", err)
-		}
-		if len(data) == 0 {
-			return nil, failure(v, stderr, "%s: empty: no instructions", display)
-		}
-	}
-	if !isJSON(data) {
-		p, err := seccomp.ParseRaw(data)
-		if err != nil {
-			return nil, failure(v, stderr, "%s: %v", display, err)
-		}
-		return &source{name: display, prog: p}, exitOK
-	}
-	var opts profile.Options
-	if arch != nil {
-		opts.Arch = machineOf(arch)
-	} else if _, err := seccomp.NativeArch(); err != nil {
-		return nil, usageError(v, stderr, "no native arch for GOARCH=%s to compile the profile for: give -arch", runtime.GOARCH)
-	}
-	if _, err := profile.RunningKernel(); err != nil {
-		k := assumedKernel
-		opts.Kernel = &k
-	}
-	res, err := profile.Load(data, opts)
-	if err != nil {
-		return nil, failure(v, stderr, "%s: %s", display, oneLine(err))
-	}
-	p, err := res.Compile()
-	if err != nil {
-		return nil, failure(v, stderr, "%s: %v", display, err)
-	}
-	return &source{name: display, prog: p}, exitOK
-}
-
-// isJSON reports whether data is a JSON object rather than a raw program:
-// a raw program's opcodes are below 0x100, so it always has NUL bytes.
-func isJSON(data []byte) bool {
-	if bytes.IndexByte(data, 0) >= 0 {
-		return false
-	}
-	t := bytes.TrimLeft(data, " \t\r\n")
-	return len(t) > 0 && t[0] == '{'
 }
 
 // analyzeOptions returns the options to analyze p and show arch (nil:

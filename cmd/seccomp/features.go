@@ -55,6 +55,9 @@ bit). An "error" member is there only when the question got no answer, and
 then "available" or "supported" is false. notif_sizes and actions_logged are
 null when unknown; seccomp_mode and seccomp_filters are -1 when unknown.
 
+Flags:
+  -json   print JSON (see above)
+
 Exit status: 0 when the kernel answered every question (that it lacks
 something is an answer); 1 when some question got no answer, after printing
 the report and, on standard error, the first reason; 1 on other systems

@@ -147,7 +147,7 @@ func TestFeaturesUsage(t *testing.T) {
 	want(t, "", []string{"features", "-h"}, exitOK, featuresVerb.usage)
 	want(t, "", []string{"help", "features"}, exitOK, featuresVerb.usage)
 	out, _, code := seccompCmd(t, "", "help")
-	if code != exitOK || !strings.Contains(out, "\n  features  report what the running kernel supports\n") {
+	if code != exitOK || !strings.Contains(out, "\n  features    report what the running kernel supports\n") {
 		t.Errorf("seccomp help does not list features:\n%s", out)
 	}
 	if !strings.Contains(featuresVerb.usage, "Example") || !strings.Contains(featuresVerb.usage, "\n  seccomp features -json\n") {

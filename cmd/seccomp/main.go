@@ -1,17 +1,23 @@
-// Command seccomp assembles, disassembles, verifies and emulates
-// seccomp-BPF filters.
+// Command seccomp runs programs under seccomp profiles as docker run does,
+// compiles OCI, Docker and Podman profiles into seccomp-BPF programs, and
+// looks at filters: what they decide (explain), their weaknesses (audit),
+// how two differ (diff), the filters of a running process (dump); and it
+// assembles, disassembles, verifies and emulates programs.
 //
-// It is glue over package github.com/seccomp-go/seccomp: every verb parses
-// its command line, calls the package, and prints the result. Run
-// "seccomp help" for the verbs and "seccomp help VERB" for one of them.
+// It is glue over package github.com/seccomp-go/seccomp and its
+// subpackages: every verb parses its command line, calls the packages, and
+// prints the result. Run "seccomp help" for the verbs and "seccomp help
+// VERB" for one of them.
 //
 // # Files
 //
 // A raw program is what the kernel takes and what libseccomp's
 // seccomp_export_bpf writes: 8-byte struct sock_filter records in host byte
 // order (see seccomp.Program.MarshalBinary). The text form is the one
-// seccomp.AssembleText reads and seccomp.Disassemble prints. A FILE of "-"
-// is standard input.
+// seccomp.AssembleText reads and seccomp.Disassemble prints. A profile is
+// a JSON seccomp profile (see package profile), or the word default for
+// Docker's default profile, built in. The verbs that read a filter take
+// any of these, told apart by content. A FILE of "-" is standard input.
 //
 // # Numbers
 //
@@ -79,21 +85,22 @@ type verb struct {
 // verbs lists the verbs in the order "seccomp help" shows them. To add one,
 // write its run function and usage in a file of its own and add it here.
 var verbs = []*verb{
-	asmVerb,
-	disasmVerb,
-	verifyVerb,
-	emulateVerb,
 	runVerb,
 	recordVerb,
 	compileVerb,
-	syscallsVerb,
 	explainVerb,
 	auditVerb,
-	dumpVerb,
 	diffVerb,
+	dumpVerb,
+	emulateVerb,
+	verifyVerb,
+	asmVerb,
+	disasmVerb,
 	dotVerb,
+	syscallsVerb,
 	featuresVerb,
 	versionVerb,
+	completionVerb,
 }
 
 func lookupVerb(name string) *verb {
@@ -122,6 +129,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch name {
 	case "help", "-h", "-help", "--help":
 		return help(rest, stdout, stderr)
+	case "-version", "--version":
+		return versionVerb.run(rest, stdin, stdout, stderr)
 	}
 	v := lookupVerb(name)
 	if v == nil {
@@ -145,6 +154,10 @@ func help(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprint(stdout, v.usage)
 			return exitOK
 		}
+		if args[0] == "help" {
+			fmt.Fprint(stdout, helpUsage)
+			return exitOK
+		}
 		fmt.Fprintf(stderr, "seccomp help: unknown verb %q; run 'seccomp help' for the list\n", args[0])
 		return exitUsage
 	}
@@ -152,38 +165,66 @@ func help(args []string, stdout, stderr io.Writer) int {
 	return exitUsage
 }
 
+// helpUsage is the help verb's own help.
+const helpUsage = `usage: seccomp help [VERB]
+
+Print the list of verbs, or the help of one: what it does, its flags, its
+input and output formats, its exit statuses and examples. "seccomp VERB -h"
+prints a verb's help too.
+
+Exit status: 0 printed, 2 an unknown verb.
+
+Examples:
+  seccomp help
+  seccomp help run
+`
+
 func mainUsage() string {
 	var b strings.Builder
 	b.WriteString(`usage: seccomp VERB [flags] [operands]
 
-seccomp assembles, disassembles, verifies and emulates seccomp-BPF filters.
-A raw program is an array of 8-byte struct sock_filter in host byte order, as
-the kernel takes it and libseccomp's seccomp_export_bpf writes it. A FILE of
-- is standard input.
+seccomp runs programs under seccomp profiles as docker run does, compiles
+OCI, Docker and Podman seccomp profiles into seccomp-BPF programs, and looks
+at filters: what they decide for each system call, their weaknesses, how
+two differ, the filters of a running process. It also assembles,
+disassembles, verifies and emulates programs.
+
+The verbs that read a filter take a raw program (an array of 8-byte struct
+sock_filter in host byte order, as the kernel takes it and libseccomp's
+seccomp_export_bpf writes it), its text form, or a JSON profile (OCI,
+Docker or Podman, or a whole config.json), or default for Docker's default
+profile, built in; they tell them apart by content. A FILE of - is standard
+input.
 
 Verbs:
 `)
 	for _, v := range verbs {
-		fmt.Fprintf(&b, "  %-8s  %s\n", v.name, v.summary)
+		fmt.Fprintf(&b, "  %-10s  %s\n", v.name, v.summary)
 	}
-	b.WriteString(`  help      print this text, or a verb's: seccomp help VERB
+	b.WriteString(`  help        print this text, or a verb's: seccomp help VERB
 
-Flags go after the verb and before its operands. Numbers are unsigned,
-decimal or 0x hexadecimal; negative numbers are refused.
+Flags go after the verb and before its operands; -arch takes the same names
+everywhere (x86_64, aarch64, amd64, arm64, SCMP_ARCH_X86_64, ...). Numbers
+are unsigned, decimal or 0x hexadecimal; negative numbers are refused.
+seccomp -version prints the version.
 
 Exit status: 0 success; 1 the work failed (unreadable or malformed input, a
 program the kernel would refuse, a bad -batch line, a failed write); 2 usage
-error (unknown verb or flag, wrong operands, malformed number, unknown arch or
-system call name, conflicting flags); 3 a finding (audit at or above -fail-on,
-diff found differences). run and record exit with their command's status
-(126: cannot install or exec, 127: not found).
+error (unknown verb or flag, wrong operands, malformed number, unknown arch,
+capability or system call name, conflicting flags); 3 a finding (audit at or
+above -fail-on, diff found differences). run and record exit with their
+command's status (126: cannot install or exec, 127: not found). Each verb's
+help says more.
 
 Examples:
+  seccomp run -- ls -l /
+  seccomp run -profile my-profile.json -cap-add SYS_ADMIN -- ./server
+  seccomp compile -format text my-profile.json
+  seccomp explain default
+  seccomp audit -fail-on medium my-profile.json
+  seccomp diff default my-profile.json
+  seccomp emulate default clone3
   seccomp asm -o allow.bpf allow.txt
-  seccomp disasm allow.bpf
-  seccomp verify allow.bpf
-  seccomp emulate allow.bpf write 1
-  seccomp emulate -arch aarch64 allow.bpf openat 0xffffff9c
 `)
 	return b.String()
 }
@@ -201,6 +242,7 @@ func newFlags(v *verb) *flag.FlagSet {
 // (an error on stderr, exit 2). An operand that names one of fs's flags is
 // refused too, since it is surely a flag written after the operands.
 func parse(v *verb, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (done bool, code int) {
+	probe(fs)
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(stdout, v.usage)
@@ -228,4 +270,36 @@ func usageError(v *verb, stderr io.Writer, format string, a ...any) int {
 func failure(v *verb, stderr io.Writer, format string, a ...any) int {
 	fmt.Fprintf(stderr, "seccomp %s: %s\n", v.name, fmt.Sprintf(format, a...))
 	return exitFailure
+}
+
+// flagProbe, when set, gets the flag set of the verb that runs, before it
+// parses its arguments: verbFlags finds a verb's flags with it.
+var flagProbe func(*flag.FlagSet)
+
+// probe hands fs to flagProbe, if set. Every verb calls it (parse does).
+func probe(fs *flag.FlagSet) {
+	if flagProbe != nil {
+		flagProbe(fs)
+	}
+}
+
+// flagInfo is a flag of a verb.
+type flagInfo struct {
+	name   string
+	isBool bool // takes no value
+}
+
+// verbFlags returns the flags verb v defines, sorted by name, by running it
+// with -h and a flagProbe. Not safe for concurrent use.
+func verbFlags(v *verb) []flagInfo {
+	var out []flagInfo
+	flagProbe = func(fs *flag.FlagSet) {
+		fs.VisitAll(func(f *flag.Flag) {
+			b, ok := f.Value.(interface{ IsBoolFlag() bool })
+			out = append(out, flagInfo{f.Name, ok && b.IsBoolFlag()})
+		})
+	}
+	defer func() { flagProbe = nil }()
+	v.run([]string{"-h"}, strings.NewReader(""), io.Discard, io.Discard)
+	return out
 }

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"strings"
 
 	"github.com/seccomp-go/seccomp"
 	"github.com/seccomp-go/seccomp/profile"
@@ -15,13 +14,15 @@ import (
 
 var runVerb = &verb{
 	name:    "run",
-	summary: "run a command under a profile (Docker's default if none is given)",
-	usage: `usage: seccomp run [-profile FILE|default] [-arch-check profile|strict] [-caps LIST] [-log] [-v] [--] CMD [ARG...]
+	summary: "run a command under a profile as docker run does (Docker's by default)",
+	usage: `usage: seccomp run [-profile FILE|default] [-arch-check profile|strict] [-cap-add LIST] [-cap-drop LIST] [flags] [--] CMD [ARG...]
 
 Install the filter of a seccomp profile on this process and exec CMD under it,
-as a container runtime would: the profile is resolved for the arch this
-command runs on, with Docker's default capabilities unless -caps says
-otherwise, and the running kernel's version. CMD is looked up in PATH. A call
+as a container runtime would for docker run --security-opt seccomp=FILE:
+the profile is resolved for the arch this command runs on, Docker's default
+capabilities (as -cap-add and -cap-drop change them, as docker run's do)
+and the running kernel's version, and compiled with runc's meaning,
+runc's ENOSYS stub included (see -enosys). CMD is looked up in PATH. A call
 the profile denies shows up in CMD as the error it returns (EPERM, ENOSYS,
 ...); CMD and everything it starts stay under the filter.
 
@@ -29,10 +30,15 @@ The filter goes on the one thread that execs CMD, right before execve, so
 the profile needs to allow execve (or execveat) and what CMD itself calls,
 nothing of this command's; no_new_privs is set.
 
-The profile is an OCI LinuxSeccomp or Docker seccomp JSON file; "default" (the
-default) is Docker's default profile, embedded in this command. The
-profile's warnings (names unknown on an arch, ...) are counted on standard
-error, and listed with -v; the embedded profile's are only listed with -v.
+The profile is read as seccomp explain reads its input: a seccomp profile
+in JSON (OCI, Docker or Podman, or a whole config.json), "default" (the
+default) for Docker's default profile, embedded in this command, or a
+program (raw or in the text form), installed as it is. A line on standard
+error says what the profile's warnings say (names unknown on every arch,
+unknown fields, ...); the ones a profile for several arches is expected to
+have (names of other arches) are listed with -v only. A profile that
+hands calls to a supervisor (SCMP_ACT_NOTIFY) is always warned about:
+there is none here, and those calls fail with ENOSYS.
 
 Flags:
   -profile FILE     the profile, or "default"
@@ -41,24 +47,42 @@ Flags:
                     "strict": only this machine's own arch is allowed, and
                     calls from any other ABI (i386 through int 0x80, x32) kill
                     the process
-  -caps LIST        the capabilities Docker's includes/excludes look at,
-                    comma-separated (CAP_SYS_ADMIN or SYS_ADMIN), replacing
-                    Docker's default set; "" for none
+  -caps LIST        the capability set Docker's includes and excludes look
+                    at, comma-separated (CAP_SYS_ADMIN or SYS_ADMIN; ALL),
+                    replacing Docker's default set; "" for none
+  -cap-add LIST     capabilities added to the set (Docker's default set, or
+                    -caps), as docker run --cap-add; ALL for every one
+  -cap-drop LIST    capabilities dropped from the set, as docker run
+                    --cap-drop; ALL drops every one but those of -cap-add
+  -kernel X.Y       the kernel version Docker's minKernel looks at (default:
+                    the running kernel's)
+  -enosys           runc's ENOSYS stub, on by default (-enosys=false turns
+                    it off): calls whose number is above the highest one the
+                    profile names (system calls newer than the profile, like
+                    clone3 or the newest *at calls for an old profile) fail
+                    with ENOSYS instead of the default action, so that glibc
+                    and the Go runtime fall back to older calls, as under
+                    runc and docker run; not when the default action is
+                    ALLOW, LOG or TRACE
   -log              log instead of denying: every action other than ALLOW
                     becomes LOG, so CMD runs and the kernel's audit log
                     (dmesg, journalctl -k) lists what the profile would have
                     denied; for building a profile by trial
-  -v                list the profile's warnings
+  -v                list every warning of the profile
+
+Capability names are checked: an unknown one is a usage error.
 
 Exit status: CMD's own; 126 when the filter cannot be installed or CMD
-cannot be executed (also when execve fails once the filter is on: the
-message then starts with "seccomp: exec"), 127 when CMD is not found, 2 for
-usage errors, 1 when the profile is wrong.
+cannot be executed (a directory, a file without execute permission or in
+no format the kernel runs; also when execve fails once the filter is on:
+the message then starts with "seccomp: exec"), 127 when CMD is not found,
+2 for usage errors, 1 when the profile cannot be read or is wrong.
 
 Examples:
   seccomp run -- ls -l /
   seccomp run -profile my-profile.json ./server --port 8080
-  seccomp run -caps CAP_SYS_ADMIN -- unshare -U true
+  seccomp run -cap-add SYS_ADMIN -- unshare -U true
+  seccomp run -profile config.json -- ./app
   seccomp run -log -profile strict.json -- make test
 `,
 }
@@ -76,9 +100,10 @@ func runRun(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags(v)
 	prof := fs.String("profile", "default", "")
 	archCheck := fs.String("arch-check", "profile", "")
-	capsFlag := fs.String("caps", "", "")
+	pf := addProfileFlags(fs, true)
 	logMode := fs.Bool("log", false, "")
 	verbose := fs.Bool("v", false, "")
+	probe(fs)
 	// Parse only up to the command: its own flags are its business.
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -87,6 +112,9 @@ func runRun(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return usageError(v, stderr, "%v", err)
 	}
+	if msg := pf.visit(fs); msg != "" {
+		return usageError(v, stderr, "%s", msg)
+	}
 	cmdArgs := fs.Args()
 	if len(cmdArgs) == 0 {
 		return usageError(v, stderr, "no command to run")
@@ -94,19 +122,43 @@ func runRun(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *archCheck != "profile" && *archCheck != "strict" {
 		return usageError(v, stderr, "-arch-check %q: want profile or strict", *archCheck)
 	}
-	capsSet := false
-	fs.Visit(func(f *flag.Flag) { capsSet = capsSet || f.Name == "caps" })
-	prog, flags, warns, err := runProgram(*prof, *archCheck == "strict", capsSet, *capsFlag, *logMode)
-	for _, w := range warns {
-		if *verbose {
-			fmt.Fprintln(stderr, "seccomp run:", w)
+	archCheckSet := false
+	fs.Visit(func(f *flag.Flag) { archCheckSet = archCheckSet || f.Name == "arch-check" })
+	rd := &reader{v: v, stdin: stdin, stderr: stderr, pf: pf, warn: warnQuiet}
+	if *verbose {
+		rd.warn = warnAll
+	}
+	if *logMode || *archCheck == "strict" {
+		strict, logMode := *archCheck == "strict", *logMode
+		rd.prepare = func(d *profile.Docker, o *profile.Options) {
+			if logMode {
+				toLog(d)
+			}
+			if strict {
+				d.Architectures, d.ArchMap = nil, nil
+				kill := seccomp.ActKillProcess
+				o.BadArchAction = &kill
+			}
 		}
 	}
-	if len(warns) > 0 && !*verbose && *prof != "default" {
-		fmt.Fprintf(stderr, "seccomp run: the profile has %d warnings (-v lists them)\n", len(warns))
+	src, code := rd.load(*prof)
+	if src == nil {
+		return code
 	}
-	if err != nil {
-		return failure(v, stderr, "%v", err)
+	var flags seccomp.FilterFlag
+	if src.res == nil {
+		switch {
+		case *logMode:
+			return usageError(v, stderr, "-log applies to a profile, and %s is %s", src.name, src.kind)
+		case archCheckSet:
+			return usageError(v, stderr, "-arch-check applies to a profile, and %s is %s", src.name, src.kind)
+		}
+	} else {
+		flags = src.res.Flags
+		if flags&seccomp.FlagNewListener != 0 {
+			fmt.Fprintf(stderr, "seccomp run: %s: warning: the profile hands calls to a supervisor (SCMP_ACT_NOTIFY), and there is none here: those calls fail with ENOSYS\n", src.name)
+			flags &^= seccomp.FlagNewListener
+		}
 	}
 	path, err := exec.LookPath(cmdArgs[0])
 	if err != nil {
@@ -116,7 +168,7 @@ func runRun(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return exitCannotExec // a directory, no execute permission
 	}
-	err = seccomp.Exec(prog, seccomp.InstallOptions{Flags: flags}, path, cmdArgs, os.Environ())
+	err = seccomp.Exec(src.prog, seccomp.InstallOptions{Flags: flags}, path, cmdArgs, os.Environ())
 	fmt.Fprintf(stderr, "seccomp run: %v\n", err)
 	if errors.Is(err, os.ErrNotExist) {
 		return exitNotFound
@@ -124,76 +176,14 @@ func runRun(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return exitCannotExec
 }
 
-// runProgram loads, resolves and compiles the profile for this machine.
-func runProgram(name string, strict, capsSet bool, caps string, logMode bool) (seccomp.Program, seccomp.FilterFlag, []string, error) {
-	var data []byte
-	if name == "default" {
-		data = profile.DefaultJSON()
-	} else {
-		var err error
-		if data, err = os.ReadFile(name); err != nil {
-			return nil, 0, nil, err
-		}
-	}
-	d, warns, err := profile.Parse(data)
-	if err != nil {
-		return nil, 0, nil, err
-	}
-	if logMode {
-		toLog(d)
-	}
-	arch, err := seccomp.NativeArch()
-	if err != nil {
-		return nil, 0, nil, err
-	}
-	opts := profile.Options{Arch: arch}
-	if capsSet {
-		opts.Caps = []string{}
-		for _, c := range strings.Split(caps, ",") {
-			if c = strings.TrimSpace(c); c != "" {
-				opts.Caps = append(opts.Caps, c)
-			}
-		}
-	}
-	s, w, err := d.Resolve(opts)
-	if err != nil {
-		return nil, 0, nil, err
-	}
-	warns = append(warns, w...)
-	if strict {
-		s.Architectures = nil
-		kill := seccomp.ActKillProcess
-		opts.BadArchAction = &kill
-	}
-	r, err := s.Build(opts)
-	if err != nil {
-		return nil, 0, nil, err
-	}
-	warns = append(warns, r.Warnings...)
-	var msgs []string
-	for _, w := range warns {
-		msgs = append(msgs, w.String())
-	}
-	prog, err := r.Compile()
-	if err != nil {
-		return nil, 0, nil, err
-	}
-	flags := r.Flags
-	if flags&seccomp.FlagNewListener != 0 {
-		msgs = append(msgs, "the profile hands calls to a supervisor (SCMP_ACT_NOTIFY), and there is none here: those calls fail with ENOSYS")
-		flags &^= seccomp.FlagNewListener
-	}
-	return prog, flags, msgs, nil
-}
-
 // toLog turns every action other than ALLOW into LOG.
 func toLog(d *profile.Docker) {
 	if d.DefaultAction != profile.ActAllow {
-		d.DefaultAction, d.DefaultErrnoRet = profile.ActLog, nil
+		d.DefaultAction, d.DefaultErrnoRet, d.DefaultErrno = profile.ActLog, nil, ""
 	}
 	for i := range d.Syscalls {
 		if d.Syscalls[i].Action != profile.ActAllow {
-			d.Syscalls[i].Action, d.Syscalls[i].ErrnoRet = profile.ActLog, nil
+			d.Syscalls[i].Action, d.Syscalls[i].ErrnoRet, d.Syscalls[i].Errno = profile.ActLog, nil, ""
 		}
 	}
 }

@@ -21,8 +21,10 @@ line with the name and the number. Without operands, the whole table is
 printed, by number. Numbers print in decimal below 0x10000 and in hex from
 there on, as the disassembler prints them.
 
-The arch is -arch (x86_64, i386, x32, aarch64, arm, riscv64, or a GOARCH:
-amd64, 386, arm64), by default the one this command was built for.
+The arch is -arch, by default the one this command was built for. -arch
+takes the kernel's names of the arches (x86_64, i386, x32, aarch64, arm,
+riscv64), GOARCH names (amd64, 386, arm64), libseccomp's (x86) and
+SCMP_ARCH_ names, in any case.
 
 With -all-arches, each line is one name across every arch: a column per
 arch, "-" where the arch lacks it. A NAME operand gives its line; a NUMBER
@@ -39,6 +41,12 @@ and with -all-arches:
 
 where an arch that lacks the name is absent from "numbers".
 ` + goRuntimeUsage + `
+Flags:
+  -arch NAME          the arch whose table to look in
+  -all-arches         look in every arch's table, a column each
+  -json               print JSON (see above)
+  -go-runtime[=BUILD] print the Go runtime's baseline (pure, cgo or race)
+
 Exit status: 0 every operand found, 1 some operand is not in the table
 (the others are printed; each missing one is an error line), 2 usage error.
 

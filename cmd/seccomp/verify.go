@@ -2,6 +2,7 @@ package main
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -13,11 +14,10 @@ import (
 
 var verifyVerb = &verb{
 	name:    "verify",
-	summary: "check a raw program as the kernel does when it is loaded",
-	usage: `usage: seccomp verify FILE
+	summary: "check a filter's program as the kernel does when it is loaded",
+	usage: `usage: seccomp verify [-json] [-arch NAME] [profile flags] FILE|PROFILE
 
-Apply the kernel's load-time checks to the raw program in FILE (- for
-standard input), in the kernel's order.
+Apply the kernel's load-time checks to a program, in the kernel's order.
 
 When the kernel would accept the program, print one line and exit 0:
 
@@ -34,9 +34,28 @@ instruction's index (from 0) and the rule, and exit 1. seccomp(2) would fail
 with EINVAL. The limit on the total length of a thread's filters is not
 checked here.
 
+` + inputUsage + `
+-json prints one JSON object instead of the line, also when the check
+fails (the error is then on standard error too):
+
+  {"ok": true, "instructions": 42, "returns": ["KILL_THREAD", "ALLOW"],
+   "error": "", "index": -1, "rule": ""}
+
+with "error" the failed check, "index" its instruction (-1 for the program
+as a whole) and "rule" what it checks.
+
+Flags:
+  -json           print JSON
+  -arch NAME      the machine a profile is compiled for
+` + profileFlagsUsage + `
+These flags apply to a profile only. ` + archUsage + `
+Exit status: 0 the kernel would accept the program, 1 it would not, or the
+input cannot be read or is not a program or a valid profile, 2 usage error.
+
 Examples:
   seccomp verify allow.bpf
   seccomp asm allow.txt | seccomp verify -
+  seccomp verify -json my-profile.json
 `,
 }
 
@@ -45,24 +64,67 @@ func init() { verifyVerb.run = runVerify }
 func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	v := verifyVerb
 	fs := newFlags(v)
+	asJSON := fs.Bool("json", false, "")
+	archName := fs.String("arch", "", "")
+	pf := addProfileFlags(fs, false)
 	if done, code := parse(v, fs, args, stdout, stderr); done {
 		return code
+	}
+	if msg := pf.visit(fs); msg != "" {
+		return usageError(v, stderr, "%s", msg)
 	}
 	if fs.NArg() != 1 {
 		return usageError(v, stderr, "want one FILE, got %d operands", fs.NArg())
 	}
-	name := fs.Arg(0)
-	p, err := readRaw(name, stdin)
+	arch, msg := archFlag(*archName)
+	if msg != "" {
+		return usageError(v, stderr, "%s", msg)
+	}
+	rd := &reader{v: v, stdin: stdin, stderr: stderr, pf: pf, lookAt: true}
+	if arch != nil {
+		rd.target = machineOf(arch)
+	}
+	src, code := rd.load(fs.Arg(0))
+	if src == nil {
+		return code
+	}
+	if code, ok := rd.unused(arch != nil, src); !ok {
+		return code
+	}
+	p := src.prog
+	err := seccomp.Verify(p)
+	if *asJSON {
+		out := jsonVerify{OK: err == nil, Instructions: len(p), Returns: []string{}, Index: -1}
+		if err == nil {
+			out.Returns = returns(p)
+		} else {
+			out.Error = err.Error()
+			var ve *seccomp.VerifyError
+			if errors.As(err, &ve) {
+				out.Index, out.Rule = ve.Index, ve.Rule.String()
+			}
+		}
+		if c := writeJSON(v, stdout, stderr, out); c != exitOK {
+			return c
+		}
+	}
 	if err != nil {
-		return failure(v, stderr, "%v", err)
+		return failure(v, stderr, "%s: %v", src.name, err)
 	}
-	if err := seccomp.Verify(p); err != nil {
-		return failure(v, stderr, "%s: %v", displayName(name), err)
+	if *asJSON {
+		return exitOK
 	}
-	if _, err := fmt.Fprintf(stdout, "ok: %d instructions, returns %s\n", len(p), strings.Join(returns(p), ", ")); err != nil {
-		return failure(v, stderr, "writing standard output: %v", err)
-	}
-	return exitOK
+	return write(v, stdout, stderr, fmt.Sprintf("ok: %d instructions, returns %s\n", len(p), strings.Join(returns(p), ", ")))
+}
+
+// jsonVerify is verify's JSON form.
+type jsonVerify struct {
+	OK           bool     `json:"ok"`
+	Instructions int      `json:"instructions"`
+	Returns      []string `json:"returns"`
+	Error        string   `json:"error"`
+	Index        int      `json:"index"`
+	Rule         string   `json:"rule"`
 }
 
 // returns lists the distinct values of p's return instructions as the kernel

@@ -13,7 +13,10 @@ var versionVerb = &verb{
 	usage: `usage: seccomp version
 
 Print the module version this command was built from (or "(devel)" for a
-build inside the source tree) and the Go version, on one line.
+build inside the source tree) and the Go version, on one line. seccomp
+-version and seccomp --version do the same.
+
+Exit status: 0 printed, 2 usage error.
 
 Example:
   seccomp version

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestEveryFlagDocumented: every flag a verb defines is described in its
+// help (a line starting "  -NAME"), no help describes a flag the verb does
+// not have, and every help has the verb's exit statuses.
+func TestEveryFlagDocumented(t *testing.T) {
+	for _, v := range verbs {
+		var defined []string
+		for _, f := range verbFlags(v) {
+			defined = append(defined, f.name)
+			if !strings.Contains(v.usage, "\n  -"+f.name+" ") && !strings.Contains(v.usage, "\n  -"+f.name+"\n") {
+				t.Errorf("%s: flag -%s is not described in its help", v.name, f.name)
+			}
+		}
+		for _, line := range strings.Split(v.usage, "\n") {
+			if strings.HasPrefix(line, "  -") {
+				name := strings.TrimPrefix(strings.Fields(line)[0], "-")
+				if !slices.Contains(defined, name) {
+					t.Errorf("%s: the help describes -%s, which the verb does not have", v.name, name)
+				}
+			}
+		}
+		if !strings.Contains(v.usage, "\nExit status: ") {
+			t.Errorf("%s: the help has no exit statuses", v.name)
+		}
+	}
+	// The verbs that read a filter share their profile flags and -arch.
+	for _, name := range []string{"compile", "explain", "audit", "diff", "dot", "disasm", "verify", "emulate", "run"} {
+		var flags []string
+		for _, f := range verbFlags(lookupVerb(name)) {
+			flags = append(flags, f.name)
+		}
+		for _, f := range profileFlagNames {
+			if !slices.Contains(flags, f) {
+				t.Errorf("%s has no -%s", name, f)
+			}
+		}
+		if name != "run" && !slices.Contains(flags, "arch") {
+			t.Errorf("%s has no -arch", name)
+		}
+	}
+}
+
+func TestHelpHelpAndVersion(t *testing.T) {
+	want(t, "", []string{"help", "help"}, 0, helpUsage)
+	version, _, _ := seccompCmd(t, "", "version")
+	for _, flag := range []string{"-version", "--version"} {
+		want(t, "", []string{flag}, 0, version)
+	}
+	want(t, "", []string{"--version", "x"}, 2, "", "seccomp version: want no operands")
+	main := mainUsage()
+	for _, s := range []string{"seccomp runs programs under seccomp profiles as docker run does", "\n  run ", "\n  compile ", "\n  completion "} {
+		if !strings.Contains(main, s) {
+			t.Errorf("the main help has no %q", s)
+		}
+	}
+}
+
+// TestCompletion: the scripts name every verb and its flags; bash's
+// completes as bash runs it.
+func TestCompletion(t *testing.T) {
+	for _, shell := range []string{"bash", "zsh", "fish"} {
+		out, errs, code := seccompCmd(t, "", "completion", shell)
+		if code != 0 || errs != "" || !strings.HasPrefix(out, "# ") {
+			t.Fatalf("%s: exit %d, stderr %q", shell, code, errs)
+		}
+		for _, v := range verbs {
+			if !strings.Contains(out, v.name) {
+				t.Errorf("%s: no verb %s", shell, v.name)
+			}
+		}
+		if !strings.Contains(out, "cap-add") || !strings.Contains(out, "SCMP") && !strings.Contains(out, "aarch64") {
+			t.Errorf("%s: flags or arch names missing", shell)
+		}
+	}
+	want(t, "", []string{"completion", "tcsh"}, 2, "", `unknown shell "tcsh"`)
+	want(t, "", []string{"completion"}, 2, "", "want one shell")
+
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash")
+	}
+	script, _, _ := seccompCmd(t, "", "completion", "bash")
+	dir := t.TempDir()
+	file := filepath.Join(dir, "seccomp.bash")
+	if err := os.WriteFile(file, []byte(script), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "profile.json"), nil, 0o644)
+	complete := func(words ...string) []string {
+		t.Helper()
+		// COMP_WORDS as bash sets them, the last the word being completed.
+		var q []string
+		for _, w := range words {
+			q = append(q, "'"+w+"'")
+		}
+		cmd := exec.Command(bash, "--norc", "-c", `complete() { :; }; source "$1"; COMP_WORDS=(`+strings.Join(q, " ")+`); COMP_CWORD=$((${#COMP_WORDS[@]}-1)); _seccomp; printf '%s\n' "${COMPREPLY[@]}"`, "x", file)
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("bash: %v\n%s", err, out)
+		}
+		return strings.Fields(string(out))
+	}
+	for _, tc := range []struct {
+		words []string
+		want  []string
+	}{
+		{[]string{"seccomp", "com"}, []string{"compile", "completion"}},
+		{[]string{"seccomp", "run", "-cap-"}, []string{"-cap-add", "-cap-drop"}},
+		{[]string{"seccomp", "compile", "-format", ""}, []string{"raw", "text", "go", "c", "oci", "docker"}},
+		{[]string{"seccomp", "explain", "-arch", "aa"}, []string{"aarch64"}},
+		{[]string{"seccomp", "audit", "-fail-on", "m"}, []string{"medium"}},
+		{[]string{"seccomp", "run", "-profile", ""}, []string{"default", "profile.json", "seccomp.bash"}},
+		{[]string{"seccomp", "explain", "pro"}, []string{"profile.json"}},
+		{[]string{"seccomp", "help", "ver"}, []string{"verify", "version"}},
+		{[]string{"seccomp", "completion", ""}, []string{"bash", "zsh", "fish"}},
+	} {
+		got := complete(tc.words...)
+		slices.Sort(got)
+		w := slices.Clone(tc.want)
+		slices.Sort(w)
+		if !slices.Equal(got, w) {
+			t.Errorf("%q: completes %q, want %q", tc.words, got, w)
+		}
+	}
+}
