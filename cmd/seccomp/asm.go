@@ -26,9 +26,9 @@ assembles.
 Flags:
   -o OUT   write the raw program to OUT (- for standard output)
 
-Exit status: 0 assembled, 1 FILE cannot be read, is empty or does not
-assemble (the error names the line), or OUT cannot be written, 2 usage
-error (raw output to a terminal among them).
+Exit status: 0 assembled, 1 FILE cannot be read, does not assemble (the
+error names the line) or has no instruction (empty, or only comments), or
+OUT cannot be written, 2 usage error (raw output to a terminal among them).
 
 Examples:
   seccomp asm -o allow.bpf allow.txt
@@ -60,6 +60,11 @@ func runAsm(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	p, err := seccomp.AssembleText(string(src))
 	if err != nil {
 		return failure(v, stderr, "%s: %v", displayName(name), err)
+	}
+	if len(p) == 0 {
+		// A program has one instruction at least: an empty output would
+		// hide a failed earlier step.
+		return failure(v, stderr, "%s: no instructions (the kernel takes 1 to 4096)", displayName(name))
 	}
 	raw, err := p.MarshalBinary()
 	if err != nil {

@@ -113,3 +113,17 @@ func TestDisasm(t *testing.T) {
 		t.Errorf("disasm of an invalid program: exit %d, stdout %q, stderr %q", code, out, errs)
 	}
 }
+
+// TestAsmEmpty: a file without instructions is an error, and nothing is
+// written, rather than a program of 0 bytes.
+func TestAsmEmpty(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out.bpf")
+	for _, src := range []string{"", "\n\n", "; only a comment\n", "   \t\n"} {
+		in := writeFile(t, "in.txt", []byte(src))
+		want(t, "", []string{"asm", "-o", out, in}, 1, "", "seccomp asm: "+in+": no instructions")
+		if _, err := os.Stat(out); err == nil {
+			t.Fatalf("%q: output written", src)
+		}
+		want(t, src, []string{"asm", "-o", "-", "-"}, 1, "", "seccomp asm: <stdin>: no instructions")
+	}
+}
