@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/seccomp-go/seccomp"
+	"golang.org/x/net/bpf"
 )
 
 // Severity ranks findings: Info < Low < Medium < High.
@@ -51,7 +52,7 @@ const (
 	CheckCompat      = "compat"        // calls of the 32-bit compat ABI (i386, arm) are allowed
 	CheckSibling     = "sibling"       // a call is denied but another that does the same is allowed
 	CheckKillThread  = "kill-thread"   // KILL_THREAD as a default action
-	CheckEscape      = "escape"        // an allowed call grants a way out of the sandbox
+	CheckEscape      = "escape"        // an allowed call grants a way out of the sandbox (clone, unshare and personality: for the argument values that do)
 	CheckComputed    = "computed"      // the action returned is computed from the input
 	CheckUnreachable = "unreachable"   // instructions no input reaches
 	CheckCache       = "cache"         // an always-allowed call the kernel's action cache cannot serve
@@ -351,9 +352,21 @@ func (r *Report) Audit() []Finding {
 			if !l {
 				continue
 			}
-			if !d {
+			dz := dangers[e.syscall]
+			if dz != nil && d && !r.allowsDanger(ar.Arch, sc.Nr, dz) {
+				continue // allowed only for values that are no way out
+			}
+			switch {
+			case !d:
 				note(e.severity, CheckEscape, e.syscall, ar.Arch.Name, fmt.Sprintf("%s is allowed: %s", e.syscall, e.reason))
-			} else {
+			case inMemory[e.syscall]:
+				w := allowedWhen(sc.Decisions)
+				note(e.severity, CheckEscape, e.syscall, ar.Arch.Name, fmt.Sprintf("%s is allowed when %s: %s", e.syscall, w, e.reason))
+			case dz != nil:
+				sev := max(e.severity-1, Info)
+				w := allowedWhen(sc.Decisions)
+				note(sev, CheckEscape, e.syscall, ar.Arch.Name, fmt.Sprintf("%s is allowed %s (when %s): %s", e.syscall, dz.what, w, e.reason))
+			default:
 				sev := max(e.severity-1, Info)
 				w := allowedWhen(sc.Decisions)
 				note(sev, CheckEscape, e.syscall, ar.Arch.Name, fmt.Sprintf("%s is allowed when %s: %s", e.syscall, w, e.reason))
@@ -539,3 +552,54 @@ func pcRanges(pcs []int) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// allowsDanger reports whether the program allows system call nr of arch
+// a for some value of the argument that dz calls dangerous. It analyzes the
+// program behind a guard that denies every other value, so the answer is
+// exact where the analysis is; when it cannot tell (a program too long or
+// too complex), it answers yes.
+func (r *Report) allowsDanger(a *seccomp.Arch, nr int32, dz *danger) bool {
+	off := uint32(seccomp.OffsetArgs + 8*dz.arg)
+	if a.AuditArch&auditArchLE == 0 {
+		off += 4 // the low half comes second on a big-endian ABI
+	}
+	const (
+		ldAbsW = 0x20 // BPF_LD|BPF_W|BPF_ABS
+		ldImm  = 0x00 // BPF_LD|BPF_W|BPF_IMM
+		jeqK   = 0x15 // BPF_JMP|BPF_JEQ|BPF_K
+		jsetK  = 0x45 // BPF_JMP|BPF_JSET|BPF_K
+		retK   = 0x06 // BPF_RET|BPF_K
+	)
+	g := seccomp.Program{{Op: ldAbsW, K: off}}
+	if dz.hasExcept {
+		g = append(g, bpf.RawInstruction{Op: jeqK, Jt: 1, K: dz.except}) // the value excepted: to the denial
+	}
+	g = append(g,
+		bpf.RawInstruction{Op: jsetK, Jt: 1, K: dz.bits},                // a dangerous bit: to the program
+		bpf.RawInstruction{Op: retK, K: uint32(seccomp.ActKillProcess)}, // any other value: denied
+		bpf.RawInstruction{Op: ldImm, K: 0},                             // the program starts with A = 0
+	)
+	g = append(g, r.prog...)
+	gr, err := Analyze(g, &Options{Arches: []*seccomp.Arch{a}})
+	if err != nil {
+		return true
+	}
+	ar := gr.Arch(a.Name)
+	if ar == nil {
+		return true
+	}
+	for _, sc := range ar.Syscalls {
+		if sc.Nr == nr {
+			if sc.TooComplex {
+				return true
+			}
+			l, _ := status(sc.Decisions)
+			return l
+		}
+	}
+	return true
+}
+
+// auditArchLE is __AUDIT_ARCH_LE, the bit of a little-endian ABI's audit
+// arch token.
+const auditArchLE = 0x40000000

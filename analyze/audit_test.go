@@ -194,3 +194,97 @@ kill:	ret KILL_PROCESS`
 		t.Errorf("escapes other than bpf and ptrace:\n%s", dump(fs))
 	}
 }
+
+// TestAuditNamespacesAndPersonality: clone and clone3 are ways out as
+// unshare is, and clone, unshare and personality are findings only when
+// the program allows them for the argument values that are the way out
+// (CLONE_NEW* flags, ADDR_NO_RANDOMIZE), as its decisions say.
+func TestAuditNamespacesAndPersonality(t *testing.T) {
+	const head = `
+	ld [arch]
+	jne #AUDIT_ARCH_AARCH64, kill
+	ld [nr]
+	jeq #220, clone         ; clone
+	jeq #435, clone3        ; clone3
+	jeq #97, unshare        ; unshare
+	jeq #92, personality    ; personality
+	ret ERRNO(1)
+`
+	const tail = `
+kill:	ret KILL_PROCESS
+allow:	ret ALLOW
+deny:	ret ERRNO(1)
+`
+	for _, tc := range []struct {
+		name  string
+		rules string
+		want  map[string]Severity // escape findings by call; missing: none
+		why   map[string]string
+	}{
+		{"everything allowed", `
+clone:	ret ALLOW
+clone3:	ret ALLOW
+unshare:	ret ALLOW
+personality:	ret ALLOW`,
+			map[string]Severity{"clone": High, "clone3": High, "unshare": High, "personality": Low}, nil},
+		{"Docker's way: no namespace flags, personality for a few values", `
+clone:	ld [args[0].lo]
+	jset #0x7e020000, deny
+	ret ALLOW
+clone3:	ret ERRNO(38)
+unshare:	ld [args[0].lo]
+	jset #0x7e020080, deny
+	ret ALLOW
+personality:	ld [args[0].hi]
+	jne #0, deny
+	ld [args[0].lo]
+	jeq #0, allow
+	jeq #8, allow
+	jeq #0x20000, allow
+	jeq #0x20008, allow
+	jeq #0xffffffff, allow
+	ret ERRNO(1)`,
+			map[string]Severity{}, nil},
+		{"only some namespace flags denied", `
+clone:	ld [args[0].lo]
+	jset #0x10000000, deny  ; CLONE_NEWUSER only
+	ret ALLOW
+clone3:	ld [args[1].lo]
+	jeq #88, allow          ; the size: no way to see the flags
+	ret ERRNO(38)
+unshare:	ld [args[0].lo]
+	jeq #0x00000200, allow  ; CLONE_FS: no namespace
+	ret ERRNO(1)
+personality:	ld [args[0].lo]
+	jeq #0x0040000, allow   ; ADDR_NO_RANDOMIZE
+	ret ERRNO(1)`,
+			map[string]Severity{"clone": Medium, "clone3": High, "personality": Info},
+			map[string]string{"clone": "clone is allowed with CLONE_NEW* flags (when arg0 & 0x10000000 == 0x0)", "clone3": "clone3 is allowed when arg1.lo == 88: it can create namespaces"}},
+		{"CLONE_NEWTIME is no clone flag", `
+clone:	ld [args[0].lo]
+	jset #0x7e020000, deny
+	ret ALLOW
+clone3:	ret ERRNO(38)
+unshare:	ld [args[0].lo]
+	jset #0x7e020000, deny  ; CLONE_NEWTIME (0x80) let through
+	ret ALLOW
+personality:	ret ERRNO(1)`,
+			map[string]Severity{"unshare": Medium}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fs := auditT(t, head+tc.rules+tail)
+			for _, sys := range []string{"clone", "clone3", "unshare", "personality"} {
+				got := find(fs, CheckEscape, sys)
+				sev, want := tc.want[sys]
+				switch {
+				case !want && len(got) > 0:
+					t.Errorf("%s: unexpected finding %v", sys, got)
+				case want && (len(got) != 1 || got[0].Severity != sev):
+					t.Errorf("%s: %v, want one %s finding\n%s", sys, got, sev, dump(fs))
+				case want && tc.why[sys] != "" && !strings.Contains(got[0].Reason, tc.why[sys]):
+					t.Errorf("%s: reason %q does not contain %q", sys, got[0].Reason, tc.why[sys])
+				}
+			}
+		})
+	}
+}

@@ -10,6 +10,40 @@ type escape struct {
 	reason   string
 }
 
+// dangers say, for some escapes, which values of an argument are the way
+// out: the call is a finding only when the filter allows it for one of
+// them (clone without CLONE_NEW* flags creates no namespace).
+var dangers = map[string]*danger{
+	"unshare":     {arg: 0, bits: unshareNewNamespaces, what: "with CLONE_NEW* flags"},
+	"clone":       {arg: 0, bits: cloneNewNamespaces, what: "with CLONE_NEW* flags"},
+	"personality": {arg: 0, bits: addrNoRandomize, hasExcept: true, except: 0xffffffff, what: "with ADDR_NO_RANDOMIZE"},
+}
+
+// inMemory are the escapes whose danger is in memory, where seccomp cannot
+// see it: conditions on their arguments do not restrict them.
+var inMemory = map[string]bool{"clone3": true}
+
+// danger is the dangerous values of an argument of a system call: those
+// whose low 32 bits have any of bits set (and, with hasExcept, are not
+// except).
+type danger struct {
+	arg       int
+	bits      uint32
+	hasExcept bool
+	except    uint32
+	what      string // "with CLONE_NEW* flags"
+}
+
+// Namespace flags: CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS,
+// CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET (clone and
+// unshare), and CLONE_NEWTIME (unshare and clone3 only: 0x80 is part of the
+// exit signal in clone's flags).
+const (
+	cloneNewNamespaces   = 0x7e020000
+	unshareNewNamespaces = cloneNewNamespaces | 0x80
+	addrNoRandomize      = 0x0040000 // personality's ADDR_NO_RANDOMIZE
+)
+
 var escapes = []escape{
 	{"ptrace", High, "it reads and writes the memory and registers of other processes, and can rewrite a tracee's system calls"},
 	{"process_vm_writev", High, "it writes the memory of other processes"},
@@ -27,6 +61,8 @@ var escapes = []escape{
 	{"pivot_root", Medium, "it changes the root file system"},
 	{"chroot", Low, "it changes the root directory (and escapes from a chroot with another one)"},
 	{"unshare", High, "it creates namespaces: an unprivileged user namespace gives root's powers inside it and a large kernel attack surface"},
+	{"clone", High, "it creates namespaces along with the process (CLONE_NEWUSER, ...): an unprivileged user namespace gives root's powers inside it and a large kernel attack surface"},
+	{"clone3", High, "it can create namespaces along with the process: its flags (CLONE_NEWUSER, ...) are in memory, where seccomp cannot see them, so only denying clone3 (ENOSYS makes programs fall back to clone) keeps them out"},
 	{"setns", High, "it joins other namespaces, the host's with a descriptor for them"},
 	{"keyctl", Medium, "the kernel keyrings are not namespaced: it reaches other containers' keys"},
 	{"add_key", Medium, "the kernel keyrings are not namespaced"},

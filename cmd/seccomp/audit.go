@@ -36,9 +36,13 @@ Checks:
                  execve and execveat, clone and clone3, socket and i386's
                  socketcall...
   escape         an allowed call grants a way out of the sandbox: ptrace,
-                 process_vm_writev, bpf, mount, unshare, setns, keyctl,
-                 kexec_load, open_by_handle_at, init_module... (one level
-                 lower when only allowed under conditions)
+                 process_vm_writev, bpf, mount, unshare, clone and clone3
+                 (namespaces), setns, keyctl, kexec_load,
+                 open_by_handle_at, init_module... (one level lower when
+                 only allowed under conditions, but clone3, whose flags
+                 seccomp cannot see); clone and unshare count only when
+                 the filter allows them with CLONE_NEW* flags, personality
+                 only with ADDR_NO_RANDOMIZE, as the program decides
   kill-thread    KILL_THREAD as the default action (medium) or for calls
                  from other arches (low): in a Go program it kills one
                  thread and wedges the process
