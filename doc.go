@@ -1,6 +1,36 @@
 // Package seccomp builds, checks, tests and installs seccomp-BPF filters, in
 // pure Go.
 //
+// # Getting started
+//
+// A program that sandboxes itself, or the commands it runs, needs three
+// things:
+//
+//   - a Filter: NewFilter takes the default action (what calls no rule
+//     names get: ActKillProcess, Errno(syscall.EPERM), ...) and the arches
+//     it covers (the native one by default); AddSyscalls and Add add rules,
+//     with conditions on the arguments (Cond). SetUnknownSyscallENOSYS
+//     makes calls newer than any the filter names fail with ENOSYS, so
+//     that glibc and the Go runtime fall back to older ones, as runc does;
+//   - its Program: Filter.Compile;
+//   - a way to attach it. Install puts it on every thread of the process
+//     (a Go program's goroutines move between threads), after setting
+//     no_new_privs; Exec replaces the process with a command under the
+//     filter, installed on the one thread that execs it right before
+//     execve, so that the filter needs nothing of this program's calls;
+//     Command returns an *exec.Cmd that does the same in a child (main
+//     calls RunCommandHelper first).
+//
+// Package profile reads OCI, Docker and Podman JSON profiles into Filters
+// with the meaning runc gives them (profile.Load; Docker's default profile
+// is profile.Default). Package notify serves the calls a filter hands to a
+// supervisor (ActUserNotif); package analyze says what any program decides
+// and finds its weaknesses; package seccomptest checks filters on the
+// running kernel from go test; package libseccomp is a drop-in for
+// libseccomp-golang. The command seccomp (cmd/seccomp) does all of it
+// from a shell. The lower layers below are for programs that write BPF
+// themselves, or look at programs they did not compile.
+//
 // # The model
 //
 // A seccomp filter is a classic BPF program the kernel runs on every system

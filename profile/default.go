@@ -17,7 +17,11 @@ var defaultJSON []byte
 // v0.3.0's default.json): a copy, the caller may change it.
 func DefaultJSON() []byte { return append([]byte(nil), defaultJSON...) }
 
-// Default returns Docker's default profile, parsed: a fresh copy each time.
+// Default returns Docker's default profile as written, parsed: a fresh
+// copy each time. It is not resolved: its includes and excludes (by
+// capability, arch and kernel version) are still there, and Resolve, Build
+// or Load (on DefaultJSON) resolve them for Options, with Docker's default
+// capabilities and the running kernel unless the options say otherwise.
 func Default() *Docker {
 	d, _, err := Parse(defaultJSON)
 	if err != nil {

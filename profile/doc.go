@@ -16,9 +16,20 @@
 // Docker is Docker's format (github.com/moby/profiles/seccomp): the OCI
 // fields plus archMap (a native arch and its sub-arches) and, per entry,
 // the older single name, a comment, and includes and excludes (Selector)
-// by capabilities, arches and minKernel. Parse reads either format (the
-// OCI one is a subset) and Docker.Format tells which it is. Fields neither
-// format has are ignored, as runc and crun ignore them, with a warning.
+// by capabilities, arches and minKernel. Podman's format is Docker's with
+// errno names (errno, defaultErrno), which Resolve honours as Podman does.
+// Parse reads any of them (the OCI one is a subset) and Docker.Format tells
+// which it is. Fields no format has are ignored, as runc and crun ignore
+// them, with a warning.
+//
+// A profile means what Go's encoding/json, which runc, Docker and Podman
+// read profiles with, makes of it: keys match field names without regard
+// to case, and a field given twice takes its last value (a later object
+// merged into the earlier one), with a warning (WarnDuplicateField), since
+// a reviewer reads the first. A whole OCI runtime config (config.json) is
+// read as the profile under linux.seccomp; JSON that is not an object, and
+// the formats that are recognized as something else (a Firecracker filter,
+// a Kubernetes object), get an error that says what they are.
 //
 // # From Docker's format to OCI's
 //
