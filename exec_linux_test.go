@@ -502,10 +502,10 @@ func asNobody(cmd *exec.Cmd) {
 }
 
 func init() {
-	mainCases["ids"] = func() error {
+	mainCases.AddMain("ids", func() error {
 		fmt.Printf("ids: uid %d euid %d\n", os.Getuid(), os.Geteuid())
 		return nil
-	}
+	})
 }
 
 // attacks runs the helper bin as nobody the ways an attacker could: with
@@ -554,8 +554,8 @@ func TestCommandHelperSetuid(t *testing.T) {
 	bin, target := privilegedCopy(t)
 	require.NoError(t, unix.Chmod(bin, 0o4755)) // os.Chmod would take 0o4000 for no mode bit
 	// The copy is set-user-ID root indeed (no nosuid mount).
-	cmd := exec.Command(bin)
-	cmd.Env = append(os.Environ(), mainCaseEnv+"=ids")
+	cmd := mainCases.MainCommand("ids")
+	cmd.Path, cmd.Args[0] = bin, bin
 	asNobody(cmd)
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "%s", out)

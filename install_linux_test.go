@@ -38,21 +38,13 @@ func TestInstallHelper(t *testing.T) { installCases.Helper(t) }
 // status.
 func runCase(t *testing.T, name string, env ...string) (string, syscall.WaitStatus) {
 	t.Helper()
-	cmd := installCases.Command("TestInstallHelper", name, env...)
-	out, err := cmd.CombinedOutput()
-	var ee *exec.ExitError
-	if err != nil && !errors.As(err, &ee) {
-		t.Fatalf("case %s: %v", name, err)
-	}
-	return string(out), cmd.ProcessState.Sys().(syscall.WaitStatus)
+	return installCases.Run(t, "TestInstallHelper", name, env...)
 }
 
 // mustPass runs a case that must exit 0.
 func mustPass(t *testing.T, name string) string {
 	t.Helper()
-	out, ws := runCase(t, name)
-	require.True(t, ws.Exited() && ws.ExitStatus() == 0, "case %s: %v\n%s", name, ws, out)
-	return out
+	return installCases.MustPass(t, "TestInstallHelper", name)
 }
 
 // denyNr returns a filter that returns action for syscall nr on x86_64 and
@@ -629,7 +621,7 @@ func init() {
 	// which init may have locked to the main thread, and which otherwise
 	// runs there too (the runtime starts it there, and nothing here moves
 	// it), so the goroutine Install starts may well run there.
-	mainCases["tsync_refused"] = func() error {
+	mainCases.AddMain("tsync_refused", func() error {
 		// The thread that diverges is not the main thread: the main
 		// goroutine holds that one meanwhile (as init may have done already).
 		runtime.LockOSThread()
@@ -665,20 +657,19 @@ func init() {
 		}
 		fmt.Println("every refused install left the process as it was")
 		return nil
-	}
+	})
 }
 
 func TestInstallTSyncRefusedFromMain(t *testing.T) {
 	skipUnlessAmd64(t)
 	for _, locked := range []bool{false, true} {
-		cmd := exec.Command(os.Args[0])
-		cmd.Env = append(os.Environ(), mainCaseEnv+"=tsync_refused")
+		var env []string
 		if locked {
-			cmd.Env = append(cmd.Env, mainLockedEnv+"=1")
+			env = append(env, mainLockedEnv+"=1")
 		}
-		out, err := cmd.CombinedOutput()
-		assert.NoError(t, err, "main goroutine locked in init: %v\n%s", locked, out)
-		assert.Contains(t, string(out), "every refused install left the process as it was")
+		out, ws := mainCases.RunMain(t, "tsync_refused", env...)
+		assert.True(t, ws.Exited() && ws.ExitStatus() == 0, "main goroutine locked in init: %v: %v\n%s", locked, ws, out)
+		assert.Contains(t, out, "every refused install left the process as it was")
 	}
 }
 

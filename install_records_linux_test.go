@@ -3,13 +3,11 @@ package seccomp
 import (
 	"errors"
 	"fmt"
-	"os/exec"
 	"runtime"
 	"testing"
 	"unsafe"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
 
 	"github.com/seccomp-go/seccomp/internal/childcase"
@@ -26,14 +24,7 @@ func TestInternalHelper(t *testing.T) { internalCases.Helper(t) }
 
 func runInternalCase(t *testing.T, name string) string {
 	t.Helper()
-	cmd := internalCases.Command("TestInternalHelper", name)
-	out, err := cmd.CombinedOutput()
-	var ee *exec.ExitError
-	if err != nil && !errors.As(err, &ee) {
-		t.Fatalf("case %s: %v", name, err)
-	}
-	require.True(t, cmd.ProcessState.Success(), "case %s: %v\n%s", name, cmd.ProcessState, out)
-	return string(out)
+	return internalCases.MustPass(t, "TestInternalHelper", name)
 }
 
 func init() {

@@ -15,7 +15,7 @@ import (
 // kernel, its helpers fail instead of skipping.
 func TestMain(m *testing.M) {
 	seccomp.RunCommandHelper()
-	runMainCase()
+	mainCases.Main()
 	seccomptest.RequireKernel = kernelskip.Required()
 	seccomptest.Main(m)
 }

@@ -1,14 +1,16 @@
 package seccomp_test
 
 import (
-	"fmt"
 	"os"
 	"runtime"
+
+	"github.com/seccomp-go/seccomp/internal/childcase"
 )
 
 // Cases that run on the main goroutine of a child process, before the
-// tests (from TestMain), selected by SECCOMP_MAIN_CASE.
-var mainCases = map[string]func() error{}
+// tests (from TestMain), selected by SECCOMP_MAIN_CASE (see
+// childcase.Cases.AddMain).
+var mainCases = childcase.New(mainCaseEnv)
 
 // mainCaseEnv selects a main case; mainLockedEnv makes init lock the main
 // goroutine to the main thread first.
@@ -21,22 +23,4 @@ func init() {
 	if os.Getenv(mainLockedEnv) != "" {
 		runtime.LockOSThread() // held in init: main runs locked to the main thread
 	}
-}
-
-// runMainCase runs the selected main case and exits; without one it returns.
-func runMainCase() {
-	name := os.Getenv(mainCaseEnv)
-	if name == "" {
-		return
-	}
-	run, ok := mainCases[name]
-	if !ok {
-		fmt.Printf("no main case %q\n", name)
-		os.Exit(3)
-	}
-	if err := run(); err != nil {
-		fmt.Printf("error: %v\n", err)
-		os.Exit(1)
-	}
-	os.Exit(0)
 }

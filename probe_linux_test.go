@@ -11,7 +11,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -21,6 +20,7 @@ import (
 	"unsafe"
 
 	"github.com/seccomp-go/seccomp"
+	"github.com/seccomp-go/seccomp/internal/childcase"
 	"github.com/seccomp-go/seccomp/internal/kernelskip"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -272,34 +272,31 @@ func TestProbeFeatures(t *testing.T) {
 	}
 }
 
-// probeChildEnv names the scenario a child process of TestProbeUnderFilter
-// runs.
-const probeChildEnv = "SECCOMP_PROBE_TEST_CHILD"
+// probeCases are the scenarios of TestProbeUnderFilter, each run in a
+// child process (see internal/childcase).
+var probeCases = childcase.New("SECCOMP_PROBE_TEST_CHILD")
+
+// TestProbeHelper runs a scenario in a child process; it does nothing in a
+// normal run.
+func TestProbeHelper(t *testing.T) { probeCases.Helper(t) }
+
+func init() {
+	for _, sc := range []string{"eperm", "enosys", "prctl", "tsync"} {
+		probeCases.AddTest(sc, func(t *testing.T) { probeChild(t, sc) })
+	}
+}
 
 // A process already under a filter that denies seccomp(2) gets the
 // filter's errno from the probes: they must say so, not that the kernel
 // lacks something. Each scenario runs in a child process, which installs
 // the filter on all its threads and checks the probes there.
 func TestProbeUnderFilter(t *testing.T) {
-	if sc := os.Getenv(probeChildEnv); sc != "" {
-		probeChild(t, sc)
-		return
-	}
 	if testing.Short() {
 		t.Skip("starts child processes")
 	}
 	for _, sc := range []string{"eperm", "enosys", "prctl", "tsync"} {
 		t.Run(sc, func(t *testing.T) {
-			cmd := exec.Command(os.Args[0], "-test.run=^TestProbeUnderFilter$", "-test.count=1", "-test.v")
-			cmd.Env = append(os.Environ(), probeChildEnv+"="+sc, "GORACE=atexit_sleep_ms=0")
-			out, err := cmd.CombinedOutput()
-			if err != nil {
-				t.Fatalf("child: %v; its output:\n%s", err, out)
-			}
-			if strings.Contains(string(out), "--- SKIP: TestProbeUnderFilter") {
-				kernelskip.Skipf(t, "child skipped:\n%s", out)
-			}
-			require.Contains(t, string(out), "--- PASS: TestProbeUnderFilter", "child output:\n%s", out)
+			out := probeCases.RunTest(t, "TestProbeHelper", sc, "GORACE=atexit_sleep_ms=0")
 			t.Logf("child output:\n%s", out)
 		})
 	}
