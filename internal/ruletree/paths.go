@@ -55,6 +55,9 @@ func (s *Syscall) Paths() []Path {
 	if !s.hasRule {
 		return nil
 	}
+	if s.flat != nil {
+		return s.flat.paths()
+	}
 	if s.chains == nil {
 		return []Path{{Action: s.action, Rule: s.rule}}
 	}
@@ -91,6 +94,9 @@ func (s *Syscall) Paths() []Path {
 func (s *Syscall) Decide(args *[6]uint64) (uint32, bool) {
 	if !s.hasRule {
 		return 0, false
+	}
+	if s.flat != nil {
+		return s.flat.decide(args)
 	}
 	if s.chains == nil {
 		return s.action, true
@@ -137,6 +143,10 @@ func (s *Syscall) WritePFC(b *strings.Builder, indent int, name string, nr uint3
 	fmt.Fprintf(b, "# filter for syscall \"%s\" (%d) [priority: %d]\n", name, nr, int32(s.priority))
 	pad(b, indent)
 	fmt.Fprintf(b, "if ($syscall == %d)\n", nr)
+	if s.flat != nil {
+		s.flat.writePFC(b, indent+1, wideNames, action)
+		return
+	}
 	if s.chains == nil {
 		pad(b, indent+1)
 		b.WriteString(action(s.action))

@@ -820,6 +820,8 @@ type Syscall struct {
 
 	made  int // nodes ever made for the call: bounds a level's length
 	depth int // recursion depth inside Add
+
+	flat *flat // the rules, while they are all flat (see flat.go)
 }
 
 // New returns an empty system call for an ABI that is 32-bit when narrow.
@@ -831,6 +833,15 @@ func (s *Syscall) Add(r Rule) (err error) {
 	if err := r.Check(); err != nil {
 		return err
 	}
+	if done, err := s.addFlat(r); done {
+		return err
+	}
+	s.unflatten()
+	return s.addTree(r)
+}
+
+// addTree merges r into the tree.
+func (s *Syscall) addTree(r Rule) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			if _, ok := v.(errLoop); !ok {
