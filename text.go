@@ -45,9 +45,11 @@ func (p Program) String() string { return Disassemble(p) }
 //     which arch tokens are possible at each instruction (from jeq tests of
 //     arch). A value compared with arch prints as its AUDIT_ARCH_* name; a
 //     jge, jgt or jset of nr against 0x40000000 prints as X32_SYSCALL_BIT
-//     where x86_64 is possible; and a number compared with nr (jeq, jgt,
-//     jge) is commented with the system call's name when exactly one arch is
-//     possible there and that arch's table (see Arches) knows the number.
+//     where x86_64 is possible; and a number nr is tested for equality
+//     with (jeq) is commented with the system call's name when exactly one
+//     arch is possible there and that arch's table (see Arches) knows the
+//     number. A jgt or jge of nr splits the numbers at a boundary, which is
+//     not about the call of that number: it has no name.
 //     Under AUDIT_ARCH_X86_64 a number with X32SyscallBit is looked up in
 //     the x32 table (see ArchesOf).
 //   - "ret #k" prints the action by name with its data (Action.RawString):
@@ -194,9 +196,11 @@ func syscallName(token, nr uint32) string {
 //
 // An action is one of KILL_PROCESS, KILL_THREAD (or KILL), TRAP(n),
 // ERRNO(n), USER_NOTIF, TRACE(n), LOG and ALLOW, with n a number below
-// 0x10000 (0 if the parentheses are left out). The actions without data
-// take "|n" to set the data bits the kernel ignores: ALLOW|0x5. This is the
-// form of Action.RawString.
+// 0x10000 (0 if the parentheses are left out), or "-" and a number, its
+// two's complement in the 16 bits of the data (down to -0x8000), as for
+// immediates: ERRNO(-1) is ERRNO(65535), as #-1 is #0xffffffff. The
+// actions without data take "|n" to set the data bits the kernel ignores:
+// ALLOW|0x5. This is the form of Action.RawString.
 //
 // # Directives
 //

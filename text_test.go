@@ -703,6 +703,8 @@ func TestAssembleTextErrors(t *testing.T) {
 		{"ldx 4*([1]&0x7)", 1, 0, "mask must be 0xf"},
 		{"ret FOO", 1, 0, `unknown action "FOO"`},
 		{"ret ERRNO(65536)", 1, 0, "out of range"},
+		{"ret ERRNO(-32769)", 1, 0, "out of range"},
+		{"ret ALLOW|-0x8001", 1, 0, "out of range"},
 		{"ret ALLOW(1)", 1, 0, `unexpected "(" after the operands`},
 		{"ret ERRNO|1", 1, 0, `unexpected "|"`},
 		{"ret x", 1, 0, `unknown action "x"`},
@@ -748,6 +750,41 @@ func TestAssembleTextErrors(t *testing.T) {
 		if !strings.Contains(err.Error(), "line "+strconv.Itoa(tt.line)) {
 			t.Errorf("%q: error %q does not name line %d", tt.src, err, tt.line)
 		}
+	}
+}
+
+// TestAssembleNegativeNumbers: a negative number is the two's complement
+// of its field, whether the field is an immediate (32 bits) or an action's
+// data (16 bits): one rule.
+func TestAssembleNegativeNumbers(t *testing.T) {
+	for _, c := range [][2]string{
+		{"ret ERRNO(-1)", "ret ERRNO(65535)"},
+		{"ret ERRNO(-32768)", "ret ERRNO(0x8000)"},
+		{"ret TRAP(-2)", "ret TRAP(0xfffe)"},
+		{"ret TRACE(-0x10)", "ret TRACE(65520)"},
+		{"ret ALLOW|-1", "ret ALLOW|0xffff"},
+		{"ret #-1", "ret #0xffffffff"},
+		{"ld [0]\njeq #-1, 2, 3\nret ALLOW\nret KILL", "ld [0]\njeq #0xffffffff, 2, 3\nret ALLOW\nret KILL"},
+		{"ld #-0x80000000\nret a", "ld #0x80000000\nret a"},
+	} {
+		got, err := AssembleText(c[0])
+		if err != nil {
+			t.Errorf("%q: %v", c[0], err)
+			continue
+		}
+		want, err := AssembleText(c[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%q assembles to %v, %q to %v", c[0], got, c[1], want)
+		}
+	}
+	// The data as the kernel reads it: ERRNO(-1) is errno 65535, which the
+	// kernel clamps to MaxErrno.
+	p, _ := AssembleText("ret ERRNO(-1)")
+	if a := Action(p[0].K); a.Kind() != ActErrno || a.Data() != 0xffff {
+		t.Errorf("ERRNO(-1) is %v", a)
 	}
 }
 
@@ -825,7 +862,7 @@ func TestDisassembleDataFlow(t *testing.T) {
 				"jge  #0x40000000, 0008, 0008",
 				"jeq  #4, 0009, 0009           ; write (i386)",
 				"jeq  #0x40000000, 0010, 0010",
-				"jgt  #4, 0011, 0011           ; write (i386)",
+				"jgt  #4, 0011, 0011",
 				"jset #0x4, 0012, 0012",
 				"ret  a",
 			}},
@@ -1021,5 +1058,35 @@ func TestRoundTripRawBytes(t *testing.T) {
 			t.Fatal(err)
 		}
 		textCheckRoundTrip(t, p)
+	}
+}
+
+// TestDisassembleBoundariesNameNoCall: a jge or jgt on the system call
+// number splits the numbers at a boundary, and its comment names no system
+// call (getitimer is 36 on x86_64, and jge #36 is not about it); a jeq
+// names the call it tests.
+func TestDisassembleBoundariesNameNoCall(t *testing.T) {
+	p, err := AssembleText(`
+		ld [arch]
+		jne #AUDIT_ARCH_X86_64, kill
+		ld [nr]
+		jge #36, high
+		jeq #1, allow
+		ret ERRNO(1)
+	high:	jgt #39, kill
+		ret ALLOW
+	allow:	ret ALLOW
+	kill:	ret KILL_PROCESS`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := Disassemble(p)
+	for _, line := range strings.Split(text, "\n") {
+		if (strings.Contains(line, "jge") || strings.Contains(line, "jgt")) && strings.Contains(line, ";") {
+			t.Errorf("a boundary with a comment: %q", line)
+		}
+	}
+	if !strings.Contains(text, "jeq  #1, 0008, 0005           ; write (x86_64)") {
+		t.Errorf("jeq #1 does not name write:\n%s", text)
 	}
 }

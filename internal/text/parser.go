@@ -557,7 +557,7 @@ func (p *parser) action() (uint32, error) {
 	}
 	if withData {
 		if p.accept('(') {
-			n, err := p.number(0xffff)
+			n, err := p.data()
 			if err != nil {
 				return 0, err
 			}
@@ -567,11 +567,22 @@ func (p *parser) action() (uint32, error) {
 			}
 		}
 	} else if p.accept('|') {
-		n, err := p.number(0xffff)
+		n, err := p.data()
 		if err != nil {
 			return 0, err
 		}
 		act |= n
 	}
 	return act, nil
+}
+
+// data reads the 16-bit data of an action: a number below 0x10000, or "-"
+// and a number, its two's complement in 16 bits (down to -0x8000), by the
+// rule of immediates (#-1 is 0xffffffff, ERRNO(-1) is ERRNO(65535)).
+func (p *parser) data() (uint32, error) {
+	if p.accept('-') {
+		v, err := p.number(0x8000)
+		return -v & 0xffff, err
+	}
+	return p.number(0xffff)
 }

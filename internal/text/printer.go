@@ -284,7 +284,9 @@ func (d *printer) compare(i int, jmp uint16, k uint32) (operand, comment string)
 		if jmp != opcode.JmpJEQ && k == uapi.X32SyscallBit && st.mayBe(uapi.AuditArchX86_64) {
 			return "#X32_SYSCALL_BIT", ""
 		}
-		if jmp != opcode.JmpJSET {
+		// Only a test of equality is about the system call k: jgt and jge
+		// split the numbers at a boundary, which names no call.
+		if jmp == opcode.JmpJEQ {
 			if arch, ok := st.single(); ok && d.names != nil {
 				comment = d.names(arch, k)
 			}
