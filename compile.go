@@ -34,7 +34,7 @@ func (e *CompileError) Error() string {
 // whose tests have up to a few thousand paths). The output is
 // deterministic: the same filter gives the same bytes.
 func (f *Filter) Compile() (Program, error) {
-	cf, _, probs := f.plan()
+	cf, probs := f.cachedPlan()
 	if err := problemsError(probs, SeverityError); err != nil {
 		return nil, err
 	}

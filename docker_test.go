@@ -274,6 +274,7 @@ func BenchmarkCompileDockerDefault(b *testing.B) {
 	var p Program
 	b.ReportAllocs()
 	for b.Loop() {
+		f.changed() // plan it each time, as a new filter is
 		var err error
 		if p, err = f.Compile(); err != nil {
 			b.Fatal(err)

@@ -175,12 +175,37 @@ type Filter struct {
 	resolution    Resolution         // SetResolution
 	rules         []Rule
 
-	// planned caches what plan returns, for Evaluate; nil after a change.
-	planned atomic.Pointer[compiler.Filter]
+	// planned caches what plan returns; nil after a change.
+	planned atomic.Pointer[plan]
+}
+
+// plan is what Filter.plan returns, without the per-arch plans.
+type plan struct {
+	cf    *compiler.Filter
+	probs []*Problem
 }
 
 // changed drops what was derived from the filter.
 func (f *Filter) changed() { f.planned.Store(nil) }
+
+// cachedPlan returns the filter's plan, planned once until the filter
+// changes: Validate, Lint, Evaluate and Compile share it (a filter of a
+// hundred thousand rules is planned once, not each time).
+func (f *Filter) cachedPlan() (*compiler.Filter, []*Problem) {
+	p := f.planned.Load()
+	if p == nil {
+		cf, _, probs := f.plan()
+		p = &plan{cf: cf, probs: probs}
+		f.planned.Store(p)
+	}
+	// The problems are the caller's: copies.
+	probs := make([]*Problem, len(p.probs))
+	for i, q := range p.probs {
+		c := *q
+		probs[i] = &c
+	}
+	return p.cf, probs
+}
 
 // ENOSYS is the errno a call gets from a kernel that does not know it.
 const ENOSYS = 38
@@ -366,7 +391,7 @@ func (p *Problem) Error() string {
 // Validate returns every error in the filter at once (errors.Join of
 // *Problem), or nil. Compile fails with the same errors.
 func (f *Filter) Validate() error {
-	_, _, probs := f.plan()
+	_, probs := f.cachedPlan()
 	return problemsError(probs, SeverityError)
 }
 
@@ -378,7 +403,7 @@ func (f *Filter) Validate() error {
 // left out of the compiled program. Several rules together are looked for
 // in system calls with up to 256 rules, within a bound on the work.
 func (f *Filter) Lint() []*Problem {
-	_, _, probs := f.plan()
+	_, probs := f.cachedPlan()
 	var out []*Problem
 	for _, p := range probs {
 		if p.Severity == SeverityWarning {
@@ -392,10 +417,6 @@ func (f *Filter) Lint() []*Problem {
 // Filter), without BPF: the reference the compiled program agrees with. It
 // assumes a valid filter: rules with errors are ignored.
 func (f *Filter) Evaluate(d Data) Action {
-	cf := f.planned.Load()
-	if cf == nil {
-		cf, _, _ = f.plan()
-		f.planned.Store(cf)
-	}
+	cf, _ := f.cachedPlan()
 	return Action(cf.Evaluate(d.Nr, uint32(d.Arch), &d.Args))
 }

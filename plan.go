@@ -394,11 +394,19 @@ func (p *archPlan) check() []*Problem {
 			continue // one rule decides whenever it matches
 		}
 		dead = append(dead[:0], make([]bool, len(rs))...)
+		// The first rule with each set of conditions, to find the first
+		// rule before r whose conditions are a subset of r's among the
+		// sets of r's conditions, not among every rule before it.
+		first := map[string]int{}
 		for i, r := range rs {
-			for _, q := range rs[:i] {
-				if !cond.Subset(q.Conds, r.Conds) {
-					continue
+			j := firstSubset(rs[:i], r.Conds, first)
+			if key, ok := condSetKey(r.Conds); ok {
+				if _, seen := first[key]; !seen {
+					first[key] = i
 				}
+			}
+			if j >= 0 {
+				q := rs[j]
 				sev, what := SeverityWarning, "is shadowed by"
 				if cond.Same(q.Conds, r.Conds) {
 					if q.Action == r.Action {
@@ -410,7 +418,6 @@ func (p *archPlan) check() []*Problem {
 				dead[i] = sev == SeverityWarning
 				probs = append(probs, &Problem{Rule: r.Index, Syscall: p.callName(nr), Arch: p.arch.Name, Severity: sev,
 					Reason: fmt.Sprintf("%s rule %d (%s), which wins whenever this rule matches", what, q.Index, Action(q.Action))})
-				break
 			}
 			if dead[i] || i == 0 || len(r.Conds) == 0 || budget <= 0 || len(rs) > maxCoverCall {
 				continue
@@ -480,4 +487,50 @@ func problemsError(probs []*Problem, sev Severity) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// maxSubsetConds is the most distinct conditions of a rule whose subsets
+// firstSubset enumerates (2^n of them); a rule with more is compared with
+// the rules before it one by one.
+const maxSubsetConds = 8
+
+// firstSubset returns the index in before of the first rule whose
+// conditions are a subset of conds (cond.Subset), or -1. first holds the
+// index of the first rule of before with each set of conditions
+// (condSetKey), so a rule with few conditions is looked up by the sets of
+// its conditions, whatever the number of rules before it.
+func firstSubset(before []compiler.Rule, conds []cond.Cond, first map[string]int) int {
+	set := cond.Distinct(conds)
+	if len(set) > maxSubsetConds {
+		for j, q := range before {
+			if cond.Subset(q.Conds, conds) {
+				return j
+			}
+		}
+		return -1
+	}
+	best := -1
+	sub := make([]cond.Cond, 0, len(set))
+	for m := 0; m < 1<<len(set); m++ {
+		sub = sub[:0]
+		for k, c := range set {
+			if m&(1<<k) != 0 {
+				sub = append(sub, c)
+			}
+		}
+		key, _ := condSetKey(sub)
+		if j, ok := first[key]; ok && (best < 0 || j < best) {
+			best = j
+		}
+	}
+	return best
+}
+
+// condSetKey returns cond.Key of conds, and false when they have too
+// many distinct conditions to enumerate the subsets of.
+func condSetKey(conds []cond.Cond) (string, bool) {
+	if len(cond.Distinct(conds)) > maxSubsetConds {
+		return "", false
+	}
+	return cond.Key(conds), true
 }

@@ -383,8 +383,31 @@ func (s *Seccomp) build(o Options, checkOnly bool) (*Result, error) {
 	// sync_file_range2) make one set of rules there, from the entries that
 	// name either, as libseccomp resolves names to numbers first.
 	done := map[*seccomp.Arch]map[int32]bool{}
+	namesOf := map[*seccomp.Arch]map[int32][]string{} // the names of each number, in order
 	for _, a := range arches {
 		done[a] = map[int32]bool{}
+		namesOf[a] = map[int32][]string{}
+		for _, n := range order {
+			if nr, ok := a.Syscall(n); ok {
+				namesOf[a][nr] = append(namesOf[a][nr], n)
+			}
+		}
+	}
+	// The entries of each name, and the first one, once for all names: a
+	// profile may name a million calls.
+	byName := map[string][]int{}
+	for i, e := range s.Syscalls {
+		for _, n := range e.Names {
+			if l := byName[n]; len(l) == 0 || l[len(l)-1] != i {
+				byName[n] = append(l, i)
+			}
+		}
+	}
+	firstEntry := func(n string) int {
+		if l := byName[n]; len(l) > 0 {
+			return l[0]
+		}
+		return -1
 	}
 	for _, n := range order {
 		var missing, present []*seccomp.Arch
@@ -396,11 +419,11 @@ func (s *Seccomp) build(o Options, checkOnly bool) (*Result, error) {
 			}
 		}
 		if len(present) == 0 {
-			warn(WarnUnknownSyscall, firstEntry(s, n), "", n, archList(arches), "unknown system call %s on %s: skipped", quote(n), archList(arches))
+			warn(WarnUnknownSyscall, firstEntry(n), "", n, archList(arches), "unknown system call %s on %s: skipped", quote(n), archList(arches))
 			continue
 		}
 		if len(missing) > 0 {
-			warn(WarnSyscallNotOnArch, firstEntry(s, n), "", n, archList(missing), "system call %s does not exist on %s: skipped there", quote(n), archList(missing))
+			warn(WarnSyscallNotOnArch, firstEntry(n), "", n, archList(missing), "system call %s does not exist on %s: skipped there", quote(n), archList(missing))
 		}
 		for _, a := range present {
 			nr, _ := a.Syscall(n)
@@ -408,13 +431,16 @@ func (s *Seccomp) build(o Options, checkOnly bool) (*Result, error) {
 				continue
 			}
 			done[a][nr] = true
-			names := []string{n}
-			for _, m := range order {
-				if mnr, ok := a.Syscall(m); ok && mnr == nr && m != n {
-					names = append(names, m)
-				}
+			names := namesOf[a][nr] // n first: the first name of nr in order
+			var idx []int
+			for _, m := range names {
+				idx = append(idx, byName[m]...)
 			}
-			rs, errs2 := archRules(s, entries, def, names, a, !o.StricterWins, overridden, warn)
+			if len(names) > 1 {
+				slices.Sort(idx)
+				idx = slices.Compact(idx)
+			}
+			rs, errs2 := archRules(s, entries, def, idx, n, a, !o.StricterWins, overridden, warn)
 			errs = append(errs, errs2...)
 			for _, r := range rs {
 				f.Add(seccomp.Rule{Syscall: n, Arch: a, Action: r.action, Conds: r.conds})
@@ -473,17 +499,21 @@ func unjoin(err error) []error {
 // it and after it; on 32-bit arches and x32 the conditions compare the low
 // 32 bits; rules no call can match are skipped with a warning (kept, with
 // the warning, when keepNever: libseccomp merges them too).
-func archRules(s *Seccomp, entries []*entryRules, def seccomp.Action, names []string, a *seccomp.Arch, keepNever bool, overridden map[[2]int]bool,
+func archRules(s *Seccomp, entries []*entryRules, def seccomp.Action, idx []int, n string, a *seccomp.Arch, keepNever bool, overridden map[[2]int]bool,
 	warn func(kind WarningKind, entry int, field, sys, arch, format string, a ...any)) ([]rule, []error) {
-	n := names[0]
 	w32 := width32(a)
 	var rs []rule
-	var inserted []rule // the conditional rules libseccomp puts in its tree
+	// The conditional rules libseccomp puts in its tree, by their set of
+	// conditions: the first, and the first with another action than it.
+	type added struct {
+		first, other *rule
+	}
+	inserted := map[string]*added{}
 	var errs []error
 	uncond := -1
-	for i, e := range s.Syscalls {
+	for _, i := range idx {
 		er := entries[i]
-		if er.action == def || !slices.ContainsFunc(e.Names, func(x string) bool { return slices.Contains(names, x) }) {
+		if er.action == def {
 			continue
 		}
 		for _, set := range er.sets {
@@ -527,15 +557,25 @@ func archRules(s *Seccomp, entries []*entryRules, def seccomp.Action, names []st
 			// Same conditions as a rule before, another action: libseccomp
 			// refuses it (EEXIST) as it adds it, even if an unconditional
 			// entry comes later.
-			for _, q := range inserted {
-				if q.action != r.action && cond.Same(normalize(q.conds, w32), normalize(r.conds, w32)) {
-					errs = append(errs, &Error{Entry: i, Field: fmt.Sprintf("syscalls[%d]", i), Syscall: n,
-						Reason: fmt.Sprintf("%s on %s: the same conditions (%s) as syscalls[%d], with another action (%v, not %v): libseccomp refuses such a profile",
-							n, a.Name, listConds(r.conds), q.entry, r.action, q.action)})
-					break
-				}
+			key := cond.Key(normalize(r.conds, w32))
+			in := inserted[key]
+			var q *rule // the first rule before with the same conditions and another action
+			switch {
+			case in == nil:
+				inserted[key] = &added{first: &r}
+			case in.first.action != r.action:
+				q = in.first
+			case in.other != nil:
+				q = in.other
 			}
-			inserted = append(inserted, r)
+			if in != nil && in.other == nil && in.first.action != r.action {
+				in.other = &r
+			}
+			if q != nil {
+				errs = append(errs, &Error{Entry: i, Field: fmt.Sprintf("syscalls[%d]", i), Syscall: n,
+					Reason: fmt.Sprintf("%s on %s: the same conditions (%s) as syscalls[%d], with another action (%v, not %v): libseccomp refuses such a profile",
+						n, a.Name, listConds(r.conds), q.entry, r.action, q.action)})
+			}
 			if why := cond.Unsatisfiable(normalize(conds, w32)); why != "" {
 				warn(WarnIgnored, i, fmt.Sprintf("syscalls[%d].args", i), n, a.Name,
 					"%s on %s: no call can match (%s): the rule never applies", n, a.Name, why)
@@ -549,15 +589,6 @@ func archRules(s *Seccomp, entries []*entryRules, def seccomp.Action, names []st
 		}
 	}
 	return rs, errs
-}
-
-func firstEntry(s *Seccomp, name string) int {
-	for i, e := range s.Syscalls {
-		if slices.Contains(e.Names, name) {
-			return i
-		}
-	}
-	return -1
 }
 
 // permissive is runc's isAllowAction: no ENOSYS stub for these defaults.

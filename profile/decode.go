@@ -37,28 +37,136 @@ type member struct {
 	off int // offset of the value in the whole document
 }
 
+// The reader scans documents that json.Valid accepted: their values are
+// delimited by a simple scan, without a json.Decoder per object, and the
+// slices it returns are parts of the document, not copies (a profile may
+// have a million entries).
+
+// skipSpace returns the index of the first byte of b at or after i that is
+// not JSON white space.
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// stringEnd returns the end of the JSON string that starts at b[i].
+func stringEnd(b []byte, i int) int {
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1
+		}
+	}
+	return len(b)
+}
+
+// valueEnd returns the end of the JSON value that starts at b[i].
+func valueEnd(b []byte, i int) int {
+	switch b[i] {
+	case '"':
+		return stringEnd(b, i)
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(b); j++ {
+			switch b[j] {
+			case '"':
+				j = stringEnd(b, j) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					return j + 1
+				}
+			}
+		}
+		return len(b)
+	}
+	j := i
+	for j < len(b) && b[j] != ',' && b[j] != '}' && b[j] != ']' && b[j] != ' ' && b[j] != '\t' && b[j] != '\n' && b[j] != '\r' {
+		j++
+	}
+	return j
+}
+
+// jsonString returns the string the JSON string raw holds.
+func jsonString(raw []byte) (string, bool) {
+	if len(raw) < 2 || raw[0] != '"' {
+		return "", false
+	}
+	body := raw[1 : len(raw)-1]
+	if bytes.IndexByte(body, '\\') < 0 && utf8.Valid(body) {
+		return string(body), true
+	}
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return "", false
+	}
+	return s, true
+}
+
+// internKey returns the key the JSON string raw holds, without a copy for
+// the field names of profiles.
+func internKey(raw []byte) (string, bool) {
+	if len(raw) >= 2 {
+		switch string(raw[1 : len(raw)-1]) { // no allocation
+		case "names":
+			return "names", true
+		case "action":
+			return "action", true
+		case "args":
+			return "args", true
+		case "index":
+			return "index", true
+		case "value":
+			return "value", true
+		case "valueTwo":
+			return "valueTwo", true
+		case "op":
+			return "op", true
+		case "errnoRet":
+			return "errnoRet", true
+		case "comment":
+			return "comment", true
+		case "includes":
+			return "includes", true
+		case "excludes":
+			return "excludes", true
+		}
+	}
+	return jsonString(raw)
+}
+
 // members splits a JSON object (raw, valid JSON, found at offset base of
 // the document) into its members, in order. ok is false when raw is not
 // an object.
 func members(raw json.RawMessage, base int) (ms []member, ok bool) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	tok, err := dec.Token()
-	if d, isDelim := tok.(json.Delim); err != nil || !isDelim || d != '{' {
+	i := skipSpace(raw, 0)
+	if i == len(raw) || raw[i] != '{' {
 		return nil, false
 	}
-	for dec.More() {
-		tok, err := dec.Token()
-		key, isString := tok.(string)
-		if err != nil || !isString {
+	i = skipSpace(raw, i+1)
+	ms = make([]member, 0, 4)
+	for i < len(raw) && raw[i] != '}' {
+		kEnd := stringEnd(raw, i)
+		key, ok := internKey(raw[i:kEnd])
+		if !ok {
 			return nil, false // not reached for valid JSON
 		}
-		var val json.RawMessage
-		if err := dec.Decode(&val); err != nil {
-			return nil, false // not reached for valid JSON
+		i = skipSpace(raw, kEnd)
+		if i == len(raw) || raw[i] != ':' {
+			return nil, false
 		}
-		end := int(dec.InputOffset())
-		ms = append(ms, member{key: key, val: val, off: base + end - len(val)})
+		i = skipSpace(raw, i+1)
+		end := valueEnd(raw, i)
+		ms = append(ms, member{key: key, val: raw[i:end:end], off: base + i})
+		i = skipSpace(raw, end)
+		if i < len(raw) && raw[i] == ',' {
+			i = skipSpace(raw, i+1)
+		}
 	}
 	return ms, true
 }
@@ -70,20 +178,19 @@ func elements(raw json.RawMessage, base int) (vals []json.RawMessage, offs []int
 	if string(raw) == "null" {
 		return nil, nil, true
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	tok, err := dec.Token()
-	if d, isDelim := tok.(json.Delim); err != nil || !isDelim || d != '[' {
+	i := skipSpace(raw, 0)
+	if i == len(raw) || raw[i] != '[' {
 		return nil, nil, false
 	}
-	for dec.More() {
-		var val json.RawMessage
-		if err := dec.Decode(&val); err != nil {
-			return nil, nil, false // not reached for valid JSON
+	i = skipSpace(raw, i+1)
+	for i < len(raw) && raw[i] != ']' {
+		end := valueEnd(raw, i)
+		vals = append(vals, raw[i:end:end])
+		offs = append(offs, base+i)
+		i = skipSpace(raw, end)
+		if i < len(raw) && raw[i] == ',' {
+			i = skipSpace(raw, i+1)
 		}
-		end := int(dec.InputOffset())
-		vals = append(vals, val)
-		offs = append(offs, base+end-len(val))
 	}
 	return vals, offs, true
 }
@@ -119,40 +226,43 @@ func (d *decoder) line(off int) int {
 // to case, the last of several members for one field winning. It warns
 // about unknown keys and about fields given more than once, and returns
 // nil (after an error) when raw is not an object; null is an empty object.
-func (d *decoder) object(raw json.RawMessage, base, entry int, where string, known []string) map[string]member {
+func (d *decoder) object(raw json.RawMessage, base, entry int, where string, known []string) *fields {
+	out := &fields{known: known}
 	if string(raw) == "null" {
-		return map[string]member{}
+		return out
 	}
 	ms, ok := members(raw, base)
 	if !ok {
 		d.errorf(entry, where, "", "%s", notA("an object", raw))
 		return nil
 	}
-	out := make(map[string]member, len(ms))
-	given := map[string][]member{}
-	for _, m := range ms {
-		name := fieldName(m.key, known)
-		if name == "" {
+	out.ms = ms
+	var count [maxFields]int
+	for i, m := range ms {
+		k := fieldIndex(m.key, known)
+		if k < 0 {
 			d.warns = append(d.warns, Warning{Kind: WarnUnknownField, Entry: entry, Field: join(where, m.key),
 				Reason: fmt.Sprintf("unknown field %s ignored", quote(m.key))})
 			continue
 		}
-		out[name] = m
-		given[name] = append(given[name], m)
+		out.at[k] = int32(i) + 1
+		count[k]++
 	}
-	for _, name := range known {
-		g := given[name]
-		if len(g) < 2 {
+	for k, name := range known {
+		if count[k] < 2 {
 			continue
 		}
 		var spell, lines []string
-		for _, m := range g {
+		for _, m := range ms {
+			if fieldIndex(m.key, known) != k {
+				continue
+			}
 			lines = append(lines, strconv.Itoa(d.line(m.off)))
 			if !slices.Contains(spell, quote(m.key)) {
 				spell = append(spell, quote(m.key))
 			}
 		}
-		what := fmt.Sprintf("given %d times", len(g))
+		what := fmt.Sprintf("given %d times", count[k])
 		if len(spell) > 1 {
 			what += " (as " + strings.Join(spell, ", ") + ": keys match without regard to case)"
 		}
@@ -160,6 +270,43 @@ func (d *decoder) object(raw json.RawMessage, base, entry int, where string, kno
 			Reason: fmt.Sprintf("%s, on lines %s: the last one counts (merged into the others, for an object), as Go's encoding/json reads it, and so runc, Docker and Podman; a reader of the file may take the first", what, strings.Join(lines, ", "))})
 	}
 	return out
+}
+
+// maxFields is the most fields an object of a profile has.
+const maxFields = 12
+
+// fields are the members of an object, by field: the last member for each
+// of known.
+type fields struct {
+	known []string
+	ms    []member
+	at    [maxFields]int32 // the index in ms of each field's member, plus 1 (0: none)
+}
+
+// get returns the member of field name, the last one given.
+func (f *fields) get(name string) (member, bool) {
+	for k, n := range f.known {
+		if n == name && f.at[k] > 0 {
+			return f.ms[f.at[k]-1], true
+		}
+	}
+	return member{}, false
+}
+
+// fieldIndex returns the index in known of the field that key names, or
+// -1.
+func fieldIndex(key string, known []string) int {
+	for k, kn := range known {
+		if key == kn {
+			return k
+		}
+	}
+	for k, kn := range known {
+		if strings.EqualFold(key, kn) {
+			return k
+		}
+	}
+	return -1
 }
 
 // fieldName returns the field of known that key names, or "".
@@ -178,10 +325,13 @@ func fieldName(key string, known []string) string {
 }
 
 // field decodes field name of m into dst, if present.
-func (d *decoder) field(m map[string]member, name string, dst any, entry int, where, sys string) bool {
-	mb, ok := m[name]
+func (d *decoder) field(m *fields, name string, dst any, entry int, where, sys string) bool {
+	mb, ok := m.get(name)
 	if !ok {
 		return false
+	}
+	if decodeFast(mb.val, dst) {
+		return true
 	}
 	if err := json.Unmarshal(mb.val, dst); err != nil {
 		d.errorf(entry, join(where, name), sys, "%s", jsonReason(err, mb.val))
@@ -191,8 +341,8 @@ func (d *decoder) field(m map[string]member, name string, dst any, entry int, wh
 }
 
 // array splits field name of m, an array, into its elements.
-func (d *decoder) array(m map[string]member, name string, entry int, where, sys string) ([]json.RawMessage, []int) {
-	mb, ok := m[name]
+func (d *decoder) array(m *fields, name string, entry int, where, sys string) ([]json.RawMessage, []int) {
+	mb, ok := m.get(name)
 	if !ok {
 		return nil, nil
 	}
@@ -337,6 +487,11 @@ func parse(data []byte, docker bool) (p *Docker, warns []Warning, errs []error) 
 	if p == nil || len(errs) > 0 {
 		return p, warns, errs
 	}
+	if !slices.ContainsFunc(warns, func(w Warning) bool { return w.Kind == WarnDuplicateField }) {
+		// Without a field given twice, walk reads what encoding/json
+		// reads (FuzzParseAsEncodingJSON checks it).
+		return p, warns, nil
+	}
 	q, err := decodeGo(data, p.where, docker)
 	if err != nil {
 		return p, warns, []error{&Error{Entry: -1, Field: p.where,
@@ -435,13 +590,14 @@ func walk(data []byte, docker bool) (p *Docker, warns []Warning, errs []error) {
 		}
 	}
 	entries, offs := dec.array(m, "syscalls", -1, where, "")
+	syscallsAt := join(where, "syscalls")
 	fields := entryFields
 	if docker {
 		fields = append(slices.Clone(entryFields), dockerEntry...)
 	}
 	p.Syscalls = make([]DockerSyscall, 0, len(entries))
 	for i, raw := range entries {
-		w := fmt.Sprintf("%s[%d]", join(where, "syscalls"), i)
+		w := syscallsAt + "[" + strconv.Itoa(i) + "]"
 		var e DockerSyscall
 		if string(raw) == "null" {
 			dec.errorf(i, w, "", "null is not an entry")
@@ -468,7 +624,7 @@ func walk(data []byte, docker bool) (p *Docker, warns []Warning, errs []error) {
 			dec.field(em, "errnoRet", &e.ErrnoRet, i, w, sys)
 			args, aoffs := dec.array(em, "args", i, w, sys)
 			for j, raw := range args {
-				aw := fmt.Sprintf("%s.args[%d]", w, j)
+				aw := w + ".args[" + strconv.Itoa(j) + "]"
 				if string(raw) == "null" {
 					dec.errorf(i, aw, sys, "null is not a condition")
 					continue
@@ -623,8 +779,8 @@ func listKeys(keys []string) string {
 	return strings.Join(q, ", ")
 }
 
-func (d *decoder) selector(m map[string]member, name string, entry int, where, sys string) *Selector {
-	mb, ok := m[name]
+func (d *decoder) selector(m *fields, name string, entry int, where, sys string) *Selector {
+	mb, ok := m.get(name)
 	if !ok || string(mb.val) == "null" {
 		return nil
 	}
@@ -652,4 +808,127 @@ func (d *decoder) selector(m map[string]member, name string, entry int, where, s
 		}
 	}
 	return s
+}
+
+// decodeFast decodes the common values of a profile (strings without
+// escapes, unsigned integers in plain digits, arrays of such strings) into
+// dst as json.Unmarshal would, and reports false for anything else, which
+// json.Unmarshal then decodes (and words the errors of).
+func decodeFast(raw []byte, dst any) bool {
+	str := func() (string, bool) {
+		if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
+			return "", false
+		}
+		body := raw[1 : len(raw)-1]
+		if bytes.IndexByte(body, '\\') >= 0 || !utf8.Valid(body) {
+			return "", false
+		}
+		return string(body), true
+	}
+	num := func() (uint64, bool) {
+		if len(raw) == 0 || len(raw) > 1 && raw[0] == '0' {
+			return 0, false
+		}
+		for _, c := range raw {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+		}
+		v, err := strconv.ParseUint(string(raw), 10, 64)
+		return v, err == nil
+	}
+	strs := func(set func(n int, i int, s string)) bool {
+		if string(raw) == "null" {
+			set(-1, 0, "")
+			return true
+		}
+		vals, _, ok := elements(raw, 0)
+		if !ok {
+			return false
+		}
+		out := make([]string, len(vals))
+		for i, v := range vals {
+			s, ok := jsonString(v)
+			if !ok || len(v) == 0 || v[0] != '"' {
+				return false
+			}
+			out[i] = s
+		}
+		set(len(out), 0, "")
+		for i, s := range out {
+			set(-2, i, s)
+		}
+		return true
+	}
+	switch p := dst.(type) {
+	case *string:
+		s, ok := str()
+		*p = s
+		return ok
+	case *Action:
+		s, ok := str()
+		*p = Action(s)
+		return ok
+	case *Operator:
+		s, ok := str()
+		*p = Operator(s)
+		return ok
+	case *uint:
+		v, ok := num()
+		if ok && uint64(uint(v)) == v {
+			*p = uint(v)
+			return true
+		}
+	case *uint64:
+		v, ok := num()
+		if ok {
+			*p = v
+			return true
+		}
+	case **uint:
+		if string(raw) == "null" {
+			*p = nil
+			return true
+		}
+		v, ok := num()
+		if ok && uint64(uint(v)) == v {
+			u := uint(v)
+			*p = &u
+			return true
+		}
+	case *[]string:
+		return strs(func(n, i int, s string) {
+			switch {
+			case n == -1:
+				*p = nil
+			case n >= 0:
+				*p = make([]string, n)
+			default:
+				(*p)[i] = s
+			}
+		})
+	case *[]Arch:
+		return strs(func(n, i int, s string) {
+			switch {
+			case n == -1:
+				*p = nil
+			case n >= 0:
+				*p = make([]Arch, n)
+			default:
+				(*p)[i] = Arch(s)
+			}
+		})
+	case *[]Flag:
+		return strs(func(n, i int, s string) {
+			switch {
+			case n == -1:
+				*p = nil
+			case n >= 0:
+				*p = make([]Flag, n)
+			default:
+				(*p)[i] = Flag(s)
+			}
+		})
+	}
+	return false
 }

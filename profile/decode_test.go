@@ -324,6 +324,10 @@ func FuzzParseAsEncodingJSON(f *testing.F) {
 		`{"kind": "SeccompProfile", "apiVersion": "v1", "spec": {}}`,
 		`{"defaultAction": "SCMP_ACT_ERRNO", "defaultErrno": "EPERM", "syscalls": [{"names": ["x"], "action": "SCMP_ACT_ERRNO", "errno": "5"}]}`,
 		`[]`, `null`, `{"defaultAction": "SCMP_ACT_ALLOW", "\u212aey": 1}`,
+		"{\"defaultAction\": \"SCMP_ACT_\xffALLOW\", \"syscalls\": [{\"names\": [\"re\\u0061d\", \"\xc3\"], \"action\": \"SCMP_ACT_ALLOW\"}]}",
+		`{"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 18446744073709551615, "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1e2,
+			"args": [{"index": 0, "value": 18446744073709551616, "op": "SCMP_CMP_EQ"}, {"index": 1.0, "value": 0, "valueTwo": -0, "op": "SCMP_CMP_\"EQ"}]}]}`,
+		`{"defaultAction":"SCMP_ACT_ALLOW","architectures":null,"flags":[],"syscalls":[{"names":null,"action":"SCMP_ACT_LOG","errnoRet":null,"args":[]}]}`,
 	} {
 		f.Add([]byte(s))
 	}

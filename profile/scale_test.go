@@ -105,3 +105,19 @@ func BenchmarkLoadNames(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLoadDockerDefault: Load Docker's default profile and compile it
+// for x86_64, from the JSON each time.
+func BenchmarkLoadDockerDefault(b *testing.B) {
+	data := DefaultJSON()
+	b.ReportAllocs()
+	for b.Loop() {
+		r, err := Load(data, Options{Arch: seccomp.ArchX86_64, Kernel: k61})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := r.Compile(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

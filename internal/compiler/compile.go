@@ -804,41 +804,44 @@ func flagCube(spans []span) (m uint32, rest []span, ok bool) {
 		})
 		return found
 	}
-	for len(pts) >= 4 {
-		m = 0
-		for _, p := range pts {
-			m |= p
+	// The points are left out one by one, the one with the most bits (the
+	// largest of those) first, until the rest make a cube: in that order,
+	// the rest after t of them are left out is a suffix, whose bits are
+	// the OR of the suffix.
+	slices.SortFunc(pts, func(a, b uint32) int {
+		if c := cmp.Compare(bits.OnesCount32(b), bits.OnesCount32(a)); c != 0 {
+			return c
 		}
-		if k := bits.OnesCount32(m); k <= maxCubeBits {
-			all := true
-			// Every submask of m, m itself first, down to zero.
-			for sub := m; ; sub = (sub - 1) & m {
-				if !in(sub) {
-					all = false
-					break
-				}
-				if sub == 0 {
-					break
-				}
-			}
-			if all {
-				for _, sp := range spans {
-					if sp.lo != sp.hi || uint32(sp.lo)&^m != 0 {
-						rest = append(rest, sp)
-					}
-				}
-				return m, rest, true
-			}
+		return cmp.Compare(b, a)
+	})
+	suffix := make([]uint32, len(pts)+1)
+	for i := len(pts) - 1; i >= 0; i-- {
+		suffix[i] = suffix[i+1] | pts[i]
+	}
+	for t := 0; len(pts)-t >= 4; t++ {
+		m = suffix[t]
+		if bits.OnesCount32(m) > maxCubeBits {
+			continue
 		}
-		// Leave out the value with the most bits (the largest of those)
-		// and try again.
-		worst := 0
-		for i, p := range pts {
-			if bits.OnesCount32(p) > bits.OnesCount32(pts[worst]) || bits.OnesCount32(p) == bits.OnesCount32(pts[worst]) && p > pts[worst] {
-				worst = i
+		all := true
+		// Every submask of m, m itself first, down to zero.
+		for sub := m; ; sub = (sub - 1) & m {
+			if !in(sub) {
+				all = false
+				break
+			}
+			if sub == 0 {
+				break
 			}
 		}
-		pts = slices.Delete(pts, worst, worst+1)
+		if all {
+			for _, sp := range spans {
+				if sp.lo != sp.hi || uint32(sp.lo)&^m != 0 {
+					rest = append(rest, sp)
+				}
+			}
+			return m, rest, true
+		}
 	}
 	return 0, nil, false
 }

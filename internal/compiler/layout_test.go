@@ -1,7 +1,9 @@
 package compiler
 
 import (
+	"math/bits"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -191,4 +193,130 @@ func TestPlainSat(t *testing.T) {
 	}
 	_, plain := plainSat([]solve.Atom{{M: 0xff, Op: solve.OpEq}})
 	require.False(t, plain)
+}
+
+// flagCubeQuadratic is flagCube as it was first written: it leaves out the
+// point with the most bits (the largest of those) one at a time,
+// recomputing the bits of the rest each time. flagCube must agree with it.
+func flagCubeQuadratic(spans []span) (m uint32, rest []span, ok bool) {
+	var pts []uint32
+	for _, sp := range spans {
+		if sp.lo == sp.hi {
+			pts = append(pts, uint32(sp.lo))
+		}
+	}
+	in := func(v uint32) bool {
+		for _, sp := range spans {
+			if sp.lo <= uint64(v) && uint64(v) <= sp.hi {
+				return true
+			}
+		}
+		return false
+	}
+	for len(pts) >= 4 {
+		m = 0
+		for _, p := range pts {
+			m |= p
+		}
+		if bits.OnesCount32(m) <= maxCubeBits {
+			all := true
+			for sub := m; ; sub = (sub - 1) & m {
+				if !in(sub) {
+					all = false
+					break
+				}
+				if sub == 0 {
+					break
+				}
+			}
+			if all {
+				for _, sp := range spans {
+					if sp.lo != sp.hi || uint32(sp.lo)&^m != 0 {
+						rest = append(rest, sp)
+					}
+				}
+				return m, rest, true
+			}
+		}
+		worst := 0
+		for i, p := range pts {
+			if bits.OnesCount32(p) > bits.OnesCount32(pts[worst]) || bits.OnesCount32(p) == bits.OnesCount32(pts[worst]) && p > pts[worst] {
+				worst = i
+			}
+		}
+		pts = slices.Delete(pts, worst, worst+1)
+	}
+	return 0, nil, false
+}
+
+// TestFlagCubeAgrees: the linearithmic flagCube finds what the first,
+// quadratic one finds, on random sets of values and ranges.
+func TestFlagCubeAgrees(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	cubes := 0
+	for range 20000 {
+		var vals []uint64
+		bitsPool := []uint32{1, 2, 4, 8, 0x10, 0x800, 0x20000, 0x80000000}
+		for range rng.IntN(40) {
+			var v uint32
+			for _, b := range bitsPool {
+				if rng.IntN(3) == 0 {
+					v |= b
+				}
+			}
+			if rng.IntN(10) == 0 {
+				v = rng.Uint32()
+			}
+			vals = append(vals, uint64(v))
+		}
+		if rng.IntN(2) == 0 {
+			// Every combination of a few bits, maybe missing one.
+			var m uint32
+			for range 2 + rng.IntN(3) {
+				m |= bitsPool[rng.IntN(len(bitsPool))]
+			}
+			skip := rng.IntN(40)
+			k := 0
+			for sub := m; ; sub = (sub - 1) & m {
+				if k != skip {
+					vals = append(vals, uint64(sub))
+				}
+				k++
+				if sub == 0 {
+					break
+				}
+			}
+		}
+		slices.Sort(vals)
+		vals = slices.Compact(vals)
+		var spans []span
+		for _, v := range vals {
+			if len(spans) > 0 && spans[len(spans)-1].hi+1 >= v {
+				continue
+			}
+			hi := v
+			if rng.IntN(8) == 0 {
+				hi = v + uint64(rng.IntN(5))
+			}
+			spans = append(spans, span{v, hi})
+		}
+		// Disjoint and sorted.
+		for i := 1; i < len(spans); i++ {
+			if spans[i].lo <= spans[i-1].hi {
+				spans = spans[:i]
+				break
+			}
+		}
+		m1, r1, ok1 := flagCube(spans)
+		m2, r2, ok2 := flagCubeQuadratic(spans)
+		if ok1 != ok2 || m1 != m2 || !slices.Equal(r1, r2) {
+			t.Fatalf("%v: flagCube %#x %v %v, the first one %#x %v %v", spans, m1, r1, ok1, m2, r2, ok2)
+		}
+		if ok1 {
+			cubes++
+		}
+	}
+	if cubes < 500 {
+		t.Errorf("only %d cubes found", cubes)
+	}
 }

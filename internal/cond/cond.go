@@ -16,7 +16,10 @@
 package cond
 
 import (
+	"cmp"
+	"encoding/binary"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -198,6 +201,54 @@ func Subset(a, b []Cond) bool {
 
 // Same reports whether a and b hold the same conditions.
 func Same(a, b []Cond) bool { return Subset(a, b) && Subset(b, a) }
+
+// Distinct returns the conditions of cs sorted (by argument, operator,
+// value, mask, width), each once: the set Subset and Same compare.
+func Distinct(cs []Cond) []Cond {
+	set := slices.Clone(cs)
+	slices.SortFunc(set, compare)
+	return slices.Compact(set)
+}
+
+func compare(a, b Cond) int {
+	if c := cmp.Compare(a.Arg, b.Arg); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Op, b.Op); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Value, b.Value); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Mask, b.Mask); c != 0 {
+		return c
+	}
+	switch {
+	case a.Width32 == b.Width32:
+		return 0
+	case a.Width32:
+		return 1
+	}
+	return -1
+}
+
+// Key returns a key of the set of conditions cs: Key(a) == Key(b) exactly
+// when Same(a, b). It lets many sets be compared through a map rather
+// than pair by pair.
+func Key(cs []Cond) string {
+	set := Distinct(cs)
+	b := make([]byte, 0, len(set)*19)
+	for _, c := range set {
+		w := byte(0)
+		if c.Width32 {
+			w = 1
+		}
+		b = append(b, byte(c.Arg), byte(c.Op), w)
+		b = binary.LittleEndian.AppendUint64(b, c.Value)
+		b = binary.LittleEndian.AppendUint64(b, c.Mask)
+	}
+	return string(b)
+}
 
 // List prints conditions joined with " && ".
 func List(cs []Cond) string {

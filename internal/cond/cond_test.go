@@ -159,3 +159,33 @@ func TestResolve(t *testing.T) {
 		}
 	}
 }
+
+// TestKey: Key(a) == Key(b) exactly when Same(a, b), on random sets with
+// repeats in any order.
+func TestKey(t *testing.T) {
+	pool := []Cond{
+		{Arg: 0, Op: Eq, Value: 1}, {Arg: 0, Op: Eq, Value: 2}, {Arg: 1, Op: Lt, Value: 7}, {Arg: 1, Op: Lt, Value: 7, Width32: true},
+		{Arg: 2, Op: MaskedEq, Mask: 3, Value: 1}, {Arg: 2, Op: MaskedEq, Mask: 1, Value: 1}, {Arg: 3, Op: Ne, Value: 0},
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	pick := func() []Cond {
+		var cs []Cond
+		for range rng.IntN(5) {
+			cs = append(cs, pool[rng.IntN(len(pool))])
+		}
+		return cs
+	}
+	same := 0
+	for range 20000 {
+		a, b := pick(), pick()
+		if (Key(a) == Key(b)) != Same(a, b) {
+			t.Fatalf("%v and %v: Key equal %v, Same %v", a, b, Key(a) == Key(b), Same(a, b))
+		}
+		if Same(a, b) {
+			same++
+		}
+	}
+	if same < 100 {
+		t.Errorf("only %d equal sets drawn", same)
+	}
+}
