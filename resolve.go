@@ -115,12 +115,12 @@ func (p *archPlan) resolveLibseccomp() []*Problem {
 	for _, nr := range p.Keys {
 		rs := p.Calls[nr]
 		tree := ruletree.New(p.w32())
-		var accepted []ruletree.Rule
+		accepted := make([]ruletree.Rule, 0, len(rs))
 		for _, r := range rs {
 			problem := func(sev Severity, format string, args ...any) {
 				probs = append(probs, &Problem{Rule: r.Index, Syscall: name(nr), Arch: p.arch.Name, Severity: sev, Reason: fmt.Sprintf(format, args...)})
 			}
-			tr := ruletree.Rule{Action: r.Action, Index: r.Index}
+			tr := ruletree.Rule{Action: r.Action, Index: r.Index, Conds: make([]ruletree.Cond, 0, len(r.Conds))}
 			bad := false
 			for _, c := range r.Conds {
 				if c.Op.Masked() && c.Value&^c.Mask != 0 {
@@ -149,8 +149,9 @@ func (p *archPlan) resolveLibseccomp() []*Problem {
 			}
 			tree = ruletree.Replay(p.w32(), 0, accepted)
 		}
-		var out []compiler.Rule
-		for _, path := range tree.Paths() {
+		paths := tree.Paths()
+		out := make([]compiler.Rule, 0, len(paths))
+		for _, path := range paths {
 			pc, ok := pathConds(path.Tests)
 			if !ok {
 				continue // a way through the tree no call takes

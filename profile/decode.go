@@ -842,17 +842,9 @@ func decodeFast(raw []byte, dst any) bool {
 			set(-1, 0, "")
 			return true
 		}
-		vals, _, ok := elements(raw, 0)
+		out, ok := stringArray(raw)
 		if !ok {
 			return false
-		}
-		out := make([]string, len(vals))
-		for i, v := range vals {
-			s, ok := jsonString(v)
-			if !ok || len(v) == 0 || v[0] != '"' {
-				return false
-			}
-			out[i] = s
 		}
 		set(len(out), 0, "")
 		for i, s := range out {
@@ -861,6 +853,16 @@ func decodeFast(raw []byte, dst any) bool {
 		return true
 	}
 	switch p := dst.(type) {
+	case *[]string:
+		if string(raw) == "null" {
+			*p = nil
+			return true
+		}
+		out, ok := stringArray(raw)
+		if ok {
+			*p = out
+		}
+		return ok
 	case *string:
 		s, ok := str()
 		*p = s
@@ -896,17 +898,6 @@ func decodeFast(raw []byte, dst any) bool {
 			*p = &u
 			return true
 		}
-	case *[]string:
-		return strs(func(n, i int, s string) {
-			switch {
-			case n == -1:
-				*p = nil
-			case n >= 0:
-				*p = make([]string, n)
-			default:
-				(*p)[i] = s
-			}
-		})
 	case *[]Arch:
 		return strs(func(n, i int, s string) {
 			switch {
@@ -931,4 +922,31 @@ func decodeFast(raw []byte, dst any) bool {
 		})
 	}
 	return false
+}
+
+// stringArray decodes a JSON array of strings (valid JSON), and reports
+// false if raw is anything else.
+func stringArray(raw []byte) ([]string, bool) {
+	i := skipSpace(raw, 0)
+	if i == len(raw) || raw[i] != '[' {
+		return nil, false
+	}
+	out := []string{}
+	i = skipSpace(raw, i+1)
+	for i < len(raw) && raw[i] != ']' {
+		if raw[i] != '"' {
+			return nil, false
+		}
+		end := stringEnd(raw, i)
+		str, ok := jsonString(raw[i:end])
+		if !ok {
+			return nil, false
+		}
+		out = append(out, str)
+		i = skipSpace(raw, end)
+		if i < len(raw) && raw[i] == ',' {
+			i = skipSpace(raw, i+1)
+		}
+	}
+	return out, true
 }
