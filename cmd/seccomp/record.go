@@ -126,6 +126,7 @@ func runRecord(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	summary := fs.String("summary", "", "")
 	quiet := fs.Bool("q", false, "")
 	// Parse only up to the command: its own flags are its business.
+	probe(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(stdout, v.usage)

@@ -42,10 +42,11 @@ and with -all-arches:
 where an arch that lacks the name is absent from "numbers".
 ` + goRuntimeUsage + `
 Flags:
-  -arch NAME          the arch whose table to look in
-  -all-arches         look in every arch's table, a column each
-  -json               print JSON (see above)
-  -go-runtime[=BUILD] print the Go runtime's baseline (pure, cgo or race)
+  -arch NAME    the arch whose table to look in
+  -all-arches   look in every arch's table, a column each
+  -json         print JSON (see above)
+  -go-runtime   print the Go runtime's baseline instead (=cgo, =race: for
+                those builds; see above)
 
 Exit status: 0 every operand found, 1 some operand is not in the table
 (the others are printed; each missing one is an error line), 2 usage error.
