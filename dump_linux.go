@@ -15,6 +15,8 @@ import (
 	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/seccomp-go/seccomp/internal/procfs"
 )
 
 // dumpHook, set by tests, is called after the first listing of the threads
@@ -30,35 +32,24 @@ type taskStatus struct {
 }
 
 func readTaskStatus(pid, tid int) (taskStatus, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/status", pid, tid))
+	path := procfs.StatusPath(pid, tid)
+	s, err := procfs.ReadStatus(path)
 	if err != nil {
 		return taskStatus{}, err
 	}
 	st := taskStatus{mode: -1, count: -1}
-	for _, line := range strings.Split(string(b), "\n") {
-		name, val, ok := strings.Cut(line, ":")
-		if !ok {
-			continue
-		}
-		n, err := strconv.Atoi(strings.TrimSpace(val))
-		if err != nil {
-			continue
-		}
-		switch name {
-		case "Tgid":
-			st.tgid = n
-		case "TracerPid":
-			st.tracer = n
-		case "Seccomp":
-			st.mode = n
-		case "Seccomp_filters":
-			st.count = n
-		case "NoNewPrivs":
-			st.nnp = n == 1
-		}
+	st.tgid, _ = s.Int("Tgid")
+	st.tracer, _ = s.Int("TracerPid")
+	if n, ok := s.Int("Seccomp"); ok {
+		st.mode = n
 	}
+	if n, ok := s.Int("Seccomp_filters"); ok {
+		st.count = n
+	}
+	nnp, _ := s.Int("NoNewPrivs")
+	st.nnp = nnp == 1
 	if st.mode < 0 {
-		return st, fmt.Errorf("%s: no Seccomp field: the kernel has no seccomp", fmt.Sprintf("/proc/%d/task/%d/status", pid, tid))
+		return st, fmt.Errorf("%s: no Seccomp field: the kernel has no seccomp", path)
 	}
 	return st, nil
 }
@@ -93,43 +84,19 @@ func readProcStat(pid int) (procStat, error) {
 // pfKthread is PF_KTHREAD in the flags of /proc/PID/stat.
 const pfKthread = 0x00200000
 
-func taskIDs(pid int) ([]int, error) {
-	ents, err := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/task")
-	if err != nil {
-		return nil, err
-	}
-	var tids []int
-	for _, e := range ents {
-		if tid, err := strconv.Atoi(e.Name()); err == nil {
-			tids = append(tids, tid)
-		}
-	}
-	slices.Sort(tids)
-	return tids, nil
-}
-
 // checkDumpPrivilege says why this process cannot read filters, if it can
 // tell: the kernel requires CAP_SYS_ADMIN (in the initial user namespace,
 // which it checks itself) and no seccomp on the reader.
 func checkDumpPrivilege() error {
-	b, err := os.ReadFile("/proc/thread-self/status")
+	s, err := procfs.ReadStatus("/proc/thread-self/status")
 	if err != nil {
 		return nil // the kernel will say
 	}
-	for _, line := range strings.Split(string(b), "\n") {
-		name, val, _ := strings.Cut(line, ":")
-		val = strings.TrimSpace(val)
-		switch name {
-		case "Seccomp":
-			if val != "0" {
-				return fmt.Errorf("%w: this process runs under seccomp itself (mode %s)", ErrDumpPrivilege, val)
-			}
-		case "CapEff":
-			caps, err := strconv.ParseUint(val, 16, 64)
-			if err == nil && caps&(1<<unix.CAP_SYS_ADMIN) == 0 {
-				return fmt.Errorf("%w: this process has not got CAP_SYS_ADMIN (run it as root)", ErrDumpPrivilege)
-			}
-		}
+	if caps, err := strconv.ParseUint(s["CapEff"], 16, 64); err == nil && caps&(1<<unix.CAP_SYS_ADMIN) == 0 {
+		return fmt.Errorf("%w: this process has not got CAP_SYS_ADMIN (run it as root)", ErrDumpPrivilege)
+	}
+	if mode, ok := s["Seccomp"]; ok && mode != "0" {
+		return fmt.Errorf("%w: this process runs under seccomp itself (mode %s)", ErrDumpPrivilege, mode)
 	}
 	return nil
 }
@@ -381,7 +348,7 @@ func dump(pid int) (*ProcessFilters, error) {
 	threads := map[int]taskStatus{}
 	privChecked := false
 	for round := 0; ; round++ {
-		tids, err := taskIDs(pid)
+		tids, err := procfs.Threads(pid)
 		if err != nil {
 			return nil, gone(pid)
 		}

@@ -7,11 +7,12 @@ import (
 	"os"
 	"runtime"
 	"strconv"
-	"strings"
 	"sync"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/seccomp-go/seccomp/internal/procfs"
 )
 
 // Install verifies p and attaches it as a seccomp filter: to every thread
@@ -381,18 +382,11 @@ func threadFilterCount() (int, error) {
 }
 
 // threadStatus returns the fields of the calling thread's status file
-// (/proc/self/task/TID/status), values trimmed; empty when it cannot be
-// read.
-func threadStatus() map[string]string {
-	m := map[string]string{}
-	b, err := os.ReadFile("/proc/self/task/" + strconv.Itoa(unix.Gettid()) + "/status")
+// (/proc/self/task/TID/status); empty when it cannot be read.
+func threadStatus() procfs.Status {
+	s, err := procfs.ReadStatus(procfs.StatusPath(0, unix.Gettid()))
 	if err != nil {
-		return m
+		return procfs.Status{}
 	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if k, v, ok := strings.Cut(line, ":"); ok {
-			m[k] = strings.TrimSpace(v)
-		}
-	}
-	return m
+	return s
 }

@@ -11,8 +11,6 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -22,6 +20,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/seccomp-go/seccomp"
+	"github.com/seccomp-go/seccomp/internal/procfs"
 )
 
 // envRun marks a child started by Run; only Main looks at it.
@@ -371,7 +370,7 @@ func ptrace(req int, pid int, addr, data uintptr) error {
 // the kernel: PTRACE_O_TRACECLONE).
 func (t *tracer) seize() error {
 	for {
-		tids, err := threadIDs(t.pid)
+		tids, err := procfs.Threads(t.pid)
 		if err != nil {
 			return nil // the child is gone: wait collects it
 		}
@@ -504,35 +503,15 @@ func (t *tracer) exiting(tid int) {
 	}
 }
 
-// threadIDs lists the threads of process pid.
-func threadIDs(pid int) ([]int, error) {
-	ents, err := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/task")
-	if err != nil {
-		return nil, err
-	}
-	var tids []int
-	for _, e := range ents {
-		if tid, err := strconv.Atoi(e.Name()); err == nil {
-			tids = append(tids, tid)
-		}
-	}
-	return tids, nil
-}
-
 // tracerOf returns the TracerPid of thread tid of process pid: the id of
 // the thread that traces it (0 if none or unknown).
 func tracerOf(pid, tid int) int {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/task/" + strconv.Itoa(tid) + "/status")
+	s, err := procfs.ReadStatus(procfs.StatusPath(pid, tid))
 	if err != nil {
 		return 0
 	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "TracerPid:"); ok {
-			n, _ := strconv.Atoi(strings.TrimSpace(v))
-			return n
-		}
-	}
-	return 0
+	n, _ := s.Int("TracerPid")
+	return n
 }
 
 // callInfo is what a tracee's registers say about its current (or last)

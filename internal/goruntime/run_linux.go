@@ -9,11 +9,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
 	"github.com/seccomp-go/seccomp"
+	"github.com/seccomp-go/seccomp/internal/procfs"
 	"github.com/seccomp-go/seccomp/notify"
 )
 
@@ -141,15 +141,10 @@ const GODEBUG = "updatemaxprocs=1,containermaxprocs=1,decoratemappings=1"
 // TgidOf returns the process (thread group) id of thread tid, or 0 if it
 // cannot be read (the thread is gone).
 func TgidOf(tid uint32) int {
-	b, err := os.ReadFile("/proc/" + strconv.FormatUint(uint64(tid), 10) + "/status")
+	s, err := procfs.ReadStatus("/proc/" + strconv.FormatUint(uint64(tid), 10) + "/status")
 	if err != nil {
 		return 0
 	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "Tgid:"); ok {
-			n, _ := strconv.Atoi(strings.TrimSpace(v))
-			return n
-		}
-	}
-	return 0
+	n, _ := s.Int("Tgid")
+	return n
 }

@@ -10,14 +10,14 @@ import (
 	"io"
 	"os"
 	"runtime"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"golang.org/x/net/bpf"
 	"golang.org/x/sys/unix"
+
+	"github.com/seccomp-go/seccomp/internal/procfs"
 )
 
 // envHelper is set in the environment of helper processes.
@@ -177,25 +177,13 @@ func (h *helper) handle(req *request) *response {
 
 func info() (Info, error) {
 	in := Info{Pid: os.Getpid(), Filters: -1}
-	b, err := os.ReadFile("/proc/self/status")
+	s, err := procfs.ReadStatus("/proc/self/status")
 	if err != nil {
 		return in, err
 	}
-	for _, line := range strings.Split(string(b), "\n") {
-		name, val, ok := strings.Cut(line, ":")
-		if !ok {
-			continue
-		}
-		n, err := strconv.Atoi(strings.TrimSpace(val))
-		if err != nil {
-			continue
-		}
-		switch name {
-		case "Seccomp":
-			in.Mode = n
-		case "Seccomp_filters":
-			in.Filters = n
-		}
+	in.Mode, _ = s.Int("Seccomp")
+	if n, ok := s.Int("Seccomp_filters"); ok {
+		in.Filters = n
 	}
 	in.ActionAvail = actionAvail(retAllow)
 	return in, nil
