@@ -27,6 +27,20 @@ func TestArches(t *testing.T) {
 		{"ARM64", "write", 64},
 		{"arm", "seccomp", 383},
 		{"riscv64", "seccomp", 277},
+		{"loong64", "openat", 56},
+		{"SCMP_ARCH_S390X", "socketcall", 102},
+		{"s390x", "seccomp", 348},
+		{"mips", "seccomp", 4352},
+		{"mipsle", "seccomp", 4352},
+		{"mips64", "seccomp", 5312},
+		{"mips64n32", "seccomp", 6316},
+		{"ppc64le", "seccomp", 358},
+		{"SCMP_ARCH_PPC", "socketcall", 102},
+		{"parisc64", "seccomp", 338},
+		{"m68k", "seccomp", 380},
+		{"sheb", "seccomp", 372},
+		{"arm", "set_tls", 0xf0005},
+		{"arm", "arm_sync_file_range", 341},
 	} {
 		a, err := LookupArch(tc.arch)
 		require.NoError(t, err)
@@ -43,23 +57,93 @@ func TestArches(t *testing.T) {
 	assert.False(t, ok, "aarch64 has no open(2)")
 	assert.Equal(t, []*Arch{ArchX86_64, ArchX32}, ArchesOf(AuditArchX86_64))
 	assert.Equal(t, []*Arch{ArchI386}, ArchesOf(AuditArchI386))
-	assert.Empty(t, ArchesOf(AuditArchS390X))
-	assert.Len(t, Arches(), 6)
+	assert.Equal(t, []*Arch{ArchS390X}, ArchesOf(AuditArchS390X))
+	assert.Empty(t, ArchesOf(AuditArchRISCV32))
+	assert.Len(t, Arches(), 23)
 	assert.Greater(t, len(ArchX86_64.Syscalls()), 300)
 	assert.Equal(t, X32SyscallBit|int32(547), ArchX32.MaxSyscall())
 }
 
 func TestNativeArch(t *testing.T) {
 	a, err := NativeArch()
-	switch runtime.GOARCH {
-	case "amd64":
+	want := map[string]*Arch{ // Go's Linux ports and their ABIs
+		"amd64": ArchX86_64, "386": ArchI386, "arm64": ArchAArch64, "arm": ArchARM,
+		"riscv64": ArchRISCV64, "loong64": ArchLoongArch64, "mips": ArchMIPS, "mipsle": ArchMIPSEL,
+		"mips64": ArchMIPS64, "mips64le": ArchMIPSEL64, "ppc64": ArchPPC64, "ppc64le": ArchPPC64LE,
+		"s390x": ArchS390X,
+	}
+	if w, ok := want[runtime.GOARCH]; ok {
 		require.NoError(t, err)
-		assert.Equal(t, ArchX86_64, a)
-	case "arm64":
-		require.NoError(t, err)
-		assert.Equal(t, ArchAArch64, a)
-	default:
+		assert.Same(t, w, a)
+	} else {
 		assert.ErrorIs(t, err, ErrNoNativeArch)
+	}
+	for goarch, w := range want {
+		assert.Same(t, w, archByGOARCH(goarch), goarch)
+		assert.Equal(t, goarch, w.GoArch)
+	}
+	assert.Nil(t, archByGOARCH("wasm"))
+}
+
+// TestArchRegistry: one Arch per table of internal/sysnum, with its facts,
+// and the exported variables are those Arches.
+func TestArchRegistry(t *testing.T) {
+	tables := sysnum.All()
+	require.Len(t, Arches(), len(tables))
+	named := map[string]*Arch{
+		"x86_64": ArchX86_64, "i386": ArchI386, "x32": ArchX32, "aarch64": ArchAArch64, "arm": ArchARM,
+		"riscv64": ArchRISCV64, "loongarch64": ArchLoongArch64, "mips": ArchMIPS, "mipsel": ArchMIPSEL,
+		"mips64": ArchMIPS64, "mipsel64": ArchMIPSEL64, "mips64n32": ArchMIPS64N32, "mipsel64n32": ArchMIPSEL64N32,
+		"ppc": ArchPPC, "ppc64": ArchPPC64, "ppc64le": ArchPPC64LE, "s390": ArchS390, "s390x": ArchS390X,
+		"parisc": ArchPARISC, "parisc64": ArchPARISC64, "m68k": ArchM68K, "sh": ArchSH, "sheb": ArchSHEB,
+	}
+	for i, tb := range tables {
+		a := Arches()[i]
+		assert.Same(t, named[tb.Arch()], a, tb.Arch())
+		assert.Equal(t, tb.Arch(), a.Name)
+		assert.Equal(t, AuditArch(tb.AuditArch()), a.AuditArch)
+		assert.Equal(t, tb.GOARCH(), a.GoArch)
+		assert.Equal(t, tb.ByteOrder(), a.ByteOrder())
+		assert.Equal(t, tb.SCMPArch(), a.SCMPArch())
+		assert.Equal(t, tb.WordSize(), a.WordSize())
+		assert.Equal(t, tb.Max(), a.MaxSyscall())
+		// The token's little-endian bit says the same as the table, so
+		// that Emulator.Run lays out seccomp_data right for every arch.
+		assert.Equal(t, a.ByteOrder(), a.AuditArch.ByteOrder(), a.Name)
+		b, err := LookupArch(a.SCMPArch())
+		require.NoError(t, err)
+		assert.Same(t, a, b)
+	}
+}
+
+// TestSiblings: the ABIs each 64-bit kernel runs besides its own, as the
+// kernel's SECCOMP_ARCH_COMPAT and mips's o32 and n32 options say, and as
+// Docker's archMap lists them (written out here, not from arch.go).
+func TestSiblings(t *testing.T) {
+	want := map[string][]string{
+		"x86_64": {"i386", "x32"}, "x32": {"x86_64", "i386"}, "aarch64": {"arm"},
+		"mips64": {"mips", "mips64n32"}, "mips64n32": {"mips", "mips64"},
+		"mipsel64": {"mipsel", "mipsel64n32"}, "mipsel64n32": {"mipsel", "mipsel64"},
+		"ppc64": {"ppc"}, "s390x": {"s390"}, "parisc64": {"parisc"},
+	}
+	for _, a := range Arches() {
+		var got []string
+		for _, s := range a.Siblings() {
+			got = append(got, s.Name)
+			assert.NotSame(t, a, s)
+		}
+		assert.Equal(t, want[a.Name], got, a.Name)
+	}
+	s := ArchX86_64.Siblings()
+	s[0] = nil
+	assert.Same(t, ArchI386, ArchX86_64.Siblings()[0], "Siblings returns a copy")
+	// Docker's default profile's archMap agrees, for every arch it lists.
+	for native, subs := range map[*Arch][]*Arch{
+		ArchX86_64: {ArchI386, ArchX32}, ArchAArch64: {ArchARM}, ArchMIPS64: {ArchMIPS, ArchMIPS64N32},
+		ArchMIPS64N32: {ArchMIPS, ArchMIPS64}, ArchMIPSEL64: {ArchMIPSEL, ArchMIPSEL64N32},
+		ArchMIPSEL64N32: {ArchMIPSEL, ArchMIPSEL64}, ArchS390X: {ArchS390}, ArchRISCV64: nil, ArchLoongArch64: nil,
+	} {
+		assert.ElementsMatch(t, subs, native.Siblings(), native.Name)
 	}
 }
 

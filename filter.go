@@ -37,19 +37,20 @@ func (o Op) String() string { return cond.Op(o).String() }
 // Mask truncated to 32 bits: use it for arguments the kernel reads as int
 // or unsigned int, whose high half the caller may fill with anything.
 //
-// On the 32-bit ABIs (i386, arm) an argument is 32 bits, which the kernel
-// zero-extends: a condition compares that value with the full 64-bit
+// On the 32-bit ABIs (i386, arm, mips o32, ppc, s390, parisc, m68k, sh: the
+// arches whose AuditArch lacks the 64-bit bit) an argument is 32 bits,
+// which the kernel zero-extends: a condition compares that value with the full 64-bit
 // Value, so a Value of 2^32 or more decides it for every call there
 // (arg < 1<<32 and arg != 1<<32 always hold, arg == 1<<32, arg > 1<<32
 // and arg >= 1<<32 never do; arg & mask == value never holds and
 // arg & mask != value always does). Lint says where that happens, and a
 // rule that can then never match on any of its arches is an error. In
 // libseccomp's resolution the Value is cut to 32 bits instead, as
-// libseccomp does (see Resolution). x32 is a 64-bit ABI: its system calls
-// pass the full 64-bit registers, which seccomp_data holds, so conditions
-// on x32 compare 64 bits as on x86_64 (libseccomp compares only their low
-// halves: package profile writes x32 conditions with Width32 to mean what
-// a profile means to runc).
+// libseccomp does (see Resolution). x32 and mips n32 are 64-bit ABIs
+// to seccomp: their system calls pass the full 64-bit registers, which
+// seccomp_data holds, so conditions there compare 64 bits as on x86_64
+// (libseccomp compares only their low halves: package profile writes their
+// conditions with Width32 to mean what a profile means to runc).
 type Cond struct {
 	Arg     int    // argument index, 0 to 5
 	Op      Op     // comparison
@@ -163,8 +164,11 @@ type Rule struct {
 //     SetUnknownSyscallENOSYS is on (glibc and the Go runtime fall back to
 //     older calls only on ENOSYS).
 //
-// On 32-bit ABIs (i386, arm) conditions compare the zero-extended 32-bit
-// arguments the kernel passes (see Cond); x32 compares 64-bit registers.
+// On 32-bit ABIs (i386, arm, mips o32, ...) conditions compare the
+// zero-extended 32-bit arguments the kernel passes (see Cond); x32 and mips
+// n32 compare 64-bit registers. On big-endian ABIs (s390x, ppc64, mips,
+// ...) the program loads the halves of a 64-bit argument in their byte
+// order (Arch.ByteOrder); the conditions mean the same.
 type Filter struct {
 	defaultAction Action
 	badArch       Action

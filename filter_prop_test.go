@@ -60,7 +60,9 @@ func randCond(rng *rand.Rand, arg int) Cond {
 func randFilter(rng *rand.Rand) *Filter {
 	all := Arches()
 	rng.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
-	arches := all[:1+rng.IntN(len(all))]
+	// Up to four arches, so that programs stay within the kernel's
+	// length; over many filters every arch and byte order is drawn.
+	arches := all[:1+rng.IntN(4)]
 	f := NewFilter(randAction(rng), arches...)
 	f.SetBadArchAction(randAction(rng))
 	f.SetUnknownSyscallENOSYS(rng.IntN(2) == 0)
@@ -123,7 +125,8 @@ func randInput(rng *rand.Rand, f *Filter) Data {
 	arches := f.Arches()
 	a := arches[rng.IntN(len(arches))]
 	if rng.IntN(8) == 0 {
-		a = Arches()[rng.IntN(6)]
+		all := Arches()
+		a = all[rng.IntN(len(all))]
 	}
 	d.Arch = a.AuditArch
 	if rng.IntN(16) == 0 {
@@ -301,14 +304,23 @@ func TestCompileAgreesWithEvaluate(t *testing.T) {
 	seed := uint64(1)
 	rng := rand.New(rand.NewPCG(seed, 42))
 	compiled := 0
+	seen := map[*Arch]int{}
 	for i := 0; i < n; i++ {
 		f := randFilter(rng)
 		k := 0
 		if checkCompiled(t, f, func() (Data, bool) { k++; return randInput(rng, f), k <= 200 }) {
 			compiled++
+			for _, a := range f.Arches() {
+				seen[a]++
+			}
 		}
 	}
 	t.Logf("%d random filters, %d compiled and agreed on 200 inputs each (seed %d)", n, compiled, seed)
+	for _, a := range Arches() { // big-endian ones included
+		if seen[a] == 0 {
+			t.Errorf("no random filter covered %s", a.Name)
+		}
+	}
 	if compiled < n/3 {
 		t.Fatalf("only %d of %d random filters were valid: the generator needs fixing", compiled, n)
 	}

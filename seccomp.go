@@ -127,6 +127,8 @@ const (
 	AuditArchSPARC64     AuditArch = 0x8000002b
 	AuditArchCSKY        AuditArch = 0x400000fc
 	AuditArchM68K        AuditArch = 0x00000004
+	AuditArchSH          AuditArch = 0x0000002a
+	AuditArchSHEL        AuditArch = 0x4000002a
 )
 
 // Name returns the token's name without the AUDIT_ARCH_ prefix (X86_64,

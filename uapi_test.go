@@ -55,12 +55,14 @@ func TestConstantsMatchUAPI(t *testing.T) {
 		{"AuditArchSPARC64", uint32(AuditArchSPARC64), uapi.AuditArchSPARC64},
 		{"AuditArchCSKY", uint32(AuditArchCSKY), uapi.AuditArchCSKY},
 		{"AuditArchM68K", uint32(AuditArchM68K), uapi.AuditArchM68K},
+		{"AuditArchSH", uint32(AuditArchSH), uapi.AuditArchSH},
+		{"AuditArchSHEL", uint32(AuditArchSHEL), uapi.AuditArchSHEL},
 	} {
 		if c.ours != c.uapi {
 			t.Errorf("%s is %#x here and %#x in internal/uapi", c.name, c.ours, c.uapi)
 		}
 	}
-	if len(uapi.AuditArchNames) != 24 {
-		t.Errorf("internal/uapi names %d audit arch tokens; this package has 24", len(uapi.AuditArchNames))
+	if len(uapi.AuditArchNames) != 26 {
+		t.Errorf("internal/uapi names %d audit arch tokens; this package has 26", len(uapi.AuditArchNames))
 	}
 }

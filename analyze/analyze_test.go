@@ -399,7 +399,9 @@ func TestDetectArches(t *testing.T) {
 		{"ld [arch]\njeq #AUDIT_ARCH_AARCH64, 2\nret KILL\nret ALLOW", "aarch64"},
 		{"ld [arch]\njeq #AUDIT_ARCH_I386, 3\njeq #AUDIT_ARCH_X86_64, 3\nret KILL\nret ALLOW", "x86_64 i386 x32"},
 		{"ret ALLOW", ""},
-		{"ld [arch]\njeq #AUDIT_ARCH_S390X, 2\nret KILL\nret ALLOW", ""},
+		{"ld [arch]\njeq #AUDIT_ARCH_S390X, 2\nret KILL\nret ALLOW", "s390x"},
+		{"ld [arch]\njeq #AUDIT_ARCH_MIPSEL64N32, 4\njeq #AUDIT_ARCH_MIPSEL, 4\nret KILL\nret ALLOW", "mipsel mipsel64n32"},
+		{"ld [arch]\njeq #AUDIT_ARCH_RISCV32, 2\nret KILL\nret ALLOW", ""},
 	} {
 		var got []string
 		for _, a := range DetectArches(asm(t, c.src)) {

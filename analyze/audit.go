@@ -49,7 +49,7 @@ const (
 	CheckNoArchCheck = "no-arch-check" // a call allowed on a path that never loads seccomp_data.arch
 	CheckBadArch     = "bad-arch"      // calls from arches the program does not accept are allowed
 	CheckX32         = "x32"           // x32 calls are allowed
-	CheckCompat      = "compat"        // calls of the 32-bit compat ABI (i386, arm) are allowed
+	CheckCompat      = "compat"        // calls of a 32-bit compat ABI (i386, arm, mips o32 and n32, ppc, s390, parisc) are allowed
 	CheckSibling     = "sibling"       // a call is denied but another that does the same is allowed
 	CheckKillThread  = "kill-thread"   // KILL_THREAD as a default action
 	CheckEscape      = "escape"        // an allowed call grants a way out of the sandbox (clone, unshare and personality: for the argument values that do)
@@ -87,8 +87,8 @@ func (f Finding) String() string {
 
 // Audit analyzes p (see Analyze) and returns its findings, most severe
 // first. Unless opts gives the arches, it analyzes those DetectArches
-// finds plus their 32-bit compat arch (i386 for x86_64, arm for aarch64),
-// which any process can use.
+// finds plus their siblings (i386 and x32 for x86_64, arm for aarch64, ...;
+// see AuditArches), which any process can use.
 func Audit(p seccomp.Program, opts *Options) ([]Finding, error) {
 	var o Options
 	if opts != nil {
@@ -105,7 +105,10 @@ func Audit(p seccomp.Program, opts *Options) ([]Finding, error) {
 }
 
 // AuditArches returns the arches Audit analyzes by default: those
-// DetectArches finds (or the native arch), with their compat arches.
+// DetectArches finds (or the native arch), with their siblings
+// (seccomp.Arch.Siblings: i386 and x32 for x86_64, arm for aarch64, o32
+// and n32 for mips64, ppc for ppc64, s390 for s390x, ...), which any
+// process on such a machine can use.
 func AuditArches(p seccomp.Program) []*seccomp.Arch {
 	arches := DetectArches(p)
 	if len(arches) == 0 {
@@ -116,21 +119,29 @@ func AuditArches(p seccomp.Program) []*seccomp.Arch {
 		arches = []*seccomp.Arch{a}
 	}
 	for _, a := range slices.Clone(arches) {
-		if c := compatOf(a); c != nil && !slices.Contains(arches, c) {
-			arches = append(arches, c)
+		for _, c := range a.Siblings() {
+			if !slices.Contains(arches, c) {
+				arches = append(arches, c)
+			}
 		}
 	}
 	return arches
 }
 
-func compatOf(a *seccomp.Arch) *seccomp.Arch {
-	switch a {
-	case seccomp.ArchX86_64:
-		return seccomp.ArchI386
-	case seccomp.ArchAArch64:
-		return seccomp.ArchARM
+// compatABI reports whether a is the 32-bit compat ABI of another of the
+// analyzed arches (i386 of x86_64, arm of aarch64, mips and n32 of
+// mips64, ppc of ppc64, s390 of s390x, parisc of parisc64); x32 has a
+// check of its own.
+func compatABI(a *seccomp.Arch, analyzed []*ArchReport) bool {
+	if a == seccomp.ArchX32 || a.WordSize() != 32 {
+		return false
 	}
-	return nil
+	for _, ar := range analyzed {
+		if slices.Contains(ar.Arch.Siblings(), a) && ar.Arch.WordSize() == 64 {
+			return true
+		}
+	}
+	return false
 }
 
 // status sums up decisions: whether some input lets the call run, and
@@ -268,7 +279,7 @@ func (r *Report) Audit() []Finding {
 	}
 	// 32-bit compat ABIs.
 	for _, ar := range r.Arches {
-		if ar.Arch != seccomp.ArchI386 && ar.Arch != seccomp.ArchARM {
+		if !compatABI(ar.Arch, r.Arches) {
 			continue
 		}
 		n := 0
@@ -281,8 +292,12 @@ func (r *Report) Audit() []Finding {
 			continue
 		}
 		if slices.Contains(detected, ar.Arch) {
-			add(Info, CheckCompat, []string{ar.Arch.Name}, "", "the program accepts %s calls (%d of %d allowed), which any process can make (int 0x80 on x86_64); its %s rules are audited too",
-				ar.Arch.Name, n, len(ar.Syscalls), ar.Arch.Name)
+			how := ""
+			if ar.Arch == seccomp.ArchI386 {
+				how = " (int 0x80 on x86_64)"
+			}
+			add(Info, CheckCompat, []string{ar.Arch.Name}, "", "the program accepts %s calls (%d of %d allowed), which any process can make%s; its %s rules are audited too",
+				ar.Arch.Name, n, len(ar.Syscalls), how, ar.Arch.Name)
 		} else {
 			add(Medium, CheckCompat, []string{ar.Arch.Name}, "", "%s calls are allowed (%d of %d) although the program does not name %v: any process can make them",
 				ar.Arch.Name, n, len(ar.Syscalls), ar.Arch.AuditArch)

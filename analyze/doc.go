@@ -68,7 +68,8 @@
 //     filters (this module's, libseccomp's) have none.
 //   - The byte order of seccomp_data is the one the audit arch token names,
 //     as in seccomp.Emulator.
-//   - Audit knows the arches with syscall tables here (x86_64, x32, i386,
-//     aarch64, arm, riscv64); its tables of sibling and dangerous system
-//     calls are judgement, written down in tables.go.
+//   - Audit knows the arches with syscall tables here (seccomp.Arches:
+//     x86_64, x32, i386, aarch64, arm, riscv64, loongarch64, the mips,
+//     ppc, s390, parisc, m68k and sh ABIs); its tables of sibling and
+//     dangerous system calls are judgement, written down in tables.go.
 package analyze

@@ -388,14 +388,21 @@ func TestNeverMatchingAndAlwaysHolding(t *testing.T) {
 
 func TestArches(t *testing.T) {
 	// Bad arch: KILL_THREAD whatever the default; a setting changes it.
-	r := build(t, seccomp.ArchX86_64, `{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_PPC64LE", "SCMP_ARCH_S390X"]}`)
-	assert.True(t, hasWarning(r, WarnArchSkipped, "SCMP_ARCH_PPC64LE skipped"))
-	assert.Equal(t, []*seccomp.Arch{seccomp.ArchX86_64}, r.Filter.Arches())
+	// An arch of the other byte order than the target's is skipped, as
+	// libseccomp cannot mix them (runc fails on such a profile).
+	r := build(t, seccomp.ArchX86_64, `{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_PPC64LE", "SCMP_ARCH_S390X", "SCMP_ARCH_RISCV32"]}`)
+	assert.True(t, hasWarning(r, WarnArchSkipped, "SCMP_ARCH_S390X skipped: its byte order is not the one of x86_64"))
+	assert.True(t, hasWarning(r, WarnArchSkipped, "SCMP_ARCH_RISCV32 skipped: there is no syscall table"))
+	assert.Equal(t, []*seccomp.Arch{seccomp.ArchX86_64, seccomp.ArchPPC64LE}, r.Filter.Arches())
 	assert.Equal(t, seccomp.ActKillThread, decideNr(t, r, seccomp.AuditArchI386, 3))
-	assert.Equal(t, seccomp.ActKillThread, decideNr(t, r, seccomp.AuditArchPPC64LE, 3))
+	assert.Equal(t, seccomp.ActAllow, decideNr(t, r, seccomp.AuditArchPPC64LE, 3))
+	assert.Equal(t, seccomp.ActKillThread, decideNr(t, r, seccomp.AuditArchS390X, 3))
 	// x32 numbers without SCMP_ARCH_X32: bad arch, but -1.
 	assert.Equal(t, seccomp.ActKillThread, decideNr(t, r, seccomp.AuditArchX86_64, seccomp.X32SyscallBit))
 	assert.Equal(t, seccomp.ActAllow, decideNr(t, r, seccomp.AuditArchX86_64, -1))
+	r = build(t, seccomp.ArchS390X, `{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_S390", "SCMP_ARCH_X86_64", "SCMP_ARCH_MIPS64"]}`)
+	assert.Equal(t, []*seccomp.Arch{seccomp.ArchS390X, seccomp.ArchS390, seccomp.ArchMIPS64}, r.Filter.Arches())
+	assert.True(t, hasWarning(r, WarnArchSkipped, "SCMP_ARCH_X86_64 skipped: its byte order is not the one of s390x"))
 	trap := seccomp.Trap(0)
 	r = build(t, seccomp.ArchX86_64, `{"defaultAction": "SCMP_ACT_ALLOW"}`, Options{BadArchAction: &trap})
 	assert.Equal(t, trap, decideNr(t, r, seccomp.AuditArchAArch64, 3))

@@ -79,14 +79,17 @@
 //     argument). SCMP_CMP_MASKED_EQ takes the mask in value and the datum
 //     in valueTwo and compares (arg & mask) == (datum & mask), as
 //     libseccomp does; the other operators ignore valueTwo (with a warning
-//     when it is set). On 32-bit arches (i386, arm) and on x32 only the
-//     low 32 bits of arguments and values count, as in libseccomp: the
+//     when it is set). On 32-bit arches (i386, arm, mips o32, ppc, s390,
+//     parisc, m68k, sh) and on x32 and mips n32 (the arches whose
+//     Arch.WordSize is 32) only the low 32 bits of arguments and values
+//     count, as in libseccomp: the
 //     conditions are 32-bit ones (seccomp.Cond.Width32), whose meaning is
 //     the same in the Filter API. A value that does not fit in 32 bits is
 //     cut there (arg2 <= 0x100000005 means arg2 <= 5, as under runc),
 //     with a warning (WarnValueWidth). The Filter API gives a 64-bit
-//     condition on i386 and arm the meaning of the zero-extended argument
-//     instead, and compares x32's full registers: write such rules with
+//     condition on i386, arm and the other 32-bit ABIs the meaning of the
+//     zero-extended argument instead, and compares x32's and n32's full
+//     registers: write such rules with
 //     seccomp.Arg32 to mean what a profile means.
 //   - For one system call named by several entries, the first
 //     unconditional entry decides it and beats every conditional one,
@@ -115,12 +118,13 @@
 //     it takes part in merging the other rules. With StricterWins it is
 //     skipped.
 //   - Arches: the filter covers the target arch and every arch the profile
-//     lists that has a syscall table here (x86_64, i386, x32, aarch64, arm,
-//     riscv64). The SCMP_ARCH_* names of other arches (ppc64le, s390x,
-//     mips, ...) are skipped with WarnArchSkipped: calls from them get the
-//     bad-arch action, as from any arch not listed. This only loses
-//     something when the profile is used on such a machine, and the target
-//     is always an arch with a table. An unknown name is an error.
+//     lists (every SCMP_ARCH_* name has a table here: seccomp.Arches) whose
+//     byte order is the target's. libseccomp cannot mix byte orders in one
+//     filter (runc fails on a profile that does, EDOM): an arch of the
+//     other byte order (s390x in a profile compiled for x86_64) is skipped
+//     with WarnArchSkipped, and so is SCMP_ARCH_RISCV32, which has no table
+//     here; calls from them get the bad-arch action, as from any arch not
+//     listed. An unknown name is an error.
 //   - Calls from arches the filter does not cover get KILL_THREAD, whatever
 //     the default action: libseccomp's bad-arch action, which neither runc
 //     nor crun changes (Options.BadArchAction changes it). On x86_64, x32
@@ -194,6 +198,7 @@
 // (32-bit conditions; a rule that checks a length or a pointer does not see
 // the high half there); SCMP_CMP_MASKED_EQ with a mask that has no bits
 // in the half an arch compares always holds and is dropped, which can make
-// a rule unconditional on i386, arm and x32 only; libseccomp refuses an
+// a rule unconditional on the arches whose word is 32 bits only (i386,
+// arm, x32, ...); libseccomp refuses an
 // ERRNO of 4095, so the largest errnoRet is 4094.
 package profile

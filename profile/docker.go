@@ -193,22 +193,24 @@ func NormalizeCaps(caps []string) []string {
 	return slices.Compact(out)
 }
 
-// dockerArchName is libseccomp's name of each arch that can be a target
-// (moby's goToNative), which Selector.Arches uses.
+// dockerArchName is the name Docker's includes and excludes give arch a
+// (Selector.Arches): moby's goToNative for the GOARCH of a Go port (amd64,
+// x86 for 386, arm64, arm, mipsel for mipsle, mipsel64 for mips64le, and
+// the GOARCH itself for the others: mips, mips64, ppc64, ppc64le, s390x,
+// riscv64, loong64), libseccomp's name for an ABI without one (x32,
+// mips64n32, mipsel64n32, ppc, s390, parisc, parisc64, m68k, sh, sheb).
 func dockerArchName(a *seccomp.Arch) string {
-	switch a {
-	case seccomp.ArchX86_64:
-		return "amd64"
-	case seccomp.ArchI386:
+	switch a.GoArch {
+	case "":
+		return strings.ToLower(strings.TrimPrefix(a.SCMPArch(), "SCMP_ARCH_"))
+	case "386":
 		return "x86"
-	case seccomp.ArchAArch64:
-		return "arm64"
-	case seccomp.ArchARM:
-		return "arm"
-	case seccomp.ArchRISCV64:
-		return "riscv64"
+	case "mipsle":
+		return "mipsel"
+	case "mips64le":
+		return "mipsel64"
 	}
-	return ""
+	return a.GoArch
 }
 
 // Resolve turns a Docker profile into the OCI profile Docker hands to the
@@ -226,9 +228,6 @@ func (d *Docker) resolve(o Options) (*Seccomp, []Warning, error) {
 		return nil, nil, err
 	}
 	native := dockerArchName(target)
-	if native == "" {
-		return nil, nil, fmt.Errorf("profile: Docker profiles resolve for a native arch (amd64, 386, arm64, arm, riscv64), not %s", target.Name)
-	}
 	if d.DefaultAction == "" && len(d.Syscalls) == 0 {
 		return nil, nil, &Error{Entry: -1, Reason: "no defaultAction and no syscalls: Docker takes such a profile to mean no seccomp filter at all (unconfined); there is nothing to compile"}
 	}
@@ -252,7 +251,7 @@ func (d *Docker) resolve(o Options) (*Seccomp, []Warning, error) {
 		}
 	}
 	for i, m := range d.ArchMap {
-		if a, ok := archNames[m.Arch]; ok && a == target {
+		if a, ok := archByName(m.Arch); ok && a == target {
 			out.Architectures = append(append([]Arch{m.Arch}, m.SubArches...), out.Architectures...)
 			break
 		} else if !ok {

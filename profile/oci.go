@@ -135,8 +135,9 @@ const (
 	// have (i386-only calls on x86_64, say); skipped on those, as
 	// libseccomp does. Expected for multi-arch profiles.
 	WarnSyscallNotOnArch
-	// WarnArchSkipped: an SCMP_ARCH_* name without a syscall table here
-	// (ppc64le, s390x, mips...): the filter does not cover it.
+	// WarnArchSkipped: an SCMP_ARCH_* name the filter does not cover: of
+	// another byte order than the target's (libseccomp cannot mix them), or
+	// without a syscall table here (riscv32).
 	WarnArchSkipped
 	// WarnUnknownField: a JSON field the format does not have; ignored, as
 	// runc and crun ignore it.
@@ -148,7 +149,7 @@ const (
 	WarnIgnored
 	// WarnValueWidth: a condition whose value does not fit in 32 bits, on
 	// an arch where libseccomp compares only the low 32 bits of arguments
-	// and values (i386, arm, and x32): the value's high half is lost there,
+	// and values (i386, arm, the other 32-bit ABIs, x32 and mips n32): the value's high half is lost there,
 	// as under runc (arg <= 0x100000005 means arg <= 5).
 	WarnValueWidth
 	// WarnDuplicateField: a field given more than once in one object

@@ -111,7 +111,7 @@ func TestEmulateErrors(t *testing.T) {
 		{[]string{"emulate", "-audit-arch", "0x100000000", allow, "0"}, 2, `-audit-arch: number "0x100000000" does not fit in 32 bits and not an AUDIT_ARCH_ name`},
 		{[]string{"emulate", "-audit-arch", "PDP11", allow, "0"}, 2, `-audit-arch: malformed number "PDP11"`},
 		{[]string{"emulate", "-arch", "x86_64", "-audit-arch", "0xc000003e", allow, "0"}, 2, "-arch and -audit-arch exclude each other"},
-		{[]string{"emulate", "-arch", "vax", allow, "0"}, 2, `-arch: unknown arch "vax" (known: x86_64, i386, x32, aarch64, arm, riscv64)`},
+		{[]string{"emulate", "-arch", "vax", allow, "0"}, 2, `-arch: unknown arch "vax" (known: x86_64, i386, x32, aarch64, arm, riscv64, loongarch64, mips,`},
 		{[]string{"emulate", "-arch", "", allow, "0"}, 2, `-arch: unknown arch ""`},
 		{[]string{"emulate", "-audit-arch", "0x1234", allow, "read"}, 2, `SYSCALL: no syscall table for audit arch 0x1234 to look up "read" in: give the number, or -arch`},
 		{x86(allow, "0", "-arch", "x86_64"), 2, "flag -arch after the operands"},

@@ -22,9 +22,12 @@ printed, by number. Numbers print in decimal below 0x10000 and in hex from
 there on, as the disassembler prints them.
 
 The arch is -arch, by default the one this command was built for. -arch
-takes the kernel's names of the arches (x86_64, i386, x32, aarch64, arm,
-riscv64), GOARCH names (amd64, 386, arm64), libseccomp's (x86) and
-SCMP_ARCH_ names, in any case.
+takes the tables' names of the arches (x86_64, i386, x32, aarch64, arm,
+riscv64, loongarch64, mips, mipsel, mips64, mipsel64, mips64n32,
+mipsel64n32, ppc, ppc64, ppc64le, s390, s390x, parisc, parisc64, m68k, sh,
+sheb), GOARCH names (amd64, 386, arm64, loong64, mipsle, mips64le, ...),
+libseccomp's (x86) and SCMP_ARCH_ names, in any case. Numbers are as
+seccomp sees them: mips's carry the ABI's 4000, 5000 or 6000.
 
 With -all-arches, each line is one name across every arch: a column per
 arch, "-" where the arch lacks it. A NAME operand gives its line; a NUMBER

@@ -35,9 +35,9 @@ func TestSyscalls(t *testing.T) {
 
 func TestSyscallsAllArches(t *testing.T) {
 	want(t, "", []string{"syscalls", "-all-arches", "open", "openat"}, 0,
-		"NAME    x86_64  i386  x32         aarch64  arm  riscv64\n"+
-			"open    2       5     0x40000002  -        5    -\n"+
-			"openat  257     295   0x40000101  56       322  56\n")
+		"NAME    x86_64  i386  x32         aarch64  arm  riscv64  loongarch64  mips  mipsel  mips64  mipsel64  mips64n32  mipsel64n32  ppc  ppc64  ppc64le  s390  s390x  parisc  parisc64  m68k  sh   sheb\n"+
+			"open    2       5     0x40000002  -        5    -        -            4005  4005    5002    5002      6002       6002         5    5      5        5     5      5       5         5     5    5\n"+
+			"openat  257     295   0x40000101  56       322  56       56           4288  4288    5247    5247      6251       6251         286  286    286      288   288    275     275       288   295  295\n")
 	// A number gives every name that has it somewhere.
 	out, _, code := seccompCmd(t, "", "syscalls", "-all-arches", "59")
 	if code != 0 || !strings.Contains(out, "\nexecve ") || !strings.Contains(out, "\npipe2 ") {
@@ -75,7 +75,8 @@ func TestSyscallsJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &all); err != nil || code != 0 {
 		t.Fatalf("exit %d, %v\n%s", code, err, out)
 	}
-	if len(all.Arches) != 6 || len(all.Syscalls) != 1 || all.Syscalls[0].Numbers["x32"] != 0x40000002 || len(all.Syscalls[0].Numbers) != 4 {
+	if len(all.Arches) != 23 || len(all.Syscalls) != 1 || all.Syscalls[0].Numbers["x32"] != 0x40000002 || len(all.Syscalls[0].Numbers) != 20 ||
+		all.Syscalls[0].Numbers["mips64n32"] != 6002 {
 		t.Errorf("%+v", all)
 	}
 	want(t, "", []string{"syscalls", "-arch", "arm", "-json", "nosuch"}, 1, "{\n  \"arch\": \"arm\",\n  \"syscalls\": []\n}\n", `unknown system call "nosuch" on arm`)
@@ -86,7 +87,7 @@ func TestSyscallsErrors(t *testing.T) {
 	want(t, "", []string{"syscalls", "-arch", "x86_64", "read", "nosuch"}, 1, "read  0\n",
 		`seccomp syscalls: unknown system call "nosuch" on x86_64`)
 	want(t, "", []string{"syscalls", "-arch", "x86_64", "9999"}, 1, "", "seccomp syscalls: no system call numbered 9999 on x86_64")
-	want(t, "", []string{"syscalls", "-all-arches", "nosuch"}, 1, "NAME  x86_64  i386  x32  aarch64  arm  riscv64\n",
+	want(t, "", []string{"syscalls", "-all-arches", "nosuch"}, 1, "NAME  x86_64  i386  x32  aarch64  arm  riscv64  loongarch64  mips  mipsel  mips64  mipsel64  mips64n32  mipsel64n32  ppc  ppc64  ppc64le  s390  s390x  parisc  parisc64  m68k  sh  sheb\n",
 		`unknown system call "nosuch" on every arch`)
 	// Usage errors.
 	for _, tc := range []struct {

@@ -146,6 +146,8 @@ const (
 	AuditArchSPARC64     uint32 = 0x8000002b
 	AuditArchCSKY        uint32 = 0x400000fc
 	AuditArchM68K        uint32 = 0x00000004
+	AuditArchSH          uint32 = 0x0000002a
+	AuditArchSHEL        uint32 = 0x4000002a
 
 	AuditArch64Bit uint32 = 0x80000000 // __AUDIT_ARCH_64BIT
 	AuditArchLE    uint32 = 0x40000000 // __AUDIT_ARCH_LE
@@ -180,6 +182,8 @@ var AuditArchNames = []struct {
 	{AuditArchSPARC64, "SPARC64"},
 	{AuditArchCSKY, "CSKY"},
 	{AuditArchM68K, "M68K"},
+	{AuditArchSH, "SH"},
+	{AuditArchSHEL, "SHEL"},
 }
 
 // AuditArchName returns the name of token t without the AUDIT_ARCH_
