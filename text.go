@@ -39,8 +39,13 @@ func (p Program) String() string { return Disassemble(p) }
 //     jump always. Indices have at least four digits.
 //   - Loads from seccomp_data are commented with the field loaded: nr,
 //     arch, instruction_pointer.lo/.hi, args[i].lo/.hi. The halves of the
-//     64-bit fields are named for a little-endian target; see
-//     DisassembleIn.
+//     64-bit fields are named in the byte order of the arch the program
+//     has checked for there (seccomp_data follows the audit arch token's
+//     byte order: s390x, ppc64, mips are big-endian). The text's order is
+//     big-endian when every arch the program checks for is (it then starts
+//     with ".order big"), little-endian otherwise (see DisassembleIn);
+//     a load named in the other order has " (big-endian)" or
+//     " (little-endian)" after its name, in a program that covers both.
 //   - A simple forward data flow tracks whether A holds nr or arch, and
 //     which arch tokens are possible at each instruction (from jeq tests of
 //     arch). A value compared with arch prints as its AUDIT_ARCH_* name; a
@@ -67,14 +72,16 @@ func (p Program) String() string { return Disassemble(p) }
 // The comments are for people; AssembleText ignores them, and they may
 // change between versions (the syscall names come from the tables of
 // Arches). The rest of the text is stable.
-func Disassemble(p Program) string { return text.Print(p, true, syscallName) }
+func Disassemble(p Program) string { return text.PrintNative(p, syscallName) }
 
 // DisassembleIn is Disassemble for a target with the given byte order (an
 // Arch's ByteOrder): it changes only which half of instruction_pointer and
-// args[i] the comments of loads name as .lo and .hi. For a big-endian
-// target the text starts with the directive ".order big", so that the
-// field names of the comments mean the same thing when used as load
-// operands; AssembleText(DisassembleIn(p, order)) is p for either order.
+// args[i] the comments of loads name as .lo and .hi where the program has
+// not checked the arch (and which ones get a note that their arch's order
+// is the other). For a big-endian target the text starts with the
+// directive ".order big", so that the field names of the comments mean the
+// same thing when used as load operands (but those with a note);
+// AssembleText(DisassembleIn(p, order)) is p for either order.
 func DisassembleIn(p Program, order binary.ByteOrder) string {
 	return text.Print(p, uapi.LittleEndian(order), syscallName)
 }

@@ -113,9 +113,10 @@ type Unreachable struct {
 // compares with a constant (in the order of seccomp.Arches), with x32
 // whenever x86_64 is found.
 func DetectArches(p seccomp.Program) []*seccomp.Arch {
+	mayHoldArch := archInA(p)
 	tokens := map[seccomp.AuditArch]bool{}
-	for _, in := range p {
-		if in.Op&clsMask == clsJMP && in.Op&srcX == 0 && in.Op != opJa {
+	for i, in := range p {
+		if in.Op&clsMask == clsJMP && in.Op&srcX == 0 && in.Op != opJa && mayHoldArch[i] {
 			tokens[seccomp.AuditArch(in.K)] = true
 		}
 	}
@@ -126,6 +127,48 @@ func DetectArches(p seccomp.Program) []*seccomp.Arch {
 		}
 	}
 	return out
+}
+
+// archInA returns, for each instruction, whether A may hold
+// seccomp_data.arch on entry to it, by a forward pass (jumps go only
+// forward): a comparison of A with a constant is one with an arch token
+// only there, not one with a system call number (m68k's token is 4, the
+// number of write on several ABIs).
+func archInA(p seccomp.Program) []bool {
+	reached := make([]bool, len(p)+1)
+	arch := make([]bool, len(p)+1)
+	flow := func(to int, a bool) {
+		if to >= 0 && to < len(p) {
+			reached[to] = true
+			arch[to] = arch[to] || a
+		}
+	}
+	if len(p) > 0 {
+		reached[0] = true
+	}
+	for i, in := range p {
+		if !reached[i] {
+			continue
+		}
+		a := arch[i]
+		switch {
+		case in.Op == opRetK || in.Op == opRetA:
+			continue
+		case in.Op == opJa:
+			flow(i+1+int(in.K), a)
+			continue
+		case in.Op&clsMask == clsJMP:
+			flow(i+1+int(in.Jt), a)
+			flow(i+1+int(in.Jf), a)
+			continue
+		case in.Op == opLdWAbs:
+			a = in.K == seccomp.OffsetArch
+		case in.Op&clsMask == clsLD || in.Op&clsMask == clsALU || in.Op == opTxa:
+			a = false
+		}
+		flow(i+1, a)
+	}
+	return arch[:len(p)]
 }
 
 // withSiblings adds to arches the other arches of their tokens, in the

@@ -25,6 +25,7 @@ const (
 	opNegA   = 0x84
 
 	clsMask = 0x07
+	clsLD   = 0x00
 	clsALU  = 0x04
 	clsJMP  = 0x05
 	srcX    = 0x08

@@ -45,6 +45,22 @@ func (s *flowState) mayBe(a uint32) bool {
 	return false
 }
 
+// order returns the byte order of seccomp_data (true: little-endian) that
+// every arch token possible here names (its __AUDIT_ARCH_LE bit), and false
+// when any token is possible, none is, or they differ.
+func (s *flowState) order() (le, ok bool) {
+	if s.anyArch || len(s.arches) == 0 {
+		return false, false
+	}
+	le = s.arches[0]&uapi.AuditArchLE != 0
+	for _, a := range s.arches[1:] {
+		if (a&uapi.AuditArchLE != 0) != le {
+			return false, false
+		}
+	}
+	return le, true
+}
+
 // flow computes d.state with one forward pass: BPF jumps only forward, so
 // every predecessor of an instruction comes before it.
 func (d *printer) flow() {

@@ -24,6 +24,36 @@ type Syscalls func(token, nr uint32) string
 func Print(p []bpf.RawInstruction, le bool, names Syscalls) string {
 	d := printer{p: p, le: le, names: names}
 	d.flow()
+	return d.print()
+}
+
+// PrintNative is Print in the byte order of the arches the program checks
+// for: big-endian when every audit arch token it compares arch with is a
+// big-endian one (none has __AUDIT_ARCH_LE), little-endian otherwise.
+func PrintNative(p []bpf.RawInstruction, names Syscalls) string {
+	d := printer{p: p, le: true, names: names}
+	d.flow()
+	d.le = !d.allBigEndian()
+	return d.print()
+}
+
+// allBigEndian reports whether the program compares arch with some
+// token, and only with big-endian ones.
+func (d *printer) allBigEndian() bool {
+	some := false
+	for i, in := range d.p {
+		if in.Op == opcode.JeqK && d.state[i].reached && d.state[i].a == aArch {
+			if in.K&uapi.AuditArchLE != 0 {
+				return false
+			}
+			some = true
+		}
+	}
+	return some
+}
+
+func (d *printer) print() string {
+	p, le := d.p, d.le
 	var b strings.Builder
 	if !le {
 		b.WriteString(".order big\n")
@@ -144,7 +174,7 @@ func (d *printer) decode(i int) (mn, ops, comment string, bad []string) {
 	switch op {
 	case opcode.LdWAbs, opcode.LdHAbs, opcode.LdBAbs:
 		mn, ops = loadNames[op&0x18], "["+num(k)+"]"
-		comment = d.loadComment(op, k)
+		comment = d.loadComment(i, op, k)
 	case opcode.LdWInd, opcode.LdHInd, opcode.LdBInd:
 		mn, ops = loadNames[op&0x18], "[x + "+num(k)+"]"
 	case opcode.LdLen, opcode.LdxLen:
@@ -235,10 +265,27 @@ func retOperand(a uint32) (ops, comment string) {
 	return uapi.ActionRawString(a), comment
 }
 
-// loadComment names what an absolute load reads.
-func (d *printer) loadComment(op uint16, k uint32) string {
+// loadComment names what the absolute load at instruction i reads. The
+// halves of the 64-bit fields are named in the byte order of the arch
+// tokens possible there, when the data flow knows them and they agree
+// (seccomp_data follows the token's byte order): with a note when that is
+// not the order of the text (.order), whose operands the names would
+// otherwise mean.
+func (d *printer) loadComment(i int, op uint16, k uint32) string {
 	if op == opcode.LdWAbs && k < uapi.SizeofData && k%4 == 0 {
-		return fieldName(k, d.le)
+		le, known := d.state[i].order()
+		if !known || k < uapi.OffsetInstructionPointer {
+			le = d.le
+		}
+		name := fieldName(k, le)
+		switch {
+		case le == d.le:
+		case le:
+			name += " (little-endian)"
+		default:
+			name += " (big-endian)"
+		}
+		return name
 	}
 	if k >= opcode.SkfAdOff && opcode.KnownAncillary(k) {
 		return ancillaryNames[(k-opcode.SkfAdOff)/4]
