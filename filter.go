@@ -162,7 +162,8 @@ type Rule struct {
 //  3. When no rule matches: the default action, or ERRNO(ENOSYS) for a
 //     number above the highest one the arch's table knows when
 //     SetUnknownSyscallENOSYS is on (glibc and the Go runtime fall back to
-//     older calls only on ENOSYS).
+//     older calls only on ENOSYS), and for a call newer than the release
+//     given to SetENOSYSAfter.
 //
 // On 32-bit ABIs (i386, arm, mips o32, ...) conditions compare the
 // zero-extended 32-bit arguments the kernel passes (see Cond); x32 and mips
@@ -174,6 +175,7 @@ type Filter struct {
 	badArch       Action
 	arches        []*Arch
 	enosys        bool
+	enosysAfter   Release            // SetENOSYSAfter; zero: none
 	minusOne      bool               // SetNrMinusOneDefault
 	hot           map[string]float64 // SetHotSyscalls; nil: DefaultHotSyscalls
 	resolution    Resolution         // SetResolution
@@ -233,7 +235,38 @@ func (f *Filter) SetBadArchAction(a Action) *Filter { f.badArch = a; f.changed()
 // SetUnknownSyscallENOSYS makes calls whose number is above the highest the
 // arch's syscall table knows get ERRNO(ENOSYS) instead of the default
 // action, so that programs newer than the tables fall back gracefully.
-func (f *Filter) SetUnknownSyscallENOSYS(on bool) *Filter { f.enosys = on; f.changed(); return f }
+// Turning it off turns SetENOSYSAfter off too.
+func (f *Filter) SetUnknownSyscallENOSYS(on bool) *Filter {
+	f.enosys = on
+	if !on {
+		f.enosysAfter = Release{}
+	}
+	f.changed()
+	return f
+}
+
+// SetENOSYSAfter makes every system call that Linux added after release r
+// on its arch (Arch.SyscallSince) get ERRNO(ENOSYS) instead of the default
+// action when no rule decides it, and so every number above the highest
+// the arch's table knows (it turns SetUnknownSyscallENOSYS on): what a
+// kernel r would answer for a call it does not have. A filter for
+// programs that may run on kernel r then lets them fall back from newer
+// calls (clone3 to clone, statx to fstatat, openat2 to openat) even where
+// the default action would deny them otherwise; calls the rules allow or
+// deny explicitly keep their rules' actions. The zero Release turns the
+// release part off again.
+//
+// The dates are as good as the tables' (see Arch.SyscallSince): a call
+// dated too late gets ENOSYS on a kernel that has it, unless a rule decides
+// it; name the calls a program relies on.
+func (f *Filter) SetENOSYSAfter(r Release) *Filter {
+	f.enosysAfter = r
+	if r != (Release{}) {
+		f.enosys = true
+	}
+	f.changed()
+	return f
+}
 
 // Add appends rules.
 func (f *Filter) Add(rules ...Rule) *Filter {

@@ -66,6 +66,9 @@ func randFilter(rng *rand.Rand) *Filter {
 	f := NewFilter(randAction(rng), arches...)
 	f.SetBadArchAction(randAction(rng))
 	f.SetUnknownSyscallENOSYS(rng.IntN(2) == 0)
+	if rng.IntN(4) == 0 {
+		f.SetENOSYSAfter(Release{3 + rng.IntN(5), rng.IntN(20)})
+	}
 	f.SetNrMinusOneDefault(rng.IntN(2) == 0)
 	// A small pool of syscalls so that several rules share one.
 	pool := []string{"read", "write", "openat", "personality", "socket", "ioctl", "mprotect", "clone", "futex", "exit_group"}
@@ -153,8 +156,11 @@ func randInput(rng *rand.Rand, f *Filter) Data {
 			}
 			d.Args[c.Arg] = v
 		}
-	case k < 8:
+	case k < 7:
 		d.Nr = a.MaxSyscall() + int32(rng.IntN(3)) - 1
+	case k < 8: // any call of the arch, old or new
+		names := a.Syscalls()
+		d.Nr, _ = a.Syscall(names[rng.IntN(len(names))])
 	default:
 		d.Nr = int32(rng.Uint32())
 		switch rng.IntN(4) {
@@ -261,6 +267,12 @@ func meaning(f *Filter, d Data) Action {
 		return best
 	case f.enosys && uint32(d.Nr) > uint32(arch.MaxSyscall()):
 		return Errno(ENOSYS)
+	}
+	// A call the tables date after the release of SetENOSYSAfter.
+	if name, ok := arch.SyscallName(d.Nr); ok && f.enosysAfter != (Release{}) {
+		if since, _ := arch.SyscallSince(name); f.enosysAfter.Before(since) {
+			return Errno(ENOSYS)
+		}
 	}
 	return f.defaultAction
 }

@@ -127,6 +127,7 @@ func (f *Filter) plan() (*compiler.Filter, []*archPlan, []*Problem) {
 				X32:   a == ArchX32,
 				Order: a.ByteOrder(),
 				Max:   uint32(a.MaxSyscall()),
+				Newer: newer(a, f.enosysAfter),
 				Calls: make(map[int32][]compiler.Rule, min(n, a.table.Len())),
 			}})
 		}
@@ -298,6 +299,15 @@ func (f *Filter) plan() (*compiler.Filter, []*archPlan, []*Problem) {
 		cf.Arches[i] = p.Arch
 	}
 	return cf, plans, probs
+}
+
+// newer returns the numbers of a's calls newer than r, or nil for the zero
+// Release.
+func newer(a *Arch, r Release) []int32 {
+	if r == (Release{}) {
+		return nil
+	}
+	return a.newerThan(r)
 }
 
 // hotNames are the hot system calls in the order of their names, with

@@ -38,6 +38,16 @@ type Options struct {
 	// permissive (not ALLOW, LOG or TRACE). Off by default, as in crun and
 	// libseccomp.
 	ENOSYSAboveHighest bool
+	// ENOSYSAfterKernel makes the system calls that the kernel the profile
+	// is resolved for does not have yet get ERRNO(ENOSYS), unless an entry
+	// decides them: the calls Linux added after Kernel (the release
+	// Docker's minKernel looks at: Options.Kernel, or the running kernel's)
+	// on their arch, by the tables' dates (seccomp.Filter.SetENOSYSAfter),
+	// and the numbers above the tables. A program then falls back from
+	// calls the kernel lacks (clone3 to clone) even where the default
+	// action would deny them with another errno. Off by default: runc and
+	// crun do not do it (runc's stub is ENOSYSAboveHighest).
+	ENOSYSAfterKernel bool
 	// StricterWins resolves conditional rules of one system call that
 	// overlap with different actions by the stricter action
 	// (seccomp.ResolveStricter: KILL_PROCESS, KILL_THREAD, TRAP, ERRNO,
@@ -447,6 +457,13 @@ func (s *Seccomp) build(o Options, checkOnly bool) (*Result, error) {
 			return nil, errs
 		}
 		return nil, fmt.Errorf("profile: internal error: the filter built from the profile is not valid: %w", err)
+	}
+	if o.ENOSYSAfterKernel {
+		k, err := o.kernel()
+		if err != nil {
+			return nil, fmt.Errorf("profile: ENOSYSAfterKernel: %w", err)
+		}
+		f.SetENOSYSAfter(k.Release())
 	}
 	res := &Result{Profile: s, Filter: f, Flags: flags, Warnings: warns}
 	if o.ENOSYSAboveHighest && !permissive(def) {

@@ -140,6 +140,13 @@
 //     by the x32 bit, as runc does. runc makes the stub for the arches the
 //     profile lists; here it covers the target arch too, which a profile
 //     without architectures would otherwise leave out.
+//   - Options.ENOSYSAfterKernel gives the system calls that the kernel the
+//     profile is resolved for lacks ERRNO(ENOSYS) unless an entry decides
+//     them: those Linux added after that release on their arch, by the
+//     syscall tables' dates (seccomp.Filter.SetENOSYSAfter). It is the
+//     kernel Docker's minKernel looks at (Options.Kernel, or the running
+//     one), so one release decides both which entries apply and which
+//     calls do not exist yet. Neither runc nor crun does this.
 //   - Errors name the entry and the field (*Error): unknown action,
 //     operator, flag or architecture, argument index above 5, errnoRet out
 //     of range, malformed JSON. Every error is reported at once, and

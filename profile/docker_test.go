@@ -180,3 +180,67 @@ func TestRoundTrip(t *testing.T) {
 		assert.Contains(t, m, k)
 	}
 }
+
+// TestENOSYSAfterKernel: resolved for a kernel, Docker's default profile
+// gives the calls that kernel lacks ENOSYS (unless an entry decides them)
+// and the older calls it does not name its default errno; the same
+// kernel is the one its minKernel entries look at.
+func TestENOSYSAfterKernel(t *testing.T) {
+	for _, k := range []KernelVersion{{5, 10}, {4, 7}} {
+		for _, target := range []*seccomp.Arch{seccomp.ArchX86_64, seccomp.ArchS390X} {
+			r, err := Default().Build(Options{Arch: target, Kernel: &k, ENOSYSAfterKernel: true})
+			require.NoError(t, err)
+			named := map[string]bool{}
+			for _, e := range r.Profile.Syscalls {
+				for _, n := range e.Names {
+					named[n] = true
+				}
+			}
+			p, err := r.Compile()
+			require.NoError(t, err)
+			em := seccomp.MustEmulator(p)
+			newer, older := 0, 0
+			for _, a := range r.Filter.Arches() {
+				for _, name := range a.Syscalls() {
+					if named[name] {
+						continue
+					}
+					since, _ := a.SyscallSince(name)
+					nr, _ := a.Syscall(name)
+					d := seccomp.Data{Nr: nr, Arch: a.AuditArch}
+					want := seccomp.Errno(1) // the profile's default
+					if k.Release().Before(since) {
+						want = seccomp.Errno(seccomp.ENOSYS)
+						newer++
+					} else {
+						older++
+					}
+					require.Equal(t, want, em.Action(d), "%s on %s %s (since %s)", name, a.Name, k, since)
+				}
+			}
+			assert.Positive(t, newer, "%s %s", target.Name, k)
+			assert.Positive(t, older, "%s %s", target.Name, k)
+			// Named calls keep their entries' decision, whatever their age.
+			read, _ := target.Syscall("read")
+			assert.Equal(t, seccomp.ActAllow, em.Action(seccomp.Data{Nr: read, Arch: target.AuditArch}))
+			statx, _ := target.Syscall("statx") // 4.11, allowed by the profile
+			assert.Equal(t, seccomp.ActAllow, em.Action(seccomp.Data{Nr: statx, Arch: target.AuditArch}))
+			// minKernel 4.8: ptrace is allowed on 5.10 only.
+			ptrace, _ := target.Syscall("ptrace")
+			want := seccomp.ActAllow
+			if k.Less(KernelVersion{4, 8}) {
+				want = seccomp.Errno(1)
+			}
+			assert.Equal(t, want, em.Action(seccomp.Data{Nr: ptrace, Arch: target.AuditArch}), "ptrace on %s", k)
+		}
+	}
+	// Off by default.
+	r, err := Default().Build(Options{Arch: seccomp.ArchX86_64, Kernel: k61})
+	require.NoError(t, err)
+	fileGetattr, _ := seccomp.ArchX86_64.Syscall("file_getattr") // 6.17, not in the profile
+	assert.Equal(t, seccomp.Errno(1), r.Evaluate(seccomp.Data{Nr: fileGetattr, Arch: seccomp.AuditArchX86_64}))
+	r, err = Default().Build(Options{Arch: seccomp.ArchX86_64, Kernel: k61, ENOSYSAfterKernel: true})
+	require.NoError(t, err)
+	assert.Equal(t, seccomp.Errno(seccomp.ENOSYS), r.Evaluate(seccomp.Data{Nr: fileGetattr, Arch: seccomp.AuditArchX86_64}))
+	assert.Equal(t, seccomp.Release{Major: 6, Minor: 1}, k61.Release())
+}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/seccomp-go/seccomp"
 )
 
 // KernelVersion is a Linux version as Docker's minKernel gives it: the
@@ -18,8 +20,12 @@ type KernelVersion struct {
 func (k KernelVersion) String() string { return fmt.Sprintf("%d.%d", k.Kernel, k.Major) }
 
 // Less reports whether k is older than v.
-func (k KernelVersion) Less(v KernelVersion) bool {
-	return k.Kernel < v.Kernel || k.Kernel == v.Kernel && k.Major < v.Major
+func (k KernelVersion) Less(v KernelVersion) bool { return k.Release().Before(v.Release()) }
+
+// Release returns k as a seccomp.Release, the type of the releases the
+// syscall tables date calls with (seccomp.Arch.SyscallSince).
+func (k KernelVersion) Release() seccomp.Release {
+	return seccomp.Release{Major: int(k.Kernel), Minor: int(k.Major)}
 }
 
 // ParseKernelVersion parses "<kernel>.<major>" as Docker's minKernel does:

@@ -254,10 +254,27 @@ func (c *compiler) planIntervals(ivs *intervals, p *Arch, lo, hi uint32) {
 	if cap(*ivs) == 0 {
 		*ivs = make(intervals, 0, 2*len(p.Keys)+4)
 	}
-	// Gaps take the fallback, which changes at most once: above the table.
+	// Gaps take the fallback: ENOSYS for the newer numbers in them, and
+	// above the table.
+	newer := p.Newer
 	gap := func(from, to uint64) {
 		if from > to {
 			return
+		}
+		for len(newer) > 0 && uint64(uint32(newer[0])) < from {
+			newer = newer[1:]
+		}
+		for len(newer) > 0 && uint64(uint32(newer[0])) <= to {
+			n := uint64(uint32(newer[0]))
+			newer = newer[1:]
+			if n > from {
+				ivs.push(interval{lo: uint32(from), hi: uint32(n - 1), action: c.fallback(p, uint32(from))})
+			}
+			ivs.push(interval{lo: uint32(n), hi: uint32(n), action: errnoENOSYS})
+			if n == to {
+				return
+			}
+			from = n + 1
 		}
 		max := uint64(p.Max)
 		if c.f.ENOSYS && from <= max && to > max {
@@ -287,12 +304,7 @@ func (c *compiler) planIntervals(ivs *intervals, p *Arch, lo, hi uint32) {
 
 // fallback is what a call on plan p with number nr gets when no rule
 // matches.
-func (c *compiler) fallback(p *Arch, nr uint32) uint32 {
-	if c.f.ENOSYS && p.unknownAbove(int32(nr)) {
-		return errnoENOSYS
-	}
-	return c.f.Default
-}
+func (c *compiler) fallback(p *Arch, nr uint32) uint32 { return c.f.fallback(p, int32(nr)) }
 
 // constDecision returns the action of system call nr on p when it does not
 // depend on the arguments.

@@ -15,7 +15,9 @@
 package compiler
 
 import (
+	"cmp"
 	"encoding/binary"
+	"slices"
 
 	"github.com/seccomp-go/seccomp/internal/cond"
 	"github.com/seccomp-go/seccomp/internal/uapi"
@@ -47,6 +49,10 @@ type Arch struct {
 	X32   bool             // the x32 ABI: numbers with x32SyscallBit under AUDIT_ARCH_X86_64
 	Order binary.ByteOrder // the byte order of seccomp_data
 	Max   uint32           // the highest number the arch's syscall table knows
+	// Newer are numbers below Max, in increasing order, that get
+	// ERRNO(ENOSYS) when no rule decides them (calls newer than a kernel
+	// release), whatever Filter.ENOSYS says.
+	Newer []int32
 	// Calls are the rules of each system call number, in the order they
 	// are tried: by precedence of their actions, then as added. The first
 	// whose conditions all hold decides.
@@ -104,6 +110,20 @@ func (f *Filter) coversNative64() bool {
 // knows, within the arch's number space.
 func (p *Arch) unknownAbove(nr int32) bool { return uint32(nr) > p.Max }
 
+// newer reports whether nr is one of p.Newer.
+func (p *Arch) newer(nr int32) bool {
+	_, ok := slices.BinarySearchFunc(p.Newer, uint32(nr), func(a int32, b uint32) int { return cmp.Compare(uint32(a), b) })
+	return ok
+}
+
+// fallback is what a call with number nr gets when no rule decides it.
+func (f *Filter) fallback(p *Arch, nr int32) uint32 {
+	if f.ENOSYS && p.unknownAbove(nr) || p.newer(nr) {
+		return errnoENOSYS
+	}
+	return f.Default
+}
+
 // Evaluate returns what the filter decides for a call: the reference
 // meaning, which the compiled program reproduces.
 func (f *Filter) Evaluate(nr int32, token uint32, args *[6]uint64) uint32 {
@@ -119,8 +139,5 @@ func (f *Filter) Evaluate(nr int32, token uint32, args *[6]uint64) uint32 {
 			return r.Action
 		}
 	}
-	if f.ENOSYS && p.unknownAbove(nr) {
-		return errnoENOSYS
-	}
-	return f.Default
+	return f.fallback(p, nr)
 }
