@@ -179,6 +179,7 @@ type Filter struct {
 	minusOne      bool               // SetNrMinusOneDefault
 	hot           map[string]float64 // SetHotSyscalls; nil: DefaultHotSyscalls
 	resolution    Resolution         // SetResolution
+	multiplex     bool               // SetMultiplexing
 	rules         []Rule
 
 	// planned caches what plan returns; nil after a change.

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/seccomp-go/seccomp/internal/cond"
 	"github.com/seccomp-go/seccomp/internal/opcode"
 )
 
@@ -72,6 +73,11 @@ func randFilter(rng *rand.Rand) *Filter {
 	f.SetNrMinusOneDefault(rng.IntN(2) == 0)
 	// A small pool of syscalls so that several rules share one.
 	pool := []string{"read", "write", "openat", "personality", "socket", "ioctl", "mprotect", "clone", "futex", "exit_group"}
+	if rng.IntN(4) == 0 {
+		// Multiplexed calls, and their multiplexers.
+		f.SetMultiplexing(true)
+		pool = append(pool, "socket", "connect", "shmat", "semop", "socketcall", "ipc")
+	}
 	switch rng.IntN(3) {
 	case 0: // DefaultHotSyscalls
 	case 1:
@@ -155,6 +161,19 @@ func randInput(rng *rand.Rand, f *Filter) Data {
 				v = randValue(rng)
 			}
 			d.Args[c.Arg] = v
+		}
+		if mux, sub, ok := a.table.MultiplexedBy(r.Syscall); ok && rng.IntN(2) == 0 {
+			// The same call through its multiplexer, its number in the
+			// low half (a version in ipc's high 16 bits) or not.
+			d.Nr, d.Args[0] = mux, uint64(sub)
+			switch rng.IntN(4) {
+			case 0:
+				d.Args[0] |= uint64(rng.IntN(3)) << 16
+			case 1:
+				d.Args[0] |= 1 << 32
+			case 2:
+				d.Args[0]++
+			}
 		}
 	case k < 7:
 		d.Nr = a.MaxSyscall() + int32(rng.IntN(3)) - 1
@@ -262,6 +281,9 @@ func meaning(f *Filter, d Data) Action {
 			best, found = r.Action, true
 		}
 	}
+	if a, ok := muxMeaning(f, arch, d); ok && (!found || a.Precedes(best) || !best.Precedes(a) && int32(a) < int32(best)) {
+		best, found = a, true
+	}
 	switch {
 	case found:
 		return best
@@ -275,6 +297,60 @@ func meaning(f *Filter, d Data) Action {
 		}
 	}
 	return f.defaultAction
+}
+
+// muxMeaning is what the rules on the calls multiplexed by d's system call
+// (socketcall, ipc) decide for d with SetMultiplexing in the stricter
+// resolution, as its doc says: among the rules of the call d's first
+// argument selects (its low 32 bits for socketcall, 16 for ipc) that some
+// call can match, the strictest action, and the default action too unless
+// one of them is unconditional on the arch. False when none applies.
+func muxMeaning(f *Filter, arch *Arch, d Data) (Action, bool) {
+	if !f.multiplex || f.resolution != ResolveStricter {
+		return 0, false
+	}
+	abi32 := !arch.AuditArch.Is64Bit()
+	var best Action
+	found, uncond := false, false
+	for _, r := range f.rules {
+		if r.Arch != nil && r.Arch != arch {
+			continue
+		}
+		name := r.Syscall
+		if name == "" {
+			name, _ = arch.SyscallName(r.Number)
+		}
+		mux, sub, ok := arch.table.MultiplexedBy(name)
+		if !ok || mux != d.Nr {
+			continue
+		}
+		if ipc, _ := arch.table.IPC(); mux == ipc && d.Args[0]&0xffff != uint64(sub) || mux != ipc && uint32(d.Args[0]) != uint32(sub) {
+			continue
+		}
+		var conds []cond.Cond
+		never := false
+		for _, c := range r.Conds {
+			rc, truth := c.internal().Resolve(abi32)
+			switch truth {
+			case cond.Never:
+				never = true
+			case cond.Always:
+			default:
+				conds = append(conds, rc)
+			}
+		}
+		if never || cond.Unsatisfiable(conds) != "" {
+			continue
+		}
+		uncond = uncond || len(conds) == 0
+		if !found || r.Action.Precedes(best) || !best.Precedes(r.Action) && int32(r.Action) < int32(best) {
+			best, found = r.Action, true
+		}
+	}
+	if found && !uncond && (f.defaultAction.Precedes(best) || !best.Precedes(f.defaultAction) && int32(f.defaultAction) < int32(best)) {
+		best = f.defaultAction
+	}
+	return best, found
 }
 
 // condMeans says whether c holds for the argument register v of a call of

@@ -21,6 +21,9 @@ import (
 type archPlan struct {
 	arch *Arch
 	*compiler.Arch
+	// derived are the rules made for a multiplexer from a rule on a call
+	// it makes (SetMultiplexing): {number, rule index}.
+	derived map[[2]int32]bool
 }
 
 func ruleName(r Rule) string {
@@ -154,6 +157,14 @@ func (f *Filter) plan() (*compiler.Filter, []*archPlan, []*Problem) {
 	}
 	var unmatched []noMatch
 	matches := make([]bool, len(f.rules))
+	// The multiplexed calls, in the stricter resolution: one rule each on
+	// the multiplexer, added after the others.
+	type muxKey struct {
+		p   *archPlan
+		mux int32
+		sub uint64
+	}
+	subs := map[muxKey]*muxSub{}
 	for i, r := range f.rules {
 		name := ruleName(r)
 		if s := checkAction(r.Action); s != "" {
@@ -189,12 +200,29 @@ func (f *Filter) plan() (*compiler.Filter, []*archPlan, []*Problem) {
 			if r.Arch != nil && r.Arch != p.arch {
 				continue
 			}
+			libseccomp := f.resolution == ResolveLibseccomp
+			// A socket or IPC call its multiplexer makes (SetMultiplexing),
+			// even where the arch has no direct call (ppc64's semop).
+			var mux int32
+			var sel cond.Cond
+			muxed := false
+			if f.multiplex {
+				mux, sel, muxed = multiplexed(p, r.Number, r.Syscall, libseccomp)
+			}
 			nr := r.Number
+			direct := true
 			if r.Syscall != "" {
 				var ok bool
 				if nr, ok = p.arch.Syscall(r.Syscall); !ok {
-					continue
+					if !muxed {
+						continue
+					}
+					direct = false
 				}
+			}
+			sys := r.Syscall
+			if direct {
+				sys = p.callName(nr)
 			}
 			found = true
 			if bad {
@@ -209,7 +237,6 @@ func (f *Filter) plan() (*compiler.Filter, []*archPlan, []*Problem) {
 			abi32 := !p.arch.AuditArch.Is64Bit()
 			start := len(condArena)
 			never := ""
-			libseccomp := f.resolution == ResolveLibseccomp
 			for _, c := range r.Conds {
 				if libseccomp {
 					condArena = append(condArena, c.internal().Normalize(abi32))
@@ -218,7 +245,7 @@ func (f *Filter) plan() (*compiler.Filter, []*archPlan, []*Problem) {
 				rc, truth := c.internal().Resolve(abi32)
 				switch truth {
 				case cond.Always:
-					add(i, p.callName(nr), p.arch.Name, SeverityWarning,
+					add(i, sys, p.arch.Name, SeverityWarning,
 						"%s always holds on %s, whose arguments are 32 bits (zero-extended): left out there", c, p.arch.Name)
 					continue
 				case cond.Never:
@@ -236,11 +263,31 @@ func (f *Filter) plan() (*compiler.Filter, []*archPlan, []*Problem) {
 			}
 			if why != "" {
 				condArena = condArena[:start]
-				unmatched = append(unmatched, noMatch{rule: i, sys: p.callName(nr), arch: p.arch.Name, why: why})
+				unmatched = append(unmatched, noMatch{rule: i, sys: sys, arch: p.arch.Name, why: why})
 				continue
 			}
 			matches[i] = true
 			rv := compiler.Rule{Index: i, Action: uint32(r.Action), Conds: conds}
+			if muxed {
+				// Through the multiplexer too (see SetMultiplexing):
+				// libseccomp adds that rule before the direct one.
+				if libseccomp {
+					p.addMuxRule(mux, compiler.Rule{Index: i, Action: uint32(r.Action), Conds: libseccompMux(sel, conds, abi32)})
+				} else {
+					k := muxKey{p, mux, sel.Value}
+					s := subs[k]
+					if s == nil {
+						s = &muxSub{p: p, mux: mux, sel: sel, index: i, action: r.Action, order: len(subs)}
+						subs[k] = s
+					} else if ranks(r.Action, s.action) < 0 {
+						s.action = r.Action
+					}
+					s.uncond = s.uncond || len(conds) == 0
+				}
+			}
+			if !direct {
+				continue
+			}
 			if rs, ok := p.Calls[nr]; ok {
 				p.Calls[nr] = append(rs, rv)
 			} else {
@@ -255,6 +302,13 @@ func (f *Filter) plan() (*compiler.Filter, []*archPlan, []*Problem) {
 			}
 			add(i, name, "", SeverityError, "unknown system call on %s", where)
 		}
+	}
+	for _, s := range slices.SortedFunc(maps.Values(subs), func(a, b *muxSub) int { return a.order - b.order }) {
+		a := s.action
+		if !s.uncond && ranks(f.defaultAction, a) < 0 {
+			a = f.defaultAction // the arguments the rules test are out of reach
+		}
+		s.p.addMuxRule(s.mux, compiler.Rule{Index: s.index, Action: uint32(a), Conds: []cond.Cond{s.sel}})
 	}
 	// A rule no call can match on any arch is an error; one that can on
 	// some arch only (a 64-bit value on a 32-bit ABI) is a warning there.
@@ -417,6 +471,13 @@ func (p *archPlan) check() []*Problem {
 			}
 			if j >= 0 {
 				q := rs[j]
+				if p.isDerived(nr, q) || p.isDerived(nr, r) {
+					// A rule made for the multiplexer (SetMultiplexing)
+					// and a rule on the multiplexer: the one tried first
+					// decides, as meant; nothing to report.
+					dead[i] = true
+					continue
+				}
 				sev, what := SeverityWarning, "is shadowed by"
 				if cond.Same(q.Conds, r.Conds) {
 					if q.Action == r.Action {
@@ -430,6 +491,9 @@ func (p *archPlan) check() []*Problem {
 					Reason: fmt.Sprintf("%s rule %d (%s), which wins whenever this rule matches", what, q.Index, Action(q.Action))})
 			}
 			if dead[i] || i == 0 || len(r.Conds) == 0 || budget <= 0 || len(rs) > maxCoverCall {
+				continue
+			}
+			if p.isDerived(nr, r) {
 				continue
 			}
 			var before []int // the live rules tried before r that may match calls it matches

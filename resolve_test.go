@@ -189,17 +189,30 @@ func treeDecides(f *Filter, d Data) (Action, bool) {
 			continue
 		}
 		nr := r.Number
+		known := true
 		if r.Syscall != "" {
-			var ok bool
-			if nr, ok = a.Syscall(r.Syscall); !ok {
-				continue
-			}
+			nr, known = a.Syscall(r.Syscall)
 		}
-		if nr != d.Nr {
+		// With multiplexing, libseccomp's rule for the multiplexer: arg0
+		// == the call's number (compared as libseccomp compares arguments
+		// on the arch), the conditions on arg0 dropped, the others kept.
+		name := r.Syscall
+		if name == "" {
+			name, _ = a.SyscallName(r.Number)
+		}
+		mux, sub, muxed := a.table.MultiplexedBy(name)
+		viaMux := f.multiplex && muxed && mux == d.Nr
+		if !viaMux && (!known || nr != d.Nr) {
 			continue
 		}
 		tr := ruletree.Rule{Action: uint32(r.Action)}
+		if viaMux {
+			tr.Conds = append(tr.Conds, ruletree.Cond{Arg: 0, Op: ruletree.EQ, Datum: uint64(sub), Narrow: a.WordSize() == 32})
+		}
 		for _, c := range r.Conds {
+			if viaMux && c.Arg == 0 {
+				continue
+			}
 			n := c.internal().Normalize(w32)
 			tr.Conds = append(tr.Conds, ruletree.Cond{Arg: n.Arg, Op: libseccompOps[Op(n.Op)], Mask: n.Mask, Datum: n.Value, Narrow: n.Width32})
 		}
@@ -213,6 +226,11 @@ func treeDecides(f *Filter, d Data) (Action, bool) {
 	if f.enosys && uint32(d.Nr) > uint32(a.MaxSyscall()) {
 		return Errno(ENOSYS), true
 	}
+	if name, ok := a.SyscallName(d.Nr); ok && f.enosysAfter != (Release{}) {
+		if since, _ := a.SyscallSince(name); f.enosysAfter.Before(since) {
+			return Errno(ENOSYS), true
+		}
+	}
 	return f.DefaultAction(), true
 }
 
@@ -221,7 +239,8 @@ func treeDecides(f *Filter, d Data) (Action, bool) {
 // values within their masks.
 func libseccompFilter(f *Filter) *Filter {
 	g := NewFilter(f.DefaultAction(), f.Arches()...).SetBadArchAction(f.BadArchAction()).
-		SetUnknownSyscallENOSYS(f.enosys).SetNrMinusOneDefault(f.minusOne).SetResolution(ResolveLibseccomp)
+		SetUnknownSyscallENOSYS(f.enosys).SetENOSYSAfter(f.enosysAfter).SetNrMinusOneDefault(f.minusOne).
+		SetResolution(ResolveLibseccomp).SetMultiplexing(f.multiplex)
 	g.hot = f.hot
 	for _, r := range f.Rules() {
 		var seen [6]bool

@@ -160,6 +160,34 @@ func status(ds []Decision) (let, deny bool) {
 	return let, deny
 }
 
+// selecting returns the decisions some input with arg0 == v can get (its
+// other fields free): those with an alternative whose conditions on arg0
+// hold for v. Conditions the program computes are taken to possibly hold.
+func selecting(ds []Decision, v uint64) []Decision {
+	d := seccomp.Data{Args: [6]uint64{v}}
+	var out []Decision
+	for _, dec := range ds {
+		possible := dec.When == nil
+		for _, w := range dec.When {
+			ok := true
+			for _, c := range w {
+				if !c.Computed() && c.Field == FieldArg0 && !c.Holds(&d) {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				possible = true
+				break
+			}
+		}
+		if possible {
+			out = append(out, dec)
+		}
+	}
+	return out
+}
+
 // allowedWhen describes when a call is let through, for reasons.
 func allowedWhen(ds []Decision) string {
 	var parts []string
@@ -345,12 +373,22 @@ func (r *Report) Audit() []Finding {
 			if ar.Default != nil && decisionsKey(a.Decisions) == defKey {
 				continue // not denied on purpose: what every other call gets
 			}
+			bds := b.Decisions
+			if mux, sub, ok := ar.Arch.MultiplexedBy(s.denied); ok && mux == b.Nr {
+				// What the multiplexer decides when its first argument
+				// selects the denied call: a filter that multiplexes (as
+				// libseccomp does) may allow socketcall for other calls
+				// only.
+				bds = selecting(bds, uint64(sub))
+			} else if s.allowed == "socketcall" || s.allowed == "ipc" {
+				continue // the multiplexer does not make this call here
+			}
 			al, ad := status(a.Decisions)
-			bl, bd := status(b.Decisions)
+			bl, bd := status(bds)
 			switch {
 			case !al && ad && bl:
 				cond := ""
-				if w := allowedWhen(b.Decisions); w != "" {
+				if w := allowedWhen(bds); w != "" {
 					cond = " (when " + w + ")"
 				}
 				note(High, CheckSibling, s.denied, ar.Arch.Name, fmt.Sprintf("%s is denied but %s, which also %s, is allowed%s", s.denied, s.allowed, s.what, cond))

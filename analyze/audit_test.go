@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/seccomp-go/seccomp"
 )
 
 func auditT(t *testing.T, src string) []Finding {
@@ -287,4 +289,84 @@ personality:	ret ERRNO(1)`,
 			}
 		})
 	}
+}
+
+// TestAuditMultiplexed: with socket and IPC rules applied to socketcall and
+// ipc (as libseccomp and package profile apply them), the sibling check
+// looks at what the multiplexer decides for the call's own number: no
+// finding for bind, denied directly and through socketcall, though
+// socketcall lets the other calls through; the gap for socket, allowed only
+// for some families directly but for every one through socketcall.
+func TestAuditMultiplexed(t *testing.T) {
+	for _, a := range []*seccomp.Arch{seccomp.ArchI386, seccomp.ArchS390X} {
+		f := seccomp.NewFilter(seccomp.ActAllow, a).SetMultiplexing(true).SetResolution(seccomp.ResolveLibseccomp).
+			Add(seccomp.Rule{Syscall: "bind", Action: seccomp.Errno(13)},
+				seccomp.Rule{Syscall: "shmat", Action: seccomp.Errno(13)},
+				seccomp.Rule{Syscall: "socket", Action: seccomp.Errno(13), Conds: []seccomp.Cond{seccomp.Arg32(0).Eq(40)}})
+		p, err := f.Compile()
+		if err != nil {
+			t.Fatal(err)
+		}
+		fs, err := Audit(p, &Options{Arches: []*seccomp.Arch{a}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sys := range []string{"bind", "shmat"} {
+			for _, f := range find(fs, CheckSibling, sys) {
+				t.Errorf("%s: %v: the multiplexer denies it too", a.Name, f)
+			}
+		}
+		// socket's conditional deny denies socketcall(SYS_SOCKET) whatever
+		// the family, in libseccomp's rule for it.
+		for _, f := range find(fs, CheckSibling, "socket") {
+			t.Errorf("%s: %v", a.Name, f)
+		}
+		// An allow-list: the family is not checked through socketcall.
+		g := seccomp.NewFilter(seccomp.Errno(1), a).SetMultiplexing(true).SetResolution(seccomp.ResolveLibseccomp).
+			AddSyscalls(seccomp.ActAllow, "connect", "write").
+			Add(seccomp.Rule{Syscall: "socket", Action: seccomp.ActAllow, Conds: []seccomp.Cond{seccomp.Arg32(0).Ne(40)}})
+		q, err := g.Compile()
+		if err != nil {
+			t.Fatal(err)
+		}
+		gs, err := Audit(q, &Options{Arches: []*seccomp.Arch{a}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantFinding(t, gs, Medium, CheckSibling, "socket", a.Name, "socket is allowed only under conditions, but socketcall")
+		// Without multiplexing socketcall and ipc allow everything.
+		p, err = f.SetMultiplexing(false).Compile()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fs, err = Audit(p, &Options{Arches: []*seccomp.Arch{a}}); err != nil {
+			t.Fatal(err)
+		}
+		wantFinding(t, fs, High, CheckSibling, "bind", a.Name, "bind is denied but socketcall")
+		wantFinding(t, fs, High, CheckSibling, "shmat", a.Name, "shmat is denied but ipc")
+	}
+	// A program written by hand that denies socketcall(SYS_SOCKET) only.
+	src := `ld [arch]
+jeq #AUDIT_ARCH_I386, i386
+ret KILL
+i386: ld [nr]
+jeq #359, deny
+jeq #102, sc
+ret ALLOW
+sc: ld [args[0].lo]
+jeq #1, deny
+ret ALLOW
+deny: ret ERRNO(13)`
+	fs, err := Audit(asm(t, src), &Options{Arches: []*seccomp.Arch{seccomp.ArchI386}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := find(fs, CheckSibling, "socket"); len(got) != 0 {
+		t.Errorf("socketcall(SYS_SOCKET) denied: %v", got)
+	}
+	fs, err = Audit(asm(t, strings.Replace(src, "jeq #1, deny", "jeq #2, deny", 1)), &Options{Arches: []*seccomp.Arch{seccomp.ArchI386}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantFinding(t, fs, High, CheckSibling, "socket", "i386", "socket is denied but socketcall")
 }

@@ -7,6 +7,7 @@ import (
 
 	scmp "github.com/seccomp-go/seccomp"
 	"github.com/seccomp-go/seccomp/internal/ruletree"
+	"github.com/seccomp-go/seccomp/internal/sysnum"
 )
 
 // collection is a filter context: libseccomp's db_filter_col. Its rules
@@ -167,50 +168,43 @@ func (d *archDB) rebuild(nat *archInfo) {
 	}
 }
 
-// The socket and IPC calls that ABIs with multiplexers (x86's socketcall
-// and ipc) get through them, with the multiplexer's call number and
-// libseccomp's pseudo numbers for them (-101 ..., -201 ...): the number
-// modulo 100 (200) is the multiplexer's first argument.
-var socketCalls = []string{"socket", "bind", "connect", "listen", "accept", "getsockname", "getpeername",
-	"socketpair", "send", "recv", "sendto", "recvfrom", "shutdown", "setsockopt", "getsockopt",
-	"sendmsg", "recvmsg", "accept4", "recvmmsg", "sendmmsg"}
-
-var ipcCalls = map[string]int32{"semop": 1, "semget": 2, "semctl": 3, "semtimedop": 4,
-	"msgsnd": 11, "msgrcv": 12, "msgget": 13, "msgctl": 14,
-	"shmat": 21, "shmdt": 22, "shmget": 23, "shmctl": 24}
-
-// muxPseudo returns libseccomp's pseudo number of a multiplexed call.
+// The multiplexed calls (socketcall's and ipc's, internal/sysnum's lists):
+// libseccomp gives them pseudo numbers, -101 ... for the socket calls and
+// -201 ... for the IPC calls, the number modulo 100 (200) being the
+// multiplexer's first argument.
 func muxPseudo(name string) (int32, bool) {
-	if i := slices.Index(socketCalls, name); i >= 0 {
-		return int32(-101 - i), true
+	for _, c := range sysnum.SocketcallCalls() {
+		if c.Name == name {
+			return -100 - c.Call, true
+		}
 	}
-	if n, ok := ipcCalls[name]; ok {
-		return -200 - n, true
+	for _, c := range sysnum.IPCCalls() {
+		if c.Name == name {
+			return -200 - c.Call, true
+		}
 	}
 	return 0, false
 }
 
 func muxName(nr int32) (string, bool) {
-	if nr <= -101 && nr >= -120 {
-		return socketCalls[-101-nr], true
+	calls, base := sysnum.SocketcallCalls(), int32(-100)
+	if nr <= -200 {
+		calls, base = sysnum.IPCCalls(), -200
 	}
-	for name, n := range ipcCalls {
-		if nr == -200-n {
-			return name, true
+	for _, c := range calls {
+		if base-c.Call == nr {
+			return c.Name, true
 		}
 	}
 	return "", false
 }
 
 // multiplexes reports whether libseccomp routes the ABI's socket and IPC
-// calls through multiplexers (x86; later s390, 32-bit MIPS, PowerPC, m68k
-// and SuperH, which have socketcall and ipc too).
+// calls through multiplexers: whether it has socketcall and ipc (x86,
+// s390, s390x, 32-bit MIPS, PowerPC, m68k and SuperH).
 func (i *archInfo) multiplexes() bool {
-	switch i.arch {
-	case ArchX86, ArchS390, ArchS390X, ArchMIPS, ArchMIPSEL, ArchPPC, ArchPPC64, ArchPPC64LE, ArchM68K, ArchSH, ArchSHEB:
-		return true
-	}
-	return false
+	_, _, ok := i.table().MultiplexedBy("socket")
+	return ok
 }
 
 // add adds r to the ABI: libseccomp's arch_filter_rule_add.
@@ -232,20 +226,16 @@ func (d *archDB) add(r apiRule, nat *archInfo) error {
 		return d.merge(nr, r)
 	}
 	// The multiplexed calls: a rule for the multiplexer, with its first
-	// argument naming the call, and one for the call itself, where the
-	// ABI has it.
+	// argument naming the call (ruletree.Multiplexed), and one for the
+	// call itself, where the ABI has it.
 	name, _ := d.info.callName(nr)
 	if nr >= 0 {
 		if n, ok := d.info.table().SyscallName(nr); ok {
 			name = n
 		}
 	}
-	sub, isSocket := int32(0), false
-	if i := slices.Index(socketCalls, name); i >= 0 && (nr >= 0 || nr <= -101 && nr >= -120) {
-		sub, isSocket = int32(i+1), true
-	} else if n, ok := ipcCalls[name]; ok && (nr >= 0 || nr <= -201 && nr >= -224) {
-		sub = n
-	} else {
+	mux, sub, muxed := d.info.table().MultiplexedBy(name)
+	if !muxed || nr < 0 && nr > -101 || nr < -120 && nr > -201 || nr < -224 {
 		switch {
 		case nr >= 0:
 			return d.merge(nr, r)
@@ -257,20 +247,12 @@ func (d *archDB) add(r apiRule, nat *archInfo) error {
 	if r.strict && len(r.conds) > 0 {
 		return syscall.EINVAL
 	}
-	muxCall := "ipc"
-	if isSocket {
-		muxCall = "socketcall"
+	rm := r
+	rm.conds = ruletree.Multiplexed(uint64(sub), d.info.narrow, r.conds)
+	if err := d.merge(mux, rm); err != nil {
+		return err
 	}
-	direct, hasDirect := d.info.table().Syscall(name)
-	if mux, ok := d.info.table().Syscall(muxCall); ok {
-		rm := r
-		rm.conds = slices.DeleteFunc(slices.Clone(r.conds), func(c ruletree.Cond) bool { return c.Arg == 0 })
-		rm.conds = append([]ruletree.Cond{{Arg: 0, Op: ruletree.EQ, Datum: uint64(sub)}}, rm.conds...)
-		if err := d.merge(mux, rm); err != nil {
-			return err
-		}
-	}
-	if hasDirect {
+	if direct, ok := d.info.table().Syscall(name); ok {
 		return d.merge(direct, r)
 	}
 	return nil
@@ -336,11 +318,7 @@ func (d *archDB) priority(nr int32, prio uint8, nat *archInfo) error {
 		if !ok || !d.info.multiplexes() {
 			return nil
 		}
-		mux := "ipc"
-		if slices.Contains(socketCalls, name) {
-			mux = "socketcall"
-		}
-		if nr, ok = d.info.table().Syscall(mux); !ok {
+		if nr, _, ok = d.info.table().MultiplexedBy(name); !ok {
 			return nil
 		}
 	}

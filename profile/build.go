@@ -360,7 +360,9 @@ func (s *Seccomp) build(o Options, checkOnly bool) (*Result, error) {
 		}
 	}
 
-	f := seccomp.NewFilter(def, arches...).SetNrMinusOneDefault(true)
+	// Rules on socket and IPC calls decide socketcall and ipc too, as
+	// libseccomp makes them (seccomp.Filter.SetMultiplexing).
+	f := seccomp.NewFilter(def, arches...).SetNrMinusOneDefault(true).SetMultiplexing(true)
 	if o.StricterWins {
 		f.SetResolution(seccomp.ResolveStricter)
 	} else {
@@ -413,8 +415,9 @@ func (s *Seccomp) build(o Options, checkOnly bool) (*Result, error) {
 	for _, n := range order {
 		var missing, present []*seccomp.Arch
 		for _, a := range arches {
-			if _, ok := a.Syscall(n); ok {
-				present = append(present, a)
+			_, ok := a.Syscall(n)
+			if _, _, mux := a.MultiplexedBy(n); ok || mux {
+				present = append(present, a) // directly, or through socketcall or ipc
 			} else {
 				missing = append(missing, a)
 			}
@@ -427,12 +430,17 @@ func (s *Seccomp) build(o Options, checkOnly bool) (*Result, error) {
 			warn(WarnSyscallNotOnArch, firstEntry(n), "", n, archList(missing), "system call %s does not exist on %s: skipped there", quote(n), archList(missing))
 		}
 		for _, a := range present {
-			nr, _ := a.Syscall(n)
-			if done[a][nr] {
+			nr, direct := a.Syscall(n)
+			if direct && done[a][nr] {
 				continue
 			}
-			done[a][nr] = true
-			names := namesOf[a][nr] // n first: the first name of nr in order
+			if direct {
+				done[a][nr] = true
+			}
+			names := []string{n} // a name its multiplexer makes alone has no other
+			if direct {
+				names = namesOf[a][nr] // n first: the first name of nr in order
+			}
 			var idx []int
 			for _, m := range names {
 				idx = append(idx, byName[m]...)

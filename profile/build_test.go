@@ -531,3 +531,40 @@ func TestAliasNames(t *testing.T) {
 	assert.Equal(t, seccomp.ActAllow, decideNr(t, r, seccomp.AuditArchARM, 341))
 	assert.True(t, hasWarning(r, WarnIgnored, "decides it unconditionally before this entry"), "%v", r.Warnings)
 }
+
+// TestMultiplexedCalls: on the arches with socketcall and ipc, an entry on
+// a socket or IPC call decides the multiplexer with that call's number, as
+// libseccomp makes it (runc's meaning); StricterWins never lets the
+// multiplexer allow more than the direct call.
+func TestMultiplexedCalls(t *testing.T) {
+	js := `{"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86"], "syscalls": [
+		{"names": ["socket"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 40, "op": "SCMP_CMP_NE"}]},
+		{"names": ["connect", "shmget"], "action": "SCMP_ACT_ALLOW"},
+		{"names": ["semop"], "action": "SCMP_ACT_LOG", "args": [{"index": 2, "value": 1, "op": "SCMP_CMP_EQ"}]}]}`
+	socketcall := func(a *seccomp.Arch) int32 { nr, _ := a.Syscall("socketcall"); return nr }
+	ipc := func(a *seccomp.Arch) int32 { nr, _ := a.Syscall("ipc"); return nr }
+	for _, target := range []*seccomp.Arch{seccomp.ArchX86_64, seccomp.ArchS390X, seccomp.ArchPPC64LE, seccomp.ArchMIPSEL} {
+		r := build(t, target, js)
+		a := target
+		if target == seccomp.ArchX86_64 {
+			a = seccomp.ArchI386
+		}
+		assert.Equal(t, seccomp.ActAllow, decideNr(t, r, a.AuditArch, socketcall(a), 1, 0x1000), "%s: socketcall(SYS_SOCKET), any family", a)
+		assert.Equal(t, seccomp.ActAllow, decideNr(t, r, a.AuditArch, socketcall(a), 3), "%s: socketcall(SYS_CONNECT)", a)
+		assert.Equal(t, seccomp.Errno(1), decideNr(t, r, a.AuditArch, socketcall(a), 2), "%s: socketcall(SYS_BIND)", a)
+		assert.Equal(t, seccomp.ActAllow, decideNr(t, r, a.AuditArch, ipc(a), 23), "%s: ipc(SHMGET)", a)
+		assert.Equal(t, seccomp.Errno(1), decideNr(t, r, a.AuditArch, ipc(a), 1<<16|23), "%s: ipc(SHMGET, version 1): libseccomp compares all of arg0", a)
+		// semop's condition on its arg2 compares ipc's arg2.
+		assert.Equal(t, seccomp.ActLog, decideNr(t, r, a.AuditArch, ipc(a), 1, 0, 1), "%s: ipc(SEMOP) with arg2 == 1", a)
+		assert.Equal(t, seccomp.Errno(1), decideNr(t, r, a.AuditArch, ipc(a), 1, 0, 2), "%s: ipc(SEMOP) with arg2 == 2", a)
+		// StricterWins: the family is out of reach, so the default decides.
+		r = build(t, target, js, Options{StricterWins: true})
+		assert.Equal(t, seccomp.Errno(1), decideNr(t, r, a.AuditArch, socketcall(a), 1, 0x1000), "%s: stricter: socketcall(SYS_SOCKET)", a)
+		assert.Equal(t, seccomp.ActAllow, decideNr(t, r, a.AuditArch, socketcall(a), 3), "%s: stricter: socketcall(SYS_CONNECT)", a)
+		assert.Equal(t, seccomp.ActAllow, decideNr(t, r, a.AuditArch, ipc(a), 1<<16|23), "%s: stricter: ipc(SHMGET, version 1)", a)
+		assert.Equal(t, seccomp.Errno(1), decideNr(t, r, a.AuditArch, ipc(a), 1, 0, 1), "%s: stricter: ipc(SEMOP)", a)
+	}
+	// x86_64 has no multiplexers: nothing changes there.
+	r := build(t, seccomp.ArchX86_64, js)
+	assert.Equal(t, seccomp.Errno(1), decide(t, r, seccomp.ArchX86_64, "bind"))
+}

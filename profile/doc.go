@@ -125,6 +125,22 @@
 //     with WarnArchSkipped, and so is SCMP_ARCH_RISCV32, which has no table
 //     here; calls from them get the bad-arch action, as from any arch not
 //     listed. An unknown name is an error.
+//   - Multiplexed calls: on the arches that have socketcall(2) and ipc(2)
+//     (i386, mips o32, ppc, ppc64, ppc64le, s390, s390x, m68k, sh), a rule
+//     on a socket call (socket, connect, ...) or a System V IPC call
+//     (semop, shmget, ...) applies to the multiplexer too, as libseccomp
+//     applies it (seccomp.Filter.SetMultiplexing in libseccomp's
+//     resolution): a rule on socketcall whose first argument is the call's
+//     number (SYS_SOCKET, ...), with the entry's condition on argument 0
+//     dropped and its conditions on the other arguments kept, although
+//     they then compare socketcall's own arguments. So an entry that
+//     allows socket for every family but AF_VSOCK allows
+//     socketcall(SYS_SOCKET, ...) for every family, as under runc: the
+//     arguments of a multiplexed call are in memory, out of a filter's
+//     reach. With Options.StricterWins a multiplexed call gets the
+//     strictest action its direct call can get instead (never more than
+//     the direct call allows). A name the arch lacks but its multiplexer
+//     makes (semop on ppc64) applies through the multiplexer alone.
 //   - Calls from arches the filter does not cover get KILL_THREAD, whatever
 //     the default action: libseccomp's bad-arch action, which neither runc
 //     nor crun changes (Options.BadArchAction changes it). On x86_64, x32
@@ -173,19 +189,16 @@
 //     it too (under a pseudo number, left out of its program), and may
 //     refuse conflicting ones there (EEXIST); here they are skipped on
 //     those ABIs (WarnSyscallNotOnArch), and the profile is accepted.
-//   - On i386, libseccomp applies rules for the socket calls and the SysV
-//     IPC calls to the multiplexers socketcall(2) and ipc(2), with the
-//     call's number as the first argument and without the other
-//     conditions, and version 2.5.4 does not know the direct socket calls
-//     of i386 (numbers 359 to 373) at all. Here rules apply to the system
-//     calls they name only: a profile that means to control socketcall or
-//     ipc names them.
+//   - libseccomp 2.5.4 does not know the direct socket calls of i386
+//     (numbers 359 to 373): a rule on socket applies to socketcall only
+//     there, where here (as in libseccomp 2.6) it applies to both.
 //   - The tables: system calls newer than libseccomp's tables (uretprobe,
 //     statmount, listmount, mseal, the *xattrat calls for 2.5.4) are
-//     compiled here, where runc ignores them; the ARM-private calls
-//     (breakpoint, cacheflush, set_tls) and libseccomp's pseudo-calls
-//     (recv, send on x86) are in its tables only, and are skipped here with
-//     a warning.
+//     compiled here, where runc ignores them (libseccomp 2.5.4 lacks more;
+//     the bench module lists them). The ARM-private calls (breakpoint,
+//     cacheflush, usr26, usr32, set_tls, get_tls) are in the arm table, as
+//     in libseccomp's; recv and send, which libseccomp knows on x86 only
+//     through socketcall, apply through socketcall here too.
 //   - Checks: errnoRet on an action that takes none is an error (the OCI
 //     spec says a runtime must fail; runc ignores it), and so is anything
 //     wrong in an entry whose action equals the default action (runc drops
