@@ -75,14 +75,20 @@ func edgeCalls(r seccomp.Rule, nr int32, a *seccomp.Arch) []seccomp.Data {
 }
 
 // TestDockerDefaultAgainstLibseccomp: Docker's default profile resolved
-// for amd64 and arm64, compiled here and by libseccomp as runc adds it:
+// for every arch libseccomp knows (its archMap's natives with their
+// sub-arches; the others, ppc64le among them, alone), compiled here and by
+// libseccomp as runc adds it:
 // the same decision for every system call number of every covered arch
 // (and a margin past the tables), and for every argument rule at the
 // edges of its values, but for the documented table differences, which
 // are listed.
 func TestDockerDefaultAgainstLibseccomp(t *testing.T) {
 	k := profile.KernelVersion{Kernel: 6, Major: 1}
-	for _, target := range []*seccomp.Arch{seccomp.ArchX86_64, seccomp.ArchAArch64} {
+	for _, target := range seccomp.Arches() {
+		if !Knows(target) {
+			t.Logf("%s: libseccomp %s does not know it", target.Name, Version())
+			continue
+		}
 		for _, optimize := range []int{0, 2} {
 			t.Run(fmt.Sprintf("%s/optimize%d", target.Name, optimize), func(t *testing.T) {
 				res, err := profile.Default().Build(profile.Options{Arch: target, Kernel: &k})
@@ -118,13 +124,13 @@ func TestDockerDefaultAgainstLibseccomp(t *testing.T) {
 				for _, a := range res.Filter.Arches() {
 					skip, notes := tableDiffs(res.Profile, a)
 					t.Logf("%s: table differences on names of the profile: %s", a.Name, strings.Join(notes, "; "))
-					base := int32(0)
-					if a == seccomp.ArchX32 {
-						base = seccomp.X32SyscallBit
-					}
-					for nr := base; nr <= a.MaxSyscall()+64; nr++ {
+					for _, nr := range numbers(a) {
 						check(seccomp.Data{Nr: nr, Arch: a.AuditArch}, skip)
 						check(seccomp.Data{Nr: nr, Arch: a.AuditArch, Args: [6]uint64{1<<64 - 1, 1 << 32, 40, 0x7fffffff, 1, 2}}, skip)
+					}
+					// The multiplexed calls, through their multiplexers.
+					for _, d := range muxCalls(a) {
+						check(d, skip)
 					}
 					check(seccomp.Data{Nr: -1, Arch: a.AuditArch}, skip)
 					// Every argument rule at the edges of its values.

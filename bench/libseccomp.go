@@ -63,21 +63,16 @@ static int rule_add(scmp_filter_ctx ctx, uint32_t action, int nr, unsigned int n
 	return seccomp_rule_add_array(ctx, action, nr, n, cmp);
 }
 
-static uint32_t arch_x86_64(void) { return SCMP_ARCH_X86_64; }
-static uint32_t arch_x86(void) { return SCMP_ARCH_X86; }
-static uint32_t arch_x32(void) { return SCMP_ARCH_X32; }
-static uint32_t arch_aarch64(void) { return SCMP_ARCH_AARCH64; }
-static uint32_t arch_arm(void) { return SCMP_ARCH_ARM; }
-static uint32_t arch_riscv64(void) { return SCMP_ARCH_RISCV64; }
 static uint32_t arch_native(void) { return SCMP_ARCH_NATIVE; }
 static int nr_error(void) { return __NR_SCMP_ERROR; }
 */
 import "C"
 
 import (
+	"encoding/binary"
 	"fmt"
-	"runtime"
 	"slices"
+	"strings"
 	"syscall"
 	"unsafe"
 
@@ -88,7 +83,12 @@ import (
 const Available = true
 
 // Ctx is a libseccomp filter context.
-type Ctx struct{ c C.scmp_filter_ctx }
+type Ctx struct {
+	c C.scmp_filter_ctx
+	// order is the byte order of the arches, in which libseccomp exports
+	// the program.
+	order binary.ByteOrder
+}
 
 // Cmp is a libseccomp comparison: scmp_arg_cmp.
 type Cmp struct {
@@ -124,9 +124,12 @@ func NewCtx(def seccomp.Action, badArch seccomp.Action, arches []*seccomp.Arch) 
 	if c == nil {
 		return nil, fmt.Errorf("seccomp_init(%v) failed", def)
 	}
-	ctx := &Ctx{c: c}
-	native := slices.Contains(arches, seccomp.ArchX86_64) && runtime.GOARCH == "amd64" ||
-		slices.Contains(arches, seccomp.ArchAArch64) && runtime.GOARCH == "arm64"
+	ctx := &Ctx{c: c, order: binary.NativeEndian}
+	if len(arches) > 0 {
+		ctx.order = arches[0].ByteOrder()
+	}
+	nat, _ := seccomp.NativeArch()
+	native := slices.Contains(arches, nat)
 	if !native {
 		// Remove the native arch first: removing it after adding others
 		// leaves libseccomp 2.5.4 generating programs that compare the
@@ -154,22 +157,24 @@ func NewCtx(def seccomp.Action, badArch seccomp.Action, arches []*seccomp.Arch) 
 	return ctx, nil
 }
 
+// archToken returns libseccomp's SCMP_ARCH_* value of a, as
+// seccomp_arch_resolve_name finds it by libseccomp's name of the arch, or
+// an error when this libseccomp does not know the arch (2.5.4 lacks
+// loongarch64, m68k, sh and sheb).
 func archToken(a *seccomp.Arch) (uint32, error) {
-	switch a {
-	case seccomp.ArchX86_64:
-		return uint32(C.arch_x86_64()), nil
-	case seccomp.ArchI386:
-		return uint32(C.arch_x86()), nil
-	case seccomp.ArchX32:
-		return uint32(C.arch_x32()), nil
-	case seccomp.ArchAArch64:
-		return uint32(C.arch_aarch64()), nil
-	case seccomp.ArchARM:
-		return uint32(C.arch_arm()), nil
-	case seccomp.ArchRISCV64:
-		return uint32(C.arch_riscv64()), nil
+	name := strings.ToLower(strings.TrimPrefix(a.SCMPArch(), "SCMP_ARCH_"))
+	cs := C.CString(name)
+	defer C.free(unsafe.Pointer(cs))
+	if tok := uint32(C.seccomp_arch_resolve_name(cs)); tok != 0 {
+		return tok, nil
 	}
-	return 0, fmt.Errorf("no libseccomp arch for %s", a.Name)
+	return 0, fmt.Errorf("libseccomp %s does not know arch %s", Version(), name)
+}
+
+// Knows reports whether this libseccomp knows arch a.
+func Knows(a *seccomp.Arch) bool {
+	_, err := archToken(a)
+	return err == nil
 }
 
 // SetOptimize sets SCMP_FLTATR_CTL_OPTIMIZE (2: binary tree, as runc sets
@@ -210,6 +215,36 @@ func ResolveNameArch(a *seccomp.Arch, name string) (int32, bool) {
 	return int32(nr), nr >= 0
 }
 
+// NameArch returns libseccomp's name of call nr on arch a
+// (seccomp_syscall_resolve_num_arch), and false when it has none.
+func NameArch(a *seccomp.Arch, nr int32) (string, bool) {
+	tok, err := archToken(a)
+	if err != nil {
+		return "", false
+	}
+	cs := C.seccomp_syscall_resolve_num_arch(C.uint32_t(tok), C.int(nr))
+	if cs == nil {
+		return "", false
+	}
+	defer C.free(unsafe.Pointer(cs))
+	return C.GoString(cs), true
+}
+
+// ResolveNameArchPseudo is ResolveNameArch with libseccomp's pseudo
+// numbers: a negative number for a call libseccomp knows on arch a only
+// through a multiplexer (-101 ... for socketcall's, -201 ... for ipc's),
+// or for a name it knows on other arches.
+func ResolveNameArchPseudo(a *seccomp.Arch, name string) (int32, bool) {
+	tok, err := archToken(a)
+	if err != nil {
+		return 0, false
+	}
+	cs := C.CString(name)
+	defer C.free(unsafe.Pointer(cs))
+	nr := C.seccomp_syscall_resolve_name_arch(C.uint32_t(tok), cs)
+	return int32(nr), nr != C.nr_error()
+}
+
 // AddRule adds a rule with seccomp_rule_add_array.
 func (ctx *Ctx) AddRule(action seccomp.Action, nr int32, cmps []Cmp) error {
 	n := len(cmps)
@@ -233,7 +268,43 @@ func (ctx *Ctx) Export() (seccomp.Program, error) {
 		return nil, fmt.Errorf("seccomp_export_bpf: %w", errno(rc))
 	}
 	defer C.free(buf)
-	return seccomp.ParseRaw(C.GoBytes(buf, C.int(n)))
+	// libseccomp writes the program in the byte order of its arches...
+	p, err := seccomp.DecodeRaw(C.GoBytes(buf, C.int(n)), ctx.order)
+	if err != nil || ctx.order == binary.NativeEndian {
+		return p, err
+	}
+	// ... but for the values of some of its return instructions
+	// (libseccomp 2.5.4 building for a big-endian arch on a little-endian
+	// host): those of the default action and of the unconditional rules
+	// come out byte-swapped, those at the end of argument comparisons do
+	// not. On the arch's own host the two orders are one. Put back each
+	// value whose bytes swapped make an action and which is not one
+	// itself (no action is both but KILL_THREAD, 0).
+	for i, in := range p {
+		if in.Op != 0x06 { // BPF_RET|BPF_K
+			continue
+		}
+		var b [4]byte
+		binary.NativeEndian.PutUint32(b[:], in.K)
+		if swapped := ctx.order.Uint32(b[:]); !plausibleAction(in.K) && plausibleAction(swapped) {
+			p[i].K = swapped
+		}
+	}
+	return p, nil
+}
+
+// plausibleAction reports whether k is a value libseccomp returns: a known
+// action, with data only where the action takes some (ERRNO, TRAP, TRACE).
+func plausibleAction(k uint32) bool {
+	a := seccomp.Action(k)
+	if !a.Known() {
+		return false
+	}
+	switch a.Kind() {
+	case seccomp.ActErrno, seccomp.ActTrap, seccomp.ActTrace:
+		return true
+	}
+	return a.Data() == 0
 }
 
 // Version returns libseccomp's version.
