@@ -64,7 +64,7 @@ func TestMemProcSelf(t *testing.T) {
 
 // The ioctl numbers, from the doc's table (generic _IOC layout).
 func TestIoctlNumbers(t *testing.T) {
-	switch unix.SECCOMP_IOCTL_NOTIF_ID_VALID {
+	switch uint32(unix.SECCOMP_IOCTL_NOTIF_ID_VALID) {
 	case 0x40082102: // x86, arm, arm64, riscv, s390, loongarch
 		assert.Equal(t, uint32(0xc0502100), uint32(ioctlRecv))
 		assert.Equal(t, uint32(0xc0182101), uint32(ioctlSend))
