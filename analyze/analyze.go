@@ -17,6 +17,10 @@ type Options struct {
 	// system call (or one range of numbers); beyond it the call's decision
 	// is reported as too complex. Zero means 1024.
 	MaxPaths int
+	// Kernel, when set, is the kernel release the program is meant for:
+	// Audit then says which allowed calls it lacks (CheckKernel), by the
+	// release that added each call (seccomp.Arch.SyscallSince).
+	Kernel seccomp.Release
 	// MaxWork bounds the whole analysis, in steps (an instruction executed
 	// or a node of the constraint solver); when it runs out, what is left
 	// is reported as too complex. Zero means 1<<28, some seconds.
@@ -44,7 +48,8 @@ type Report struct {
 	// was too complex.
 	Complete bool
 
-	prog seccomp.Program
+	prog   seccomp.Program
+	kernel seccomp.Release // Options.Kernel
 }
 
 // ArchReport is what a program decides for the calls of one arch.
@@ -219,7 +224,7 @@ func Analyze(p seccomp.Program, opts *Options) (*Report, error) {
 	if o.MaxWork <= 0 {
 		o.MaxWork = 1 << 28
 	}
-	r := &Report{prog: slices.Clone(p), Complete: true}
+	r := &Report{prog: slices.Clone(p), Complete: true, kernel: o.Kernel}
 	arches := o.Arches
 	if arches == nil {
 		r.Detected = true

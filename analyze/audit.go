@@ -57,10 +57,11 @@ const (
 	CheckUnreachable = "unreachable"   // instructions no input reaches
 	CheckCache       = "cache"         // an always-allowed call the kernel's action cache cannot serve
 	CheckTooComplex  = "too-complex"   // parts of the program were too complex to analyze
+	CheckKernel      = "kernel"        // allowed calls the kernel of Options.Kernel does not have
 )
 
 var checkOrder = []string{CheckNoArchCheck, CheckBadArch, CheckX32, CheckCompat, CheckSibling, CheckEscape,
-	CheckKillThread, CheckComputed, CheckUnreachable, CheckCache, CheckTooComplex}
+	CheckKillThread, CheckComputed, CheckUnreachable, CheckCache, CheckKernel, CheckTooComplex}
 
 // Finding is one thing Audit has to say about a program.
 type Finding struct {
@@ -485,6 +486,28 @@ func (r *Report) Audit() []Finding {
 		}
 		if len(semantic) > 0 {
 			add(Low, CheckUnreachable, nil, "", "%s: no input reaches it (the tests on the way are decided by nr and arch)", insnWord(semantic))
+		}
+	}
+	// Calls the target kernel does not have.
+	if r.kernel != (seccomp.Release{}) {
+		for _, ar := range r.Arches {
+			var newer []string
+			for _, sc := range ar.Syscalls {
+				if l, _ := status(sc.Decisions); !l || sc.TooComplex {
+					continue
+				}
+				if since, ok := ar.Arch.SyscallSince(sc.Name); ok && r.kernel.Before(since) {
+					newer = append(newer, sc.Name+" ("+since.String()+")")
+				}
+			}
+			if len(newer) > 0 {
+				noun := "calls are"
+				if len(newer) == 1 {
+					noun = "call is"
+				}
+				add(Info, CheckKernel, []string{ar.Arch.Name}, "", "%d allowed %s newer than Linux %s, which lacks them (the kernel answers ENOSYS): %s",
+					len(newer), noun, r.kernel, names(newer, 6))
+			}
 		}
 	}
 	// The action cache.

@@ -370,3 +370,24 @@ deny: ret ERRNO(13)`
 	}
 	wantFinding(t, fs, High, CheckSibling, "socket", "i386", "socket is denied but socketcall")
 }
+
+// TestAuditKernel: with a target kernel, the allowed calls it lacks are a
+// finding (releases from the kernel's history, written out).
+func TestAuditKernel(t *testing.T) {
+	p, err := seccomp.NewFilter(seccomp.Errno(1), seccomp.ArchX86_64).
+		AddSyscalls(seccomp.ActAllow, "read", "clone3", "openat2", "epoll_pwait2", "futex_waitv").Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := Audit(p, &Options{Arches: []*seccomp.Arch{seccomp.ArchX86_64}, Kernel: seccomp.Release{Major: 5, Minor: 10}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantFinding(t, fs, Info, CheckKernel, "", "x86_64", "2 allowed calls are newer than Linux 5.10, which lacks them (the kernel answers ENOSYS): epoll_pwait2 (5.11), futex_waitv (5.16)")
+	if fs, err = Audit(p, &Options{Arches: []*seccomp.Arch{seccomp.ArchX86_64}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := find(fs, CheckKernel, ""); len(got) != 0 {
+		t.Errorf("no kernel given: %v", got)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/seccomp-go/seccomp/analyze"
+	"github.com/seccomp-go/seccomp/profile"
 )
 
 var auditVerb = &verb{
@@ -16,8 +17,11 @@ var auditVerb = &verb{
 Audit a filter and print its findings, most severe first, one a line: the
 severity, the check, the arches and the system call concerned, and why.
 The checks read the filter's decisions, as seccomp explain finds them; the
-arches audited are those the program names plus their 32-bit compat ABI
-(i386 for x86_64, arm for aarch64), which any process can use, and -arch.
+arches audited are those the program names plus their siblings, the other
+ABIs their kernels run (i386 and x32 for x86_64, arm for aarch64, o32 and
+n32 for mips64, s390 for s390x...), which any process can use, and -arch.
+-kernel names the kernel the filter is meant for, for a raw program too:
+the kernel check then lists the allowed calls it lacks.
 
 ` + inputUsage + `
 Severities, from the least: info (worth knowing), low (a weakness or a
@@ -29,12 +33,13 @@ Checks:
   bad-arch       calls from arches the program does not accept are allowed
   x32            x32 calls (number | 0x40000000) are allowed; high when they
                  reach calls the x86_64 rules deny
-  compat         i386 (or arm) calls are allowed; info when the program
+  compat         calls of a 32-bit compat ABI (i386, arm, mips o32 or n32,
+                 ppc, s390, parisc) are allowed; info when the program
                  names that arch, whose rules are then audited too
   sibling        a call is denied, or restricted by its arguments, while
                  another that does the same is allowed: openat and open,
-                 execve and execveat, clone and clone3, socket and i386's
-                 socketcall...
+                 execve and execveat, clone and clone3, socket and
+                 socketcall (i386's, s390's...) with socket's number...
   escape         an allowed call grants a way out of the sandbox: ptrace,
                  process_vm_writev, bpf, mount, unshare, clone and clone3
                  (namespaces), setns, keyctl, kexec_load,
@@ -50,6 +55,8 @@ Checks:
   unreachable    instructions no input reaches
   cache          always-allowed calls the kernel's action cache (5.11)
                  cannot serve, so the filter runs on each
+  kernel         with -kernel: allowed calls newer than that kernel, which
+                 lacks them (info)
   too-complex    calls too complex to analyze (their findings are missing)
 
 The last line sums up: "N findings: ..." or "no findings".
@@ -121,10 +128,27 @@ func runAudit(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if src == nil {
 		return code
 	}
-	if code, ok := rd.unused(false, src); !ok {
+	// -kernel is the kernel audited for, whatever the input: the kernel
+	// check applies to a raw program too.
+	kernelSet := pf.set["kernel"]
+	pf.set["kernel"] = false
+	code, ok = rd.unused(false, src)
+	pf.set["kernel"] = kernelSet
+	if !ok {
 		return code
 	}
-	findings, err := analyze.Audit(src.prog, analyzeOptions(src.prog, arch))
+	opts := analyzeOptions(src.prog, arch)
+	if kernelSet {
+		k, err := profile.ParseKernelVersion(pf.kernel)
+		if err != nil {
+			return usageError(v, stderr, "-kernel: %v", err)
+		}
+		if opts == nil {
+			opts = &analyze.Options{}
+		}
+		opts.Kernel = k.Release()
+	}
+	findings, err := analyze.Audit(src.prog, opts)
 	if err != nil {
 		return failure(v, stderr, "%s: %v", src.name, err)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -144,4 +145,27 @@ func containsSpaced(out, part string) bool {
 		return b.String()
 	}
 	return strings.Contains(squeeze(out), squeeze(part))
+}
+
+// TestAuditKernel: -kernel names the kernel audited for, for a profile
+// (whose minKernel it resolves too) and for a raw program alike.
+func TestAuditKernel(t *testing.T) {
+	prog := filepath.Join(t.TempDir(), "p.bpf")
+	if _, errs, code := seccompCmd(t, "", "compile", "-arch", "amd64", "-kernel", "6.1", "-o", prog, "default"); code != 0 {
+		t.Fatalf("compile: %s", errs)
+	}
+	for _, in := range []string{"default", prog} {
+		out, errs, code := seccompCmd(t, "", "audit", "-arch", "x86_64", "-kernel", "5.10", "-fail-on", "none", in)
+		if code != 0 || !strings.Contains(out, "info      kernel       x86_64") || !strings.Contains(out, "newer than Linux 5.10, which lacks them (the kernel answers ENOSYS): ") ||
+			!strings.Contains(out, "epoll_pwait2 (5.11)") {
+			t.Errorf("%s: exit %d, stderr %q\n%s", in, code, errs, out)
+		}
+		out, _, _ = seccompCmd(t, "", "audit", "-arch", "x86_64", "-kernel", "6.1", "-fail-on", "none", in)
+		if strings.Contains(out, "epoll_pwait2 (5.11)") {
+			t.Errorf("%s -kernel 6.1:\n%s", in, out)
+		}
+	}
+	want(t, "", []string{"audit", "-kernel", "five", prog}, 2, "", "-kernel")
+	// Other profile flags still apply to profiles only.
+	want(t, "", []string{"audit", "-caps", "ALL", prog}, 2, "", "-caps applies to a profile")
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"go/format"
@@ -39,9 +40,10 @@ the arches the profile lists that have syscall tables here; calls from
 others get KILL_THREAD, as with libseccomp.
 
 Output formats:
-  raw     the kernel's 8-byte struct sock_filter records, little-endian (the
-          byte order of every arch here); not written to a terminal unless
-          -o -
+  raw     the kernel's 8-byte struct sock_filter records in the target's
+          byte order (little-endian but for s390x, ppc64, mips, mips64 and
+          the other big-endian arches), as its kernel takes them; not
+          written to a terminal unless -o -
   text    the disassembly, which seccomp asm reads back
   go      a gofmt'ed Go source file that declares the program as a
           seccomp.Program variable, for go generate
@@ -236,7 +238,9 @@ func runCompile(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		switch *formatFlag {
 		case "raw":
-			b = p.AppendRaw(nil, littleEndian{})
+			// In the byte order of the target, as its kernel takes it.
+			order, _ := res.Filter.Arches()[0].ByteOrder().(binary.AppendByteOrder)
+			b = p.AppendRaw(nil, order)
 		case "text":
 			b = []byte(seccomp.Disassemble(p))
 			if len(b) > 0 && b[len(b)-1] != '\n' {
@@ -305,19 +309,6 @@ func archNames(arches []*seccomp.Arch) string {
 	}
 	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
-
-// littleEndian is binary.LittleEndian as a binary.AppendByteOrder, written
-// out to keep the import list of the command small.
-type littleEndian struct{}
-
-func (littleEndian) AppendUint16(b []byte, v uint16) []byte { return append(b, byte(v), byte(v>>8)) }
-func (littleEndian) AppendUint32(b []byte, v uint32) []byte {
-	return append(b, byte(v), byte(v>>8), byte(v>>16), byte(v>>24))
-}
-func (littleEndian) AppendUint64(b []byte, v uint64) []byte {
-	return append(littleEndian{}.AppendUint32(b, uint32(v)), byte(v>>32), byte(v>>40), byte(v>>48), byte(v>>56))
-}
-func (littleEndian) String() string { return "LittleEndian" }
 
 // goSource returns a gofmt'ed Go file declaring p.
 func goSource(p seccomp.Program, pkg, name, src string, res *profile.Result) ([]byte, error) {

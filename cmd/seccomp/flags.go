@@ -16,8 +16,7 @@ import (
 
 // lookupArch resolves an -arch value: any name seccomp.LookupArch takes
 // (kernel names, GOARCH names, libseccomp's and SCMP_ARCH_* names). A
-// non-empty msg is a usage error, "-arch: ..." ("not supported yet" for an
-// ABI this command knows but cannot filter).
+// non-empty msg is a usage error, "-arch: unknown arch ...".
 func lookupArch(name string) (*seccomp.Arch, string) {
 	a, err := seccomp.LookupArch(name)
 	if err != nil {
@@ -226,9 +225,11 @@ a recent kernel is assumed), unless the profile flags say otherwise.
 `
 
 // archUsage says which names -arch takes.
-const archUsage = `-arch takes the kernel's names of the arches (x86_64, i386, x32, aarch64,
-arm, riscv64), GOARCH names (amd64, 386, arm64), libseccomp's (x86) and
-SCMP_ARCH_ names, in any case.
+const archUsage = `-arch takes the tables' names of the arches (x86_64, i386, x32, aarch64,
+arm, riscv64, loongarch64, mips, mipsel, mips64, mipsel64, mips64n32,
+mipsel64n32, ppc, ppc64, ppc64le, s390, s390x, parisc, parisc64, m68k, sh,
+sheb), GOARCH names (amd64, 386, arm64, loong64, mipsle, mips64le, ...),
+libseccomp's (x86) and SCMP_ARCH_ names, in any case.
 `
 
 // profileFlagsUsage describes the profile flags.

@@ -12,7 +12,7 @@ import (
 var syscallsVerb = &verb{
 	name:    "syscalls",
 	summary: "look up system call names and numbers, per arch",
-	usage: `usage: seccomp syscalls [-arch NAME] [-all-arches] [-json] [NAME|NUMBER...]
+	usage: `usage: seccomp syscalls [-arch NAME] [-all-arches] [-since] [-json] [NAME|NUMBER...]
        seccomp syscalls -go-runtime[=pure|cgo|race] [-arch NAME] [-json]
 
 Look up system calls in the syscall table of an arch: each operand, a name
@@ -29,24 +29,32 @@ sheb), GOARCH names (amd64, 386, arm64, loong64, mipsle, mips64le, ...),
 libseccomp's (x86) and SCMP_ARCH_ names, in any case. Numbers are as
 seccomp sees them: mips's carry the ABI's 4000, 5000 or 6000.
 
+With -since, a third column gives the Linux release that added the call to
+the arch ("3.0" for 3.0 or earlier, and never before the arch's first
+release; the method and its known gaps are in the seccomp package's
+Arch.SyscallSince).
+
 With -all-arches, each line is one name across every arch: a column per
-arch, "-" where the arch lacks it. A NAME operand gives its line; a NUMBER
-gives the line of every name that has that number on some arch.
+arch, "-" where the arch lacks it; with -since each number is followed by
+its release, "435/5.3". A NAME operand gives its line; a NUMBER gives the
+line of every name that has that number on some arch.
 
--json prints one JSON object instead:
+-json prints one JSON object instead, the releases included:
 
-  {"arch": "x86_64", "syscalls": [{"name": "read", "nr": 0}, ...]}
+  {"arch": "x86_64", "syscalls": [{"name": "read", "nr": 0, "since": "3.0"}, ...]}
 
 and with -all-arches:
 
   {"arches": ["x86_64", "i386", ...],
-   "syscalls": [{"name": "read", "numbers": {"x86_64": 0, "i386": 3, ...}}, ...]}
+   "syscalls": [{"name": "read", "numbers": {"x86_64": 0, "i386": 3, ...},
+                 "since": {"x86_64": "3.0", "i386": "3.0", ...}}, ...]}
 
-where an arch that lacks the name is absent from "numbers".
+where an arch that lacks the name is absent from "numbers" and "since".
 ` + goRuntimeUsage + `
 Flags:
   -arch NAME    the arch whose table to look in
   -all-arches   look in every arch's table, a column each
+  -since        print the release that added each call (see above)
   -json         print JSON (see above)
   -go-runtime   print the Go runtime's baseline instead (=cgo, =race: for
                 those builds; see above)
@@ -59,6 +67,7 @@ Examples:
   seccomp syscalls -arch aarch64 56
   seccomp syscalls -arch x32 0x40000101
   seccomp syscalls -all-arches open openat
+  seccomp syscalls -arch s390x -since clone3 openat2 socket
   seccomp syscalls -arch i386 -json | jq -r '.syscalls[].name'
   seccomp syscalls -go-runtime -arch aarch64
 `,
@@ -72,6 +81,7 @@ func runSyscalls(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	archName := fs.String("arch", "", "")
 	all := fs.Bool("all-arches", false, "")
 	asJSON := fs.Bool("json", false, "")
+	since := fs.Bool("since", false, "")
 	var goRT goRuntimeFlag
 	fs.Var(&goRT, "go-runtime", "")
 	if done, code := parse(v, fs, args, stdout, stderr); done {
@@ -155,6 +165,7 @@ func runSyscalls(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			type entry struct {
 				Name    string            `json:"name"`
 				Numbers map[string]uint32 `json:"numbers"`
+				Since   map[string]string `json:"since"`
 			}
 			out := struct {
 				Arches   []string `json:"arches"`
@@ -164,10 +175,12 @@ func runSyscalls(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				out.Arches = append(out.Arches, a.Name)
 			}
 			for _, n := range names {
-				e := entry{Name: n, Numbers: map[string]uint32{}}
+				e := entry{Name: n, Numbers: map[string]uint32{}, Since: map[string]string{}}
 				for _, a := range arches {
 					if nr, ok := a.Syscall(n); ok {
 						e.Numbers[a.Name] = uint32(nr)
+						r, _ := a.SyscallSince(n)
+						e.Since[a.Name] = r.String()
 					}
 				}
 				out.Syscalls = append(out.Syscalls, e)
@@ -184,7 +197,10 @@ func runSyscalls(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		for _, n := range names {
 			row := []string{n}
 			for _, a := range arches {
-				if nr, ok := a.Syscall(n); ok {
+				if nr, ok := a.Syscall(n); ok && *since {
+					r, _ := a.SyscallSince(n)
+					row = append(row, nrText(uint32(nr))+"/"+r.String())
+				} else if ok {
 					row = append(row, nrText(uint32(nr)))
 				} else {
 					row = append(row, "-")
@@ -212,27 +228,32 @@ func runSyscalls(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		arch = a
 	}
 	type entry struct {
-		Name string `json:"name"`
-		Nr   uint32 `json:"nr"`
+		Name  string `json:"name"`
+		Nr    uint32 `json:"nr"`
+		Since string `json:"since"`
 	}
 	var entries []entry
+	add := func(name string, nr uint32) {
+		r, _ := arch.SyscallSince(name)
+		entries = append(entries, entry{name, nr, r.String()})
+	}
 	if len(ops) == 0 {
 		for _, n := range arch.Syscalls() {
 			nr, _ := arch.Syscall(n)
-			entries = append(entries, entry{n, uint32(nr)})
+			add(n, uint32(nr))
 		}
 	}
 	for _, op := range ops {
 		if op.isNum {
 			if n, ok := arch.SyscallName(int32(op.nr)); ok {
-				entries = append(entries, entry{n, op.nr})
+				add(n, op.nr)
 			} else {
 				missing("no system call numbered %s on %s", op.text, arch.Name)
 			}
 			continue
 		}
 		if nr, ok := arch.Syscall(op.text); ok {
-			entries = append(entries, entry{op.text, uint32(nr)})
+			add(op.text, uint32(nr))
 		} else {
 			missing("unknown system call %q on %s", op.text, arch.Name)
 		}
@@ -252,7 +273,11 @@ func runSyscalls(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	var rows [][]string
 	for _, e := range entries {
-		rows = append(rows, []string{e.Name, nrText(e.Nr)})
+		row := []string{e.Name, nrText(e.Nr)}
+		if *since {
+			row = append(row, e.Since)
+		}
+		rows = append(rows, row)
 	}
 	var b strings.Builder
 	table(&b, "", rows)

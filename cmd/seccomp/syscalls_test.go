@@ -104,3 +104,40 @@ func TestSyscallsErrors(t *testing.T) {
 		want(t, "", tc.args, 2, "", "seccomp syscalls: ", tc.err, "run 'seccomp syscalls -h'")
 	}
 }
+
+// TestSyscallsSince: -since adds the release that added each call, which
+// -json always gives (releases from the kernel's history, written out).
+func TestSyscallsSince(t *testing.T) {
+	want(t, "", []string{"syscalls", "-arch", "x86_64", "-since", "read", "clone3", "openat2"}, 0,
+		"read     0    3.0\nclone3   435  5.3\nopenat2  437  5.6\n")
+	want(t, "", []string{"syscalls", "-arch", "i386", "-since", "socket", "socketcall"}, 0,
+		"socket      359  4.3\nsocketcall  102  3.0\n")
+	want(t, "", []string{"syscalls", "-arch", "aarch64", "-since", "56"}, 0, "openat  56  3.7\n")
+	// Without -since the output is as it was.
+	want(t, "", []string{"syscalls", "-arch", "x86_64", "clone3"}, 0, "clone3  435\n")
+	out, _, code := seccompCmd(t, "", "syscalls", "-all-arches", "-since", "clone3")
+	if code != 0 || !strings.Contains(out, " 435/5.3 ") || !strings.Contains(out, " 0x400001b3/5.3 ") {
+		t.Errorf("-all-arches -since: exit %d\n%s", code, out)
+	}
+	out, _, code = seccompCmd(t, "", "syscalls", "-arch", "riscv64", "-json", "read", "openat2")
+	var got struct {
+		Syscalls []struct {
+			Name  string `json:"name"`
+			Since string `json:"since"`
+		} `json:"syscalls"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil || code != 0 || len(got.Syscalls) != 2 ||
+		got.Syscalls[0].Since != "4.15" || got.Syscalls[1].Since != "5.6" {
+		t.Errorf("-json: exit %d, %v: %+v", code, err, got)
+	}
+	out, _, _ = seccompCmd(t, "", "syscalls", "-all-arches", "-json", "clone3")
+	var all struct {
+		Syscalls []struct {
+			Since map[string]string `json:"since"`
+		} `json:"syscalls"`
+	}
+	if err := json.Unmarshal([]byte(out), &all); err != nil || len(all.Syscalls) != 1 ||
+		all.Syscalls[0].Since["aarch64"] != "5.5" || all.Syscalls[0].Since["x86_64"] != "5.3" {
+		t.Errorf("-all-arches -json: %v: %+v", err, all)
+	}
+}
