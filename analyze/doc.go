@@ -14,7 +14,9 @@
 //     calls reachable, a call denied while a sibling that does the same is
 //     allowed, KILL_THREAD as a default, allowed calls that lead out of a
 //     sandbox, unreachable instructions, always-allowed calls the action
-//     cache cannot serve.
+//     cache cannot serve, and, for a target kernel (Options.Kernel), the
+//     allowed calls it lacks. Through socketcall and ipc a call is judged
+//     by what the multiplexer decides for its number.
 //   - Diff returns the calls, and the argument conditions, on which two
 //     programs decide differently.
 //   - Dot returns the control flow as a Graphviz graph.
