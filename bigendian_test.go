@@ -3,7 +3,6 @@ package seccomp
 import (
 	"encoding/binary"
 	"math/rand/v2"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -78,7 +77,6 @@ func TestBigEndianFilters(t *testing.T) {
 			assert.Regexp(t, `ld +\[20\] +; args\[0\]\.lo\n`, text)
 			assert.NotContains(t, text, "(big-endian)")
 			assert.Contains(t, text, "#AUDIT_ARCH_"+strings.ToUpper(a.Name))
-			assert.Regexp(t, regexp.QuoteMeta("; read ("+a.Name+")"), text)
 			textCheckRoundTrip(t, p)
 			big := DisassembleIn(p, binary.BigEndian)
 			assert.True(t, strings.HasPrefix(big, ".order big\n"))
