@@ -1,8 +1,10 @@
 package main
 
 import (
+	"encoding/binary"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/seccomp-go/seccomp"
 )
@@ -13,9 +15,12 @@ var asmVerb = &verb{
 	usage: `usage: seccomp asm [-o OUT] FILE
 
 Assemble the text form in FILE (- for standard input) into a raw program:
-8-byte struct sock_filter records in host byte order, the form the kernel
-takes. The program is written exactly as the assembler produces it; asm does
-not verify it (run seccomp verify on the output).
+8-byte struct sock_filter records, the form the kernel takes, in host byte
+order, or big-endian for a program that checks for big-endian arches only
+(the program disasm prints with ".order big" first): the raw form is in the
+byte order of the kernel that loads it. The program is written exactly
+as the assembler produces it; asm does not verify it (run seccomp verify on
+the output).
 
 The output goes to standard output, unless -o names a file. Raw output is not
 written to a terminal: with no -o and standard output a terminal (any
@@ -70,6 +75,9 @@ func runAsm(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return failure(v, stderr, "%s: %v", displayName(name), err)
 	}
+	if bigEndianProgram(p) {
+		raw = p.AppendRaw(nil, binary.BigEndian)
+	}
 	if *out != "" && *out != "-" {
 		if err := os.WriteFile(*out, raw, 0o644); err != nil {
 			return failure(v, stderr, "%v", err)
@@ -80,6 +88,13 @@ func runAsm(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return failure(v, stderr, "writing standard output: %v", err)
 	}
 	return exitOK
+}
+
+// bigEndianProgram reports whether p is for big-endian arches only: the
+// disassembler's judgement (".order big" first), so that disasm and asm
+// round-trip a big-endian raw program.
+func bigEndianProgram(p seccomp.Program) bool {
+	return strings.HasPrefix(seccomp.Disassemble(p), ".order big\n")
 }
 
 // isTerminal reports whether w is a character device other than the null

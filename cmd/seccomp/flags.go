@@ -213,8 +213,10 @@ func (pf *profileFlags) capSet() ([]string, string) {
 
 // inputUsage describes the inputs of the verbs that read a filter.
 const inputUsage = `The input is told by its content: a raw program (8-byte struct sock_filter
-records in host byte order, as the kernel takes them and libseccomp's
-seccomp_export_bpf writes them), the text form (as seccomp asm reads it),
+records in the byte order of the kernel that loads them, as the kernel
+takes them and libseccomp's seccomp_export_bpf writes them; a program that
+the kernel would refuse in this machine's order and accept in the other is
+read in the other), the text form (as seccomp asm reads it),
 or a seccomp profile in JSON (OCI, Docker or Podman; a whole OCI
 config.json is read as its linux.seccomp), or the word default for
 Docker's default profile, built in; - reads standard input. A profile is

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -203,7 +204,28 @@ func (r *reader) load(name string) (*source, int) {
 	if err != nil {
 		return nil, failure(r.v, r.stderr, "%s: %v", display, err)
 	}
-	return &source{name: display, kind: kind, prog: p}, exitOK
+	return &source{name: display, kind: kind, prog: otherOrder(data, p)}, exitOK
+}
+
+// otherOrder returns p, a raw program read in this machine's byte order,
+// or, when the kernel would refuse p and accept the same bytes read in the
+// other order, that program: a raw program is in its target's byte order
+// (compile -arch s390x writes big-endian), and a valid program reads as
+// valid in one order only (every opcode is below 0x100, and swapped, its
+// bytes make one above, which no valid program has).
+func otherOrder(data []byte, p seccomp.Program) seccomp.Program {
+	if seccomp.Verify(p) == nil {
+		return p
+	}
+	var other binary.ByteOrder = binary.BigEndian
+	if binary.NativeEndian.Uint16([]byte{1, 0}) != 1 { // a big-endian host
+		other = binary.LittleEndian
+	}
+	q, err := seccomp.DecodeRaw(data, other)
+	if err != nil || seccomp.Verify(q) != nil {
+		return p
+	}
+	return q
 }
 
 // unused checks that the profile flags given (and -arch, when archSet, for

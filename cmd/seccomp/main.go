@@ -12,8 +12,10 @@
 // # Files
 //
 // A raw program is what the kernel takes and what libseccomp's
-// seccomp_export_bpf writes: 8-byte struct sock_filter records in host byte
-// order (see seccomp.Program.MarshalBinary). The text form is the one
+// seccomp_export_bpf writes: 8-byte struct sock_filter records in the byte
+// order of the kernel that loads them, host order for the host (see
+// seccomp.Program.MarshalBinary); compile writes a big-endian target's
+// program big-endian, and the verbs read either order. The text form is the one
 // seccomp.AssembleText reads and seccomp.Disassemble prints. A profile is
 // a JSON seccomp profile (see package profile), or the word default for
 // Docker's default profile, built in. The verbs that read a filter take
@@ -190,8 +192,9 @@ two differ, the filters of a running process. It also assembles,
 disassembles, verifies and emulates programs.
 
 The verbs that read a filter take a raw program (an array of 8-byte struct
-sock_filter in host byte order, as the kernel takes it and libseccomp's
-seccomp_export_bpf writes it), its text form, or a JSON profile (OCI,
+sock_filter in the byte order of the kernel that loads it, as the kernel
+takes it and libseccomp's seccomp_export_bpf writes it; either order is
+read), its text form, or a JSON profile (OCI,
 Docker or Podman, or a whole config.json), or default for Docker's default
 profile, built in; they tell them apart by content. A FILE of - is standard
 input.
