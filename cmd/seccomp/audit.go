@@ -116,13 +116,9 @@ func runAudit(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		threshold = analyze.High + 1
 	}
-	arch, msg := archFlag(*archName)
-	if msg != "" {
-		return usageError(v, stderr, "%s", msg)
-	}
-	rd := &reader{v: v, stdin: stdin, stderr: stderr, pf: pf, lookAt: true}
-	if arch != nil {
-		rd.target = machineOf(arch)
+	rd, arch, code, ok := lookReader(v, *archName, pf, stdin, stderr)
+	if !ok {
+		return code
 	}
 	src, code := rd.load(fs.Arg(0))
 	if src == nil {

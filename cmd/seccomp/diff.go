@@ -84,13 +84,9 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if fs.Arg(0) == "-" && fs.Arg(1) == "-" {
 		return usageError(v, stderr, "A and B cannot both be standard input")
 	}
-	arch, msg := archFlag(*archName)
-	if msg != "" {
-		return usageError(v, stderr, "%s", msg)
-	}
-	rd := &reader{v: v, stdin: stdin, stderr: stderr, pf: pf, lookAt: true}
-	if arch != nil {
-		rd.target = machineOf(arch)
+	rd, arch, code, ok := lookReader(v, *archName, pf, stdin, stderr)
+	if !ok {
+		return code
 	}
 	a, code := rd.load(fs.Arg(0))
 	if a == nil {

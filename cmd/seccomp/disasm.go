@@ -47,19 +47,12 @@ func runDisasm(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if fs.NArg() != 1 {
 		return usageError(v, stderr, "want one FILE, got %d operands", fs.NArg())
 	}
-	arch, msg := archFlag(*archName)
-	if msg != "" {
-		return usageError(v, stderr, "%s", msg)
-	}
-	rd := &reader{v: v, stdin: stdin, stderr: stderr, pf: pf, lookAt: true}
-	if arch != nil {
-		rd.target = machineOf(arch)
-	}
-	src, code := rd.load(fs.Arg(0))
-	if src == nil {
+	rd, arch, code, ok := lookReader(v, *archName, pf, stdin, stderr)
+	if !ok {
 		return code
 	}
-	if code, ok := rd.unused(arch != nil, src); !ok {
+	src, code := rd.loadOnly(fs.Arg(0), arch != nil)
+	if src == nil {
 		return code
 	}
 	text := seccomp.Disassemble(src.prog)

@@ -101,19 +101,12 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *asJSON && *asDot {
 		return usageError(v, stderr, "-json and -dot exclude each other")
 	}
-	arch, msg := archFlag(*archName)
-	if msg != "" {
-		return usageError(v, stderr, "%s", msg)
-	}
-	rd := &reader{v: v, stdin: stdin, stderr: stderr, pf: pf, lookAt: true}
-	if arch != nil {
-		rd.target = machineOf(arch)
-	}
-	src, code := rd.load(fs.Arg(0))
-	if src == nil {
+	rd, arch, code, ok := lookReader(v, *archName, pf, stdin, stderr)
+	if !ok {
 		return code
 	}
-	if code, ok := rd.unused(false, src); !ok {
+	src, code := rd.loadOnly(fs.Arg(0), false)
+	if src == nil {
 		return code
 	}
 	if *asDot {

@@ -34,13 +34,14 @@ func archFlag(name string) (*seccomp.Arch, string) {
 }
 
 // machineOf returns the arch a profile is compiled for to look at arch a:
-// x86_64 for x32 and i386, aarch64 for arm, a itself otherwise.
+// the 64-bit arch whose kernel also runs a (x86_64 for x32 and i386,
+// aarch64 for arm, s390x for s390, mips64 for mips and n32, ...; see
+// Arch.Siblings), a itself otherwise.
 func machineOf(a *seccomp.Arch) *seccomp.Arch {
-	switch a {
-	case seccomp.ArchI386, seccomp.ArchX32:
-		return seccomp.ArchX86_64
-	case seccomp.ArchARM:
-		return seccomp.ArchAArch64
+	for _, m := range seccomp.Arches() {
+		if m.WordSize() == 64 && slices.Contains(m.Siblings(), a) {
+			return m
+		}
 	}
 	return a
 }

@@ -170,6 +170,35 @@ func (r *reader) read(name string) (data []byte, display string, code int) {
 	return data, displayName(name), exitOK
 }
 
+// lookReader returns the reader of a verb that looks at filters, with
+// -arch (archName, "" when not given) naming the arch looked at: a profile
+// is compiled for its machine (machineOf). A bad -arch is reported and its
+// exit code returned (ok false).
+func lookReader(v *verb, archName string, pf *profileFlags, stdin io.Reader, stderr io.Writer) (rd *reader, arch *seccomp.Arch, code int, ok bool) {
+	arch, msg := archFlag(archName)
+	if msg != "" {
+		return nil, nil, usageError(v, stderr, "%s", msg), false
+	}
+	rd = &reader{v: v, stdin: stdin, stderr: stderr, pf: pf, lookAt: true}
+	if arch != nil {
+		rd.target = machineOf(arch)
+	}
+	return rd, arch, exitOK, true
+}
+
+// loadOnly loads a verb's one input (see load) and checks that the
+// profile flags given, and -arch when archSet, apply to it (see unused).
+func (r *reader) loadOnly(name string, archSet bool) (*source, int) {
+	src, code := r.load(name)
+	if src == nil {
+		return nil, code
+	}
+	if code, ok := r.unused(archSet, src); !ok {
+		return nil, code
+	}
+	return src, exitOK
+}
+
 // load reads operand name as a program: a raw program, the text form, or
 // a profile compiled for r.target. On failure it reports the error and
 // returns nil and the exit code.

@@ -497,3 +497,20 @@ func FuzzInput(f *testing.F) {
 		}
 	})
 }
+
+// A profile looked at for an ABI is compiled for the machine that runs it:
+// the 64-bit arch whose kernel also runs the ABI.
+func TestMachineOf(t *testing.T) {
+	for a, want := range map[*seccomp.Arch]*seccomp.Arch{
+		seccomp.ArchX86_64: seccomp.ArchX86_64, seccomp.ArchI386: seccomp.ArchX86_64, seccomp.ArchX32: seccomp.ArchX86_64,
+		seccomp.ArchAArch64: seccomp.ArchAArch64, seccomp.ArchARM: seccomp.ArchAArch64,
+		seccomp.ArchS390: seccomp.ArchS390X, seccomp.ArchPPC: seccomp.ArchPPC64,
+		seccomp.ArchMIPS: seccomp.ArchMIPS64, seccomp.ArchMIPS64N32: seccomp.ArchMIPS64,
+		seccomp.ArchMIPSEL: seccomp.ArchMIPSEL64, seccomp.ArchPARISC: seccomp.ArchPARISC64,
+		seccomp.ArchRISCV64: seccomp.ArchRISCV64, seccomp.ArchPPC64LE: seccomp.ArchPPC64LE, seccomp.ArchM68K: seccomp.ArchM68K,
+	} {
+		if got := machineOf(a); got != want {
+			t.Errorf("machineOf(%s) = %s, want %s", a.Name, got.Name, want.Name)
+		}
+	}
+}
