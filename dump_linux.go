@@ -361,8 +361,8 @@ func dump(pid int) (*ProcessFilters, error) {
 				continue
 			}
 			st, err := readTaskStatus(pid, tid)
-			if errors.Is(err, os.ErrNotExist) {
-				continue
+			if errors.Is(err, os.ErrNotExist) || errors.Is(err, unix.ESRCH) {
+				continue // gone, or exiting (its status reads ESRCH)
 			}
 			if err != nil {
 				return nil, dumpError(pid, "%w", err)
