@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -145,6 +146,54 @@ func TestNotifyOtherCredentials(t *testing.T) {
 	out, err = exec.Command(bin, setpriv, "--reuid=0", "mkdir", target).CombinedOutput()
 	if _, serr := os.Stat(target); err != nil || serr != nil {
 		t.Errorf("mkdir as root under a root supervisor: %v\n%s", err, out)
+	}
+}
+
+// The notify example does not act for a target that has fewer powers than
+// it with the same ids: root without capabilities (it could not make a
+// directory in one owned by nobody; the supervisor, acting for it, could),
+// root in a mount namespace of its own (where the directory is read-only;
+// in the supervisor's it is not).
+func TestNotifyLesserTarget(t *testing.T) {
+	bin := build(t, "notify")
+	if ok, err := seccomp.FlagSupported(seccomp.FlagNewListener); err != nil || !ok {
+		kernelskip.Skipf(t, "no user notification here: %v", err)
+	}
+	setpriv, err1 := exec.LookPath("setpriv")
+	unshare, err2 := exec.LookPath("unshare")
+	if err1 != nil || err2 != nil || os.Geteuid() != 0 {
+		t.Skip("needs root, setpriv and unshare (util-linux)")
+	}
+	for _, c := range []struct {
+		name string
+		argv func(dir, target string) []string
+	}{
+		{"no capabilities", func(dir, target string) []string {
+			// Root's capabilities after exec are its bounding set.
+			return []string{setpriv, "--bounding-set=-all", "--inh-caps=-all", "mkdir", target}
+		}},
+		{"read-only in its mount namespace", func(dir, target string) []string {
+			return []string{unshare, "--mount", "--propagation=private", "sh", "-c",
+				`mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && exec mkdir "$2"`, "sh", dir, target}
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.Chown(dir, 65534, 65534); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chmod(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			target := filepath.Join(dir, "x")
+			out, err := exec.Command(bin, c.argv(dir, target)...).CombinedOutput()
+			if _, serr := os.Stat(target); serr == nil {
+				t.Errorf("%s was made for the target: %v\n%s", target, err, out)
+			}
+			if want := strconv.Quote(target) + ": errno EPERM"; err == nil || !strings.Contains(string(out), want) {
+				t.Errorf("mkdir: %v, want the supervisor's %s in:\n%s", err, want, out)
+			}
+		})
 	}
 }
 

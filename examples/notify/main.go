@@ -33,10 +33,14 @@
 // memory; this example does not use it.
 //
 // Acting for the target must not lend it the supervisor's powers: this
-// supervisor acts only for a target with exactly its own credentials and
-// its own root directory (it starts the target itself, so that is the
-// case unless the target changed them, e.g. by running a setuid program);
-// for any other target it answers EPERM.
+// supervisor acts only for a target with exactly its own credentials (user
+// and group ids, capabilities, security-module context), its own root
+// directory and its own mount and user namespaces (it starts the target
+// itself, so that is the case unless the target changed them: ran a
+// setuid program, dropped capabilities, entered a namespace where a
+// directory is read-only); for any other target it answers EPERM. Same
+// ids are not enough: root without capabilities, or in a mount namespace
+// of its own, could have the supervisor do what it cannot.
 package main
 
 import (
@@ -223,21 +227,43 @@ func mkdirFor(r *notify.Request, dirfd int32, path string, mode uint32) notify.R
 
 // sameIdentity reports whether the process at proc (a /proc/PID path) has
 // exactly this process's user and group ids (real, effective, saved and
-// filesystem), supplementary groups and root directory.
+// filesystem), supplementary groups, capabilities (all five sets),
+// security-module context, root directory, and mount and user namespaces.
 func sameIdentity(proc string) (bool, error) {
+	keys := []string{"Uid:", "Gid:", "Groups:", "CapInh:", "CapPrm:", "CapEff:", "CapBnd:", "CapAmb:"}
 	ids := func(status []byte) (string, error) {
 		var out []string
 		for _, line := range strings.Split(string(status), "\n") {
-			for _, key := range []string{"Uid:", "Gid:", "Groups:"} {
+			for _, key := range keys {
 				if strings.HasPrefix(line, key) {
 					out = append(out, strings.Join(strings.Fields(line), " "))
 				}
 			}
 		}
-		if len(out) != 3 {
-			return "", fmt.Errorf("%d of 3 id lines in status", len(out))
+		if len(out) != len(keys) {
+			return "", fmt.Errorf("%d of %d id lines in status", len(out), len(keys))
 		}
 		return strings.Join(out, "; "), nil
+	}
+	for _, ns := range []string{"ns/mnt", "ns/user"} {
+		theirs, err := os.Readlink(proc + "/" + ns)
+		if err != nil {
+			return false, err
+		}
+		ours, err := os.Readlink("/proc/self/" + ns)
+		if err != nil {
+			return false, err
+		}
+		if theirs != ours {
+			return false, nil
+		}
+	}
+	// The security module's context (AppArmor, SELinux, ...): read as
+	// it comes, or failing the same way where no module provides one.
+	theirCtx, err1 := os.ReadFile(proc + "/attr/current")
+	ourCtx, err2 := os.ReadFile("/proc/self/attr/current")
+	if (err1 == nil) != (err2 == nil) || string(theirCtx) != string(ourCtx) {
+		return false, nil
 	}
 	theirs, err := os.ReadFile(proc + "/status")
 	if err != nil {
