@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -433,5 +434,34 @@ func TestRecordAppendDefault(t *testing.T) {
 		if got := replay(t, p, "ls", "-l", "/etc/passwd", "/usr/bin/env"); !got.same(r) {
 			t.Errorf("ls under the default plus the recording: %+v", got)
 		}
+	}
+}
+
+// TestRecordBoundsUnknownNumbers records a program that makes calls of
+// thousands of distinct numbers no arch has: the recorder keeps an entry
+// for the first MaxUnnamedCalls only (the target chooses the numbers, 2^32
+// of them: an entry each would let it grow the recorder without bound),
+// counts every call in Total and says so in Errors.
+func TestRecordBoundsUnknownNumbers(t *testing.T) {
+	needNotify(t)
+	const n = 3 * record.MaxUnnamedCalls
+	rec, r := recordRun(t, nil, buildGo(t, "unknown"), strconv.Itoa(n))
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	unnamed := 0
+	for _, c := range rec.Calls {
+		if c.Name == "" {
+			unnamed++
+		}
+	}
+	if unnamed != record.MaxUnnamedCalls {
+		t.Errorf("%d calls without a name recorded, want %d", unnamed, record.MaxUnnamedCalls)
+	}
+	if rec.Total < n {
+		t.Errorf("Total %d, want at least %d", rec.Total, n)
+	}
+	if !slices.ContainsFunc(rec.Errors, func(e string) bool { return strings.Contains(e, "without a name") }) {
+		t.Errorf("no error says calls were left out: %q", rec.Errors)
 	}
 }

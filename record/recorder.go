@@ -35,6 +35,14 @@ type Options struct {
 // Options.MaxValues is 0.
 const DefaultMaxValues = 256
 
+// MaxUnnamedCalls bounds the distinct system call numbers without a name
+// (no arch's table has them) that a Recorder keeps an entry for. The
+// target chooses the numbers it calls, any of 2^32: without a bound, it
+// could make the recorder grow until it runs out of memory. The calls of
+// further such numbers are counted in Recording.Total only, and Errors
+// says so.
+const MaxUnnamedCalls = 1024
+
 // Recorder records the system calls that reach it through user
 // notification, and lets each one run as if no filter had been there
 // (SECCOMP_USER_NOTIF_FLAG_CONTINUE). It only watches: it never denies,
@@ -48,11 +56,13 @@ type Recorder struct {
 	opts Options
 	max  int
 
-	mu      sync.Mutex
-	calls   map[callKey]*callRec
-	threads map[uint32]struct{}
-	total   uint64
-	errs    []string
+	mu          sync.Mutex
+	calls       map[callKey]*callRec
+	threads     map[uint32]struct{}
+	total       uint64
+	errs        []string
+	unnamed     int  // entries of calls without a name, up to MaxUnnamedCalls
+	unnamedFull bool // and calls of further numbers were left out
 }
 
 type callKey struct {
@@ -148,6 +158,17 @@ func (rec *Recorder) record(n *notify.Notif, name string, mem map[string]uint64,
 	k := callKey{arch: n.Data.Arch, nr: n.Data.Nr}
 	c := rec.calls[k]
 	if c == nil {
+		if name == "" {
+			if rec.unnamed == MaxUnnamedCalls {
+				// Counted in total only (see MaxUnnamedCalls).
+				if !rec.unnamedFull && len(rec.errs) < 100 {
+					rec.errs = append(rec.errs, fmt.Sprintf("more than %d distinct system call numbers without a name: the calls of those past the first %[1]d are counted in the total only", MaxUnnamedCalls))
+				}
+				rec.unnamedFull = true
+				return
+			}
+			rec.unnamed++
+		}
 		c = &callRec{}
 		rec.calls[k] = c
 	}

@@ -12,7 +12,8 @@ import (
 // the values of its recorded arguments.
 type Recording struct {
 	// Calls has one entry per arch and system call number, sorted by arch
-	// (in the order of seccomp.Arches) and name.
+	// (in the order of seccomp.Arches) and name; of numbers without a name,
+	// the first MaxUnnamedCalls only.
 	Calls []Call `json:"calls"`
 	// Total is the number of notifications recorded: every call, and
 	// again every call that a signal interrupted before the recorder
