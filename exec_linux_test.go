@@ -866,3 +866,58 @@ func TestCommandNewPIDNamespace(t *testing.T) {
 	require.NoError(t, err, "%s", out)
 	assert.Equal(t, "tiny\n", string(out))
 }
+
+// TestCommandNoLeakedDescriptors: the command of Command and of
+// CommandListener gets nothing of the helper's: not the request channel
+// (a socket), not the request (a memfd), not the filter's listener.
+func TestCommandNoLeakedDescriptors(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh")
+	}
+	arch, err := seccomp.NativeArch()
+	require.NoError(t, err)
+	// The shell lists its own descriptors (ls is another process); dash
+	// has one of its own, 10, a copy of standard input.
+	const script = `ls -l /proc/$$/fd; true`
+	check := func(t *testing.T, out string) {
+		t.Helper()
+		assert.Contains(t, out, " 2 -> ")
+		for _, leaked := range []string{"socket:", "memfd:", "seccomp"} {
+			assert.NotContains(t, out, leaked)
+		}
+	}
+	t.Run("Command", func(t *testing.T) {
+		allow, err := seccomp.NewFilter(seccomp.ActAllow).Compile()
+		require.NoError(t, err)
+		cmd, err := seccomp.Command(allow, seccomp.InstallOptions{}, sh, "-c", script)
+		require.NoError(t, err)
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "%s", out)
+		check(t, string(out))
+	})
+	t.Run("CommandListener", func(t *testing.T) {
+		if ok, err := seccomp.FlagSupported(seccomp.FlagNewListener); err != nil || !ok {
+			kernelskip.Skipf(t, "no user notification here: %v", err)
+		}
+		// A listener that nothing calls for: acct is not among the
+		// shell's or ls's calls.
+		f := seccomp.NewFilter(seccomp.ActAllow, arch)
+		f.AddSyscalls(seccomp.ActUserNotif, "acct")
+		p, err := f.Compile()
+		require.NoError(t, err)
+		cmd, receive, err := seccomp.CommandListener(p, seccomp.InstallOptions{}, sh, "-c", script)
+		require.NoError(t, err)
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		require.NoError(t, cmd.Start())
+		lf, err := receive()
+		if err != nil {
+			cmd.Wait()
+			t.Fatalf("receive: %v\n%s", err, out.String())
+		}
+		defer lf.Close()
+		require.NoError(t, cmd.Wait(), "%s", out.String())
+		check(t, out.String())
+	})
+}
