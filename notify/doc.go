@@ -69,6 +69,18 @@
 //     the call is restarted as a new notification, with a new id). A
 //     handler that emulates a blocking call should poll Request.Valid (or
 //     its context) to give up, and release what it holds.
+//   - Acting for the target lends it the supervisor's powers. An emulated
+//     call runs with the supervisor's credentials: its user and group ids,
+//     capabilities, security-module context, root directory and mount,
+//     user and network namespaces, not the target's. A target that has
+//     less of any of these (it ran a set-user-ID program or dropped
+//     capabilities, it is confined by AppArmor or SELinux, it entered a
+//     namespace where a directory is read-only) gets through the
+//     supervisor what it could not do itself, unless the supervisor checks
+//     (compare /proc/<tid>/status, /proc/<tid>/ns/*, /proc/<tid>/root and
+//     /proc/<tid>/attr/current with its own, then Request.Valid) or takes
+//     the target's identity for the operation. examples/notify does the
+//     former.
 //   - Precedence: a newer filter of the target that also returns
 //     USER_NOTIF for the call wins over an older one, and its supervisor's
 //     Continue overrides the older supervisor; any action of higher

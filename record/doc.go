@@ -68,6 +68,18 @@
 // call keeps denying it (libseccomp's first unconditional entry wins); the
 // Report says so.
 //
+// # What the recorded program controls
+//
+// The program recorded is not sandboxed, and it decides what is recorded:
+// a program that wants to can make its recording say what it likes (call
+// anything, with any arguments, change clone3's struct clone_args after
+// the recorder read it), and the profile then allows what it chose.
+// Record programs you would run unconfined anyway, and read the profile.
+// What a program can make the recorder keep is bounded: Options.MaxValues
+// distinct values per argument, MaxUnnamedCalls numbers without a name,
+// 100 errors; Cmd.Wait waits for every process left under the filter,
+// as long as they run.
+//
 // A profile made from one run allows what that run did. A call made only
 // on another path (an error, another terminal, a signal handler's
 // rt_sigreturn, a restarted sleep's restart_syscall) is not in it: record
