@@ -28,10 +28,14 @@ import (
 // execve (or execveat, which Exec uses if the filter allows it and not
 // execve) and what the program itself calls, nothing else. The program's
 // children stay under the filter. That thread is a new one, never the main
-// thread, unless the calling thread has filters a new one would not have
-// (installed with ThisThreadOnly from a locked goroutine) or, with
-// KeepNewPrivs, no_new_privs a new one lacks: the program keeps those, as
-// from syscall.Exec, so then the calling thread execs.
+// thread, unless the calling thread differs from a new one in something
+// execve passes on: filters a new one would not have (installed with
+// ThisThreadOnly from a locked goroutine), no_new_privs a new one lacks,
+// credentials, capabilities, namespaces, directories, umask, personality,
+// signal mask, affinity or security-module exec context set on it alone.
+// The program keeps those, as from syscall.Exec, so then the calling
+// thread execs; it does too where /proc is not mounted (nothing tells the
+// threads apart).
 //
 // no_new_privs is set on that thread right before the filter (unless
 // opts.KeepNewPrivs), and kept across execve. (With KeepNewPrivs, a
@@ -69,7 +73,11 @@ import (
 // process while the main thread has one pending, one sent to that very
 // thread, or a thread CPU-time timer (CPU profiling), in the few
 // instructions between the two calls: a filter that allows rt_sigreturn is
-// immune to those.
+// immune to those. When the calling thread execs and is the main thread
+// (see above), it is the one that signals sent to the process go to
+// first: any of them (SIGCHLD from a child that ends, SIGWINCH, ...) in
+// those instructions is then a hazard, unless the filter allows
+// rt_sigreturn.
 //
 // Exec sets RLIMIT_NOFILE back to the value the process started with, as
 // syscall.Exec and os/exec do for the programs they start (the Go runtime

@@ -59,10 +59,12 @@ import (
 //     back.
 //   - signals sent to the process (SIGCHLD, SIGINT, SIGWINCH, ...) go to the
 //     main thread whenever it does not block them and has none pending; the
-//     exec thread is never the main thread. A second such signal arriving
-//     while the first is pending can still land on the exec thread during
-//     the few instructions between the two calls; so can a signal sent to
-//     that very thread (tgkill) or a thread CPU-time timer (CPU profiling).
+//     exec thread is not the main thread (unless the calling thread
+//     execs, see run: then every signal sent to the process is a hazard).
+//     A second such signal arriving while the first is pending can still
+//     land on the exec thread during the few instructions between the two
+//     calls; so can a signal sent to that very thread (tgkill) or a thread
+//     CPU-time timer (CPU profiling).
 //     These are the hazards that remain: a filter that allows rt_sigreturn
 //     is immune to them.
 
