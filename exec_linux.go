@@ -59,7 +59,10 @@ import (
 // execve then fails (the file changed since the check, is no program the
 // kernel runs, E2BIG, ...), another thread, outside the filter, writes the
 // reason to standard error and ends the process with status 127 for ENOENT
-// and 126 otherwise, without deferred functions or exit hooks.
+// and 126 otherwise, without deferred functions or exit hooks. So it does,
+// with 126, if the filter kills that thread before execve (see Signals);
+// except when the thread is the main thread, whose end the other thread
+// cannot see: Exec then never returns.
 //
 // Signals: from the moment the filter is on until execve, a signal handled
 // on that thread would end in rt_sigreturn, which the filter may deny (and
@@ -214,13 +217,17 @@ type execPlan struct {
 	lfdOff   int
 
 	// Reports of the watcher: message prefixes, errno texts, and room.
-	execFailed, sendFailed []byte
-	errText                []string
-	msg                    []byte
+	execFailed, sendFailed, threadDied []byte
+	errText                            []string
+	msg                                []byte
 
 	state uint32
 	stage int
 	errno syscall.Errno
+
+	// The process and the exec thread, for the watcher to tell whether
+	// the exec thread is still there; tid is set before the handshake.
+	pid, tid int
 }
 
 // newExecPlan checks everything that can be checked before the install
@@ -276,6 +283,7 @@ func newExecPlan(p Program, opts InstallOptions, path string, argv, envv []strin
 		x.lmsg.SetControllen(len(x.lctl))
 	}
 	x.execFailed = []byte("seccomp: exec " + path + " after installing the filter: ")
+	x.threadDied = []byte("seccomp: exec " + path + ": the thread that was to exec it died under the filter before execve (a signal handled there makes calls the filter may kill for, see seccomp.Exec): ")
 	x.sendFailed = []byte("seccomp: sending the filter's listener to the parent process: ")
 	x.errText = make([]string, 256)
 	longest := 0
@@ -283,7 +291,8 @@ func newExecPlan(p Program, opts InstallOptions, path string, argv, envv []strin
 		x.errText[i] = syscall.Errno(i).Error()
 		longest = max(longest, len(x.errText[i]))
 	}
-	x.msg = make([]byte, max(len(x.execFailed), len(x.sendFailed))+max(longest, len("unknown error"))+1)
+	x.msg = make([]byte, max(len(x.execFailed), len(x.sendFailed), len(x.threadDied))+max(longest, len("unknown error"))+1)
+	x.pid = unix.Getpid()
 	return x, nil
 }
 
@@ -315,6 +324,7 @@ func (x *execPlan) run() error {
 			prepared <- err
 			return true
 		}
+		x.tid = unix.Gettid()
 		prepared <- nil
 		for !x.enter() {
 			runtime.Gosched()
@@ -348,6 +358,7 @@ func (x *execPlan) runOnThisThread() error {
 	if err := x.prepareThread(); err != nil {
 		return err
 	}
+	x.tid = unix.Gettid()
 	watched := make(chan struct{})
 	go func() {
 		for !x.watch() {

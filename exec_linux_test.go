@@ -19,6 +19,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -920,4 +921,58 @@ func TestCommandNoLeakedDescriptors(t *testing.T) {
 		require.NoError(t, cmd.Wait(), "%s", out.String())
 		check(t, out.String())
 	})
+}
+
+// TestCommandExecThreadDies: a signal that reaches the exec thread under
+// the filter runs a handler whose calls (sigaltstack, rt_sigreturn) a
+// KILL_THREAD filter kills the thread for, before it could exec. The
+// helper must not wait for ever for an execve that will never come: it
+// reports it and exits with 126. Here the signal comes while the thread
+// waits in execve for the supervisor (the parent), which knows the
+// thread's id from the notification.
+func TestCommandExecThreadDies(t *testing.T) {
+	if ok, err := seccomp.FlagSupported(seccomp.FlagNewListener); err != nil || !ok {
+		kernelskip.Skipf(t, "no user notification here: %v", err)
+	}
+	tr, err := exec.LookPath("true")
+	if err != nil {
+		t.Skip("no true")
+	}
+	arch, err := seccomp.NativeArch()
+	require.NoError(t, err)
+	f := seccomp.NewFilter(seccomp.ActKillThread, arch)
+	f.AddSyscalls(seccomp.ActUserNotif, "execve")
+	p, err := f.Compile()
+	require.NoError(t, err)
+	cmd, receive, err := seccomp.CommandListener(p, seccomp.InstallOptions{}, tr)
+	require.NoError(t, err)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	require.NoError(t, cmd.Start())
+	exited := make(chan error, 1)
+	lf, err := receive()
+	if err != nil {
+		cmd.Wait()
+		t.Fatalf("receive: %v\n%s", err, out.String())
+	}
+	go func() { exited <- cmd.Wait() }()
+	l, err := notify.NewListener(lf)
+	require.NoError(t, err)
+	defer l.Close()
+	n, err := l.Receive(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, "execve", n.SyscallName())
+	require.NoError(t, unix.Tgkill(cmd.Process.Pid, int(n.Pid), unix.SIGUSR1))
+	// Not a measure of speed: a helper that hangs would hang the test.
+	select {
+	case err = <-exited:
+	case <-time.After(time.Minute):
+		cmd.Process.Kill()
+		<-exited
+		t.Fatalf("the helper still runs a minute after its exec thread died:\n%s", out.String())
+	}
+	var ee *exec.ExitError
+	require.ErrorAs(t, err, &ee, "%s", out.String())
+	assert.Equal(t, 126, ee.ExitCode(), "%s", out.String())
+	assert.Contains(t, out.String(), "died under the filter")
 }

@@ -255,6 +255,23 @@ func (x *execPlan) watch() bool {
 			}
 			x.report(x.execFailed, e, status)
 		}
+		// The exec thread gone without a word (its state unchanged since
+		// it ended: a failure before the filter, stored before it ends,
+		// is seen on the next round): the filter killed it (KILL_THREAD)
+		// for a call made by a signal's handler before execve. It never
+		// will exec; the process must not wait for it for ever. A thread
+		// that execs takes the process's id only after every other
+		// thread, this one included, has ended. The main thread, once
+		// ended, stays a zombie that tgkill finds: its end cannot be told
+		// here.
+		if x.tid != x.pid {
+			if _, _, e := syscall.RawSyscall6(unix.SYS_TGKILL, uintptr(x.pid), uintptr(x.tid), 0, 0, 0, 0); e == unix.ESRCH {
+				if atomic.LoadUint32(&x.state) != s {
+					continue
+				}
+				x.report(x.threadDied, e, 126)
+			}
+		}
 		pause(&watchPause)
 	}
 }
