@@ -48,8 +48,9 @@ var commandHelperOn atomic.Bool
 // with any arguments, environment and open files; only its parent can give
 // it the request channel (see Command). The helper acts only when argv is
 // exactly [name, "-seccomp-go-command-helper-v2"] and descriptor 3 is that
-// channel: a unix SEQPACKET socket whose peer is the parent process,
-// holding one message with the protocol's header and version and one
+// channel: a unix SEQPACKET socket whose peer is the parent process (in a
+// PID namespace of the helper's own, where neither can be seen, a process
+// outside it: Cmd.SysProcAttr may ask for one), holding one message with the protocol's header and version and one
 // descriptor, a memfd sealed against writes, growing and shrinking that
 // holds the request. Anything else is refused before anything is done.
 // This proves the request came from the parent, not that the parent is

@@ -30,9 +30,10 @@ import (
 //     that is not the main thread, see goLocked) makes the calls;
 //   - the watching thread (the goroutine that called run) stays outside
 //     the filter. It reports what the exec thread cannot: if execve fails
-//     once the filter is in place, it writes the reason to standard error
-//     and ends the process, as the exec thread must not run anything the
-//     filter may deny. For Command it also sends the filter's listener to
+//     once the filter is in place, or the exec thread dies there (see
+//     Signals), it writes the reason to standard error and ends the
+//     process, as the exec thread must not run anything the filter may
+//     deny. For Command it also sends the filter's listener to
 //     the parent (sendmsg), so that the exec thread never needs sendmsg.
 //
 // While the exec thread is in its last steps, the runtime cannot stop it
