@@ -80,8 +80,13 @@ type ReportCall struct {
 // Calls whose number has no name on its arch cannot be named in a
 // profile: they get the default action, with a warning. A name allows the
 // call on every arch the profile covers that has it: a profile cannot
-// allow a name on one of its arches only.
+// allow a name on one of its arches only. A recording that no Recorder
+// makes (read back from JSON: an argument index out of 0 to 5) is an
+// error.
 func (r *Recording) Profile(o ProfileOptions) (*profile.Docker, *Report, error) {
+	if err := r.check(); err != nil {
+		return nil, nil, err
+	}
 	target := o.Arch
 	if target == nil {
 		a, err := seccomp.NativeArch()

@@ -1,6 +1,7 @@
 package record_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -291,4 +292,28 @@ func equalU(a, b []uint64) bool {
 		}
 	}
 	return true
+}
+
+// TestProfileBadRecording: a recording read back from JSON can say
+// anything; Profile says what is wrong instead of panicking on an argument
+// index out of range.
+func TestProfileBadRecording(t *testing.T) {
+	for _, args := range []string{
+		`{"index":6,"values":[{"value":1,"count":1}]}`,
+		`{"index":-2,"values":[{"value":1,"count":1}]}`,
+		`{"index":-1,"values":[{"value":1,"count":1}]}`,
+		`{"index":-1,"field":"unreadable","values":[]}`,
+	} {
+		var rec record.Recording
+		data := `{"calls":[{"arch":"x86_64","auditArch":3221225534,"nr":41,"name":"socket","count":1,"args":[` + args + `]}],"total":1}`
+		if err := json.Unmarshal([]byte(data), &rec); err != nil {
+			t.Fatal(err)
+		}
+		for _, withArgs := range []bool{false, true} {
+			_, _, err := rec.Profile(record.ProfileOptions{Arch: seccomp.ArchX86_64, Args: withArgs})
+			if err == nil || !strings.Contains(err.Error(), "x86_64 socket") {
+				t.Errorf("%s, Args %v: %v, want an error about x86_64 socket", args, withArgs, err)
+			}
+		}
+	}
 }

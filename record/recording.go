@@ -141,6 +141,26 @@ func (r *Recording) Arches() []string {
 	return out
 }
 
+// check returns an error for what a Recorder never records, as a
+// recording read back from JSON can hold: an argument index other than 0
+// to 5, or -1 with a field name; a FieldUnread without a count.
+func (r *Recording) check() error {
+	for i := range r.Calls {
+		c := &r.Calls[i]
+		for _, a := range c.Args {
+			switch {
+			case a.Index < -1 || a.Index > 5:
+				return fmt.Errorf("record: %s: argument index %d, not 0 to 5 (or -1 for a field)", c.String(), a.Index)
+			case a.Index == -1 && a.Field == "":
+				return fmt.Errorf("record: %s: argument index -1 without a field name", c.String())
+			case a.Field == FieldUnread && len(a.Values) == 0:
+				return fmt.Errorf("record: %s: %s without a count", c.String(), FieldUnread)
+			}
+		}
+	}
+	return nil
+}
+
 // Merge adds the calls, counts and values of o to r: the recording of
 // both runs. Threads adds up (ids are not kept), and so do Errors.
 func (r *Recording) Merge(o *Recording) {

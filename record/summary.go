@@ -73,7 +73,7 @@ func WriteSummary(w io.Writer, r *Recording, rep *Report, withBase bool) error {
 func formatArgs(c *Call) string {
 	var parts []string
 	for _, a := range c.Args {
-		if a.Field == FieldUnread {
+		if a.Field == FieldUnread && len(a.Values) > 0 {
 			parts = append(parts, fmt.Sprintf("unread=%d", a.Values[0].Count))
 			continue
 		}
