@@ -50,21 +50,28 @@ var commandHelperOn atomic.Bool
 // exactly [name, "-seccomp-go-command-helper-v2"] and descriptor 3 is that
 // channel: a unix SEQPACKET socket whose peer is the parent process (in a
 // PID namespace of the helper's own, where neither can be seen, a process
-// outside it: Cmd.SysProcAttr may ask for one), holding one message with the protocol's header and version and one
-// descriptor, a memfd sealed against writes, growing and shrinking that
-// holds the request. Anything else is refused before anything is done.
-// This proves the request came from the parent, not that the parent is
-// benign, and it need not: the helper does only what the parent could do
-// itself (set no_new_privs unless the request says KeepNewPrivs, which the
-// kernel then allows only with CAP_SYS_ADMIN; install a filter; exec a
-// program), with the privileges the parent gave it. So it refuses to act,
-// status 126, in a process that has more than its parent: set-user-ID or
-// set-group-ID (real and effective ids differ), or AT_SECURE set in its
-// auxiliary vector by the kernel (set-user-ID, set-group-ID, file
-// capabilities, a security module's transition; if the vector cannot be
-// read, it refuses too). A privileged executable that calls
-// RunCommandHelper cannot be made to exec anything by whoever runs it; it
-// cannot use Command either (its helper refuses). The request never
+// outside it: Cmd.SysProcAttr may ask for one), holding one message with
+// the protocol's header and version and one descriptor, a memfd sealed
+// against writes, growing and shrinking that holds the request. Anything
+// else is refused before anything is done. This proves the request came
+// from the parent, not that the parent is benign, and it need not: the
+// helper does only what the parent could do itself (set no_new_privs
+// unless the request says KeepNewPrivs, which the kernel then allows only
+// with CAP_SYS_ADMIN; install a filter; exec a program), with the
+// privileges the parent gave it. So it refuses to act, status 126, in a
+// process that has more than its parent: set-user-ID or set-group-ID
+// (real and effective ids differ), AT_SECURE set in its auxiliary vector
+// by the kernel (set-user-ID, set-group-ID, file capabilities, a security
+// module's transition; if the vector cannot be read, it refuses too), or a
+// parent that is not root and has other user or group ids than the helper
+// (the program became another user before its exec: a set-user-ID wrapper
+// that sets all its ids, then execs this program for its caller). A
+// privileged executable that calls RunCommandHelper cannot be made to exec
+// anything by whoever runs it; it cannot use Command either (its helper
+// refuses). What the helper cannot see is privilege gained before its exec
+// under the same ids (capabilities or supplementary groups that a wrapper
+// adds, keeping the user and group): a program that calls
+// RunCommandHelper must not be run that way for others. The request never
 // appears in /proc/PID/cmdline or /proc/PID/environ, and its size is
 // bound by no limit on arguments.
 func RunCommandHelper() {
@@ -101,9 +108,11 @@ var ErrNoCommandHelper = errors.New("seccomp: this program does not call seccomp
 // holding a sealed memfd with the request; argv only says where to look,
 // and the environment plays no part. It refuses to run in a process that
 // has more privileges than its parent (set-user-ID, set-group-ID, file
-// capabilities: anything that sets AT_SECURE), so that whoever can run the
-// executable, with any arguments, environment and descriptors, gets
-// nothing from it they could not do themselves. The request is not visible
+// capabilities: anything that sets AT_SECURE; other ids than a parent
+// that is not root), so that whoever can run the executable, with any
+// arguments, environment and descriptors, gets nothing from it they could
+// not do themselves. So a Cmd whose SysProcAttr.Credential changes the
+// user or group works only from a root parent. The request is not visible
 // in the helper's command line or environment.
 //
 // The command's environment, working directory, standard files and process
@@ -379,6 +388,14 @@ func readRequest(fd int) (*commandRequest, error) {
 	cred, err := unix.GetsockoptUcred(fd, unix.SOL_SOCKET, unix.SO_PEERCRED)
 	if err != nil || int(cred.Pid) != os.Getppid() {
 		return nil, bad("its peer is not the parent process")
+	}
+	// A process can have more than its parent without AT_SECURE: a
+	// set-user-ID wrapper that set all its ids, then exec'd this program
+	// for its caller. Act only for a parent that is root or has this
+	// process's user and group.
+	uid, gid := os.Getuid(), os.Getgid()
+	if cred.Uid != 0 && (int(cred.Uid) != uid || int(cred.Gid) != gid) {
+		return nil, fmt.Errorf("refusing to act for a parent with other ids (uid %d, gid %d) than this process (uid %d, gid %d), and not root: this process has privileges its parent did not have", cred.Uid, cred.Gid, uid, gid)
 	}
 	hdr := make([]byte, requestHdrLen+1)
 	oob := make([]byte, unix.CmsgSpace(4*2))

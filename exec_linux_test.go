@@ -976,3 +976,74 @@ func TestCommandExecThreadDies(t *testing.T) {
 	assert.Equal(t, 126, ee.ExitCode(), "%s", out.String())
 	assert.Contains(t, out.String(), "died under the filter")
 }
+
+func init() {
+	// The attacker of TestCommandHelperPrivilegedByWrapper, as nobody: it
+	// makes a valid request channel (Command), and has a set-user-ID
+	// wrapper that becomes root in full (real and effective ids) run the
+	// helper with it, as its child.
+	mainCases.AddMain("wrapper_attack", func() error {
+		allow, err := seccomp.NewFilter(seccomp.ActAllow).Compile()
+		if err != nil {
+			return err
+		}
+		wrapper, touch, pwned := os.Getenv("WRAPPER"), os.Getenv("TOUCH"), os.Getenv("PWNED")
+		cmd, err := seccomp.Command(allow, seccomp.InstallOptions{KeepNewPrivs: true}, touch, pwned)
+		if err != nil {
+			return err
+		}
+		cmd.Path = wrapper
+		cmd.Args = []string{wrapper, cmd.Args[1]}
+		cmd.Env = append(os.Environ(), "SECCOMP_INSTALL_CASE=", mainCaseEnv+"=")
+		out, err := cmd.CombinedOutput()
+		fmt.Printf("wrapper_attack: %v\n%s", err, out)
+		return nil
+	})
+}
+
+// TestCommandHelperPrivilegedByWrapper: a program that gained its
+// privileges before its own exec (a set-user-ID wrapper that sets all its
+// ids to root, then execs this one program with the caller's arguments,
+// as sudo-like tools do) has no AT_SECURE and equal real and effective
+// ids. Its helper must still not act for a requester, its parent, that
+// has another user: whoever may run the program as root must not get to
+// run anything else through it.
+func TestCommandHelperPrivilegedByWrapper(t *testing.T) {
+	bin, target := privilegedCopy(t)
+	cc, err := exec.LookPath("cc")
+	if err != nil {
+		t.Skip("no C compiler for the wrapper")
+	}
+	touch, err := exec.LookPath("touch")
+	if err != nil {
+		t.Skip("no touch")
+	}
+	wrapper := filepath.Join(filepath.Dir(bin), "wrapper")
+	src := wrapper + ".c"
+	require.NoError(t, os.WriteFile(src, []byte(`#define _GNU_SOURCE
+#include <unistd.h>
+int main(int argc, char **argv) {
+	if (setresgid(0, 0, 0) || setresuid(0, 0, 0)) return 1;
+	argv[0] = HELPER; /* this program only, with the caller's arguments */
+	execv(HELPER, argv);
+	return 127;
+}
+`), 0o644))
+	out, err := exec.Command(cc, "-DHELPER=\""+bin+"\"", "-o", wrapper, src).CombinedOutput()
+	require.NoError(t, err, "cc: %s", out)
+	require.NoError(t, unix.Chmod(wrapper, 0o4755))
+
+	pwned := filepath.Join(target, "pwned")
+	require.NoError(t, os.Chmod(target, 0o755)) // root's alone
+	cmd := mainCases.MainCommand("wrapper_attack")
+	cmd.Path, cmd.Args[0] = bin, bin // nobody cannot reach the test binary
+	asNobody(cmd)
+	cmd.Env = append(cmd.Env, "WRAPPER="+wrapper, "TOUCH="+touch, "PWNED="+pwned)
+	out, err = cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	if strings.Contains(string(out), "exit status 1\n") && !strings.Contains(string(out), "seccomp") {
+		t.Skipf("the wrapper does not run set-user-ID here (nosuid?): %s", out)
+	}
+	assert.NoFileExists(t, pwned, "the helper, root through the wrapper, ran nobody's command:\n%s", out)
+	assert.Contains(t, string(out), "refusing to act")
+}
