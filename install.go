@@ -8,7 +8,8 @@ import (
 // InstallOptions say how Install attaches a filter.
 type InstallOptions struct {
 	// Flags are extra filter flags (FlagLog, FlagSpecAllow, ...). FlagTSync
-	// is added unless ThisThreadOnly is set; FlagNewListener is InstallListener's.
+	// is added unless ThisThreadOnly is set (with ThisThreadOnly, FlagTSync
+	// and FlagTSyncESRCH are refused); FlagNewListener is InstallListener's.
 	Flags FilterFlag
 	// ThisThreadOnly attaches the filter to the calling OS thread only
 	// (and to the threads and processes it creates later), not to every
@@ -101,6 +102,17 @@ func checkInstall(p Program, flags FilterFlag) error {
 	}
 	if why := checkFlagCombination(flags); why != "" {
 		return &FlagError{Flag: flags, Reason: why}
+	}
+	return nil
+}
+
+// checkThreadFlags refuses ThisThreadOnly with FlagTSync or FlagTSyncESRCH:
+// the one attaches the filter to the calling thread, the others to every
+// thread, and a refused TSYNC install would then leave no_new_privs on the
+// calling thread, which Install with TSYNC promises never to do.
+func checkThreadFlags(opts InstallOptions) error {
+	if both := opts.Flags & (FlagTSync | FlagTSyncESRCH); opts.ThisThreadOnly && both != 0 {
+		return &FlagError{Flag: both, Reason: "ThisThreadOnly attaches the filter to the calling thread only, these flags to every thread: set one or the other"}
 	}
 	return nil
 }

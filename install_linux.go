@@ -60,6 +60,9 @@ const (
 )
 
 func install(p Program, opts InstallOptions, listener bool) (*os.File, error) {
+	if err := checkThreadFlags(opts); err != nil {
+		return nil, err
+	}
 	flags := flagsFor(opts, listener)
 	if err := checkInstall(p, flags); err != nil {
 		return nil, err

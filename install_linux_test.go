@@ -714,3 +714,34 @@ func TestInstallThreadRecordsBounded(t *testing.T) {
 	// The first version kept a copy of each program: 12 MB here.
 	assert.Less(t, growth, int64(1<<20), "the records of ended threads are kept")
 }
+
+func init() {
+	// ThisThreadOnly with FlagTSync (or FlagTSyncESRCH) is a contradiction,
+	// refused before anything changes: no filter, no no_new_privs.
+	installCases.Add("thread_only_tsync", func() error {
+		runtime.LockOSThread()
+		for _, flags := range []seccomp.FilterFlag{seccomp.FlagTSync, seccomp.FlagTSyncESRCH, seccomp.FlagTSync | seccomp.FlagLog} {
+			err := seccomp.Install(denyNr(1001, seccomp.Errno(4)), seccomp.InstallOptions{ThisThreadOnly: true, Flags: flags})
+			var fe *seccomp.FlagError
+			fmt.Printf("%v: FlagError %v: %v\n", flags, errors.As(err, &fe), err)
+		}
+		st, err := taskStatus("Seccomp", "NoNewPrivs")
+		if err != nil {
+			return err
+		}
+		for tid, f := range st {
+			fmt.Printf("thread %d: seccomp %s nnp %s\n", tid, f["Seccomp"], f["NoNewPrivs"])
+		}
+		return nil
+	})
+}
+
+func TestInstallThisThreadOnlyRefusesTSync(t *testing.T) {
+	out := mustPass(t, "thread_only_tsync")
+	assert.Contains(t, out, "TSYNC: FlagError true: seccomp: filter flags TSYNC: ThisThreadOnly attaches")
+	assert.Contains(t, out, "TSYNC_ESRCH: FlagError true:")
+	assert.Contains(t, out, "TSYNC|LOG: FlagError true: seccomp: filter flags TSYNC: ")
+	assert.Contains(t, out, "thread ")
+	assert.NotContains(t, out, "seccomp 2")
+	assert.NotContains(t, out, "nnp 1")
+}
