@@ -68,3 +68,26 @@ func ExampleFilter_SetMultiplexing() {
 	// Output:
 	// 102 ALLOW ERRNO(1)
 }
+
+// Two overlapping rules on read's count. By default the stricter action
+// wins (ERRNO(5) ranks before ERRNO(10)); in libseccomp's resolution the
+// rule with the larger bound on arg2 is tried first, as runc and the
+// libseccomp drop-in would have it.
+func ExampleFilter_SetResolution() {
+	read, _ := seccomp.ArchX86_64.Syscall("read")
+	call := seccomp.Data{Nr: read, Arch: seccomp.AuditArchX86_64, Args: [6]uint64{4, 0x1000, 8000}}
+	for _, r := range []seccomp.Resolution{seccomp.ResolveStricter, seccomp.ResolveLibseccomp} {
+		f := seccomp.NewFilter(seccomp.ActAllow, seccomp.ArchX86_64).SetResolution(r).Add(
+			seccomp.Rule{Syscall: "read", Action: seccomp.Errno(5), Conds: []seccomp.Cond{seccomp.Arg(2).Gt(128)}},
+			seccomp.Rule{Syscall: "read", Action: seccomp.Errno(10), Conds: []seccomp.Cond{seccomp.Arg(2).Gt(4096)}},
+		)
+		prog, err := f.Compile()
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(r, f.Evaluate(call), seccomp.MustEmulator(prog).Action(call))
+	}
+	// Output:
+	// stricter ERRNO(5) ERRNO(5)
+	// libseccomp ERRNO(10) ERRNO(10)
+}
