@@ -58,13 +58,12 @@
 // GetAPI's to say. runc gates notification on GetAPI (level 6) and reports
 // the version as the libseccomp version in its features.
 //
-// The ABIs are those this module has syscall tables for: x86 (i386),
-// amd64, x32, arm, arm64 and riscv64. The others keep their constants, and
-// their names in String and GetArchFromString, but everything that takes
-// an ABI refuses them, with the error libseccomp-golang gives for an ABI
-// its libseccomp lacks ("architecture ppc64le is not supported on this
-// version of the library"). An ABI the seccomp package gains is supported
-// here with no change (its audit arch token finds it).
+// Every ABI libseccomp-golang names is supported: this module has a
+// syscall table for each, big-endian ones included (mips, ppc64, s390x,
+// ...). As in libseccomp, the ABIs of one filter share a byte order:
+// AddArch of an ABI of the other order returns EDOM, so a filter for
+// s390x built on an amd64 machine starts with RemoveArch(ArchNative).
+// Its exported program is in that byte order, as libseccomp's is.
 //
 // # What is the same, and may surprise
 //
@@ -117,8 +116,6 @@
 // Every difference from libseccomp-golang v0.11 on libseccomp 2.5 and 2.6
 // that is known (bench/compat_test.go finds those of its random calls):
 //
-//   - ABIs: only those with syscall tables here (see above); the others'
-//     constants are refused where an ABI is used.
 //   - Syscall tables: this module's, newer than libseccomp's (calls such as
 //     uretprobe, mseal or listmount are known here, and direct socket calls
 //     on x86 unknown to libseccomp 2.5.4); libseccomp's pseudo-calls

@@ -686,3 +686,61 @@ func TestSetSyscallPriority(t *testing.T) {
 		t.Errorf("priority of an unknown number with two ABIs: %v", err)
 	}
 }
+
+// TestBigEndianFilter: a filter for s390x and s390, built on any machine:
+// the ABIs of a filter share a byte order (AddArch of another is EDOM, as
+// in libseccomp), the rule's native number is translated by name, s390
+// compares the low 32 bits only, and the program is exported big-endian.
+func TestBigEndianFilter(t *testing.T) {
+	f := newFilter(t, seccomp.ActErrno.SetReturnCode(1))
+	native, err := seccomp.GetNativeArch()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.RemoveArch(seccomp.ArchNative); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []seccomp.ScmpArch{seccomp.ArchS390X, seccomp.ArchS390} {
+		if err := f.AddArch(a); err != nil {
+			t.Fatalf("AddArch(%v): %v", a, err)
+		}
+	}
+	if err := f.AddArch(seccomp.ArchAMD64); err != syscall.EDOM {
+		t.Errorf("AddArch(amd64) to a big-endian filter: %v, want EDOM", err)
+	}
+	if err := f.AddRuleConditional(nr(t, "read"), seccomp.ActAllow, []seccomp.ScmpCondition{cond(t, 0, seccomp.CompareEqual, 0x100000003)}); err != nil {
+		t.Fatal(err)
+	}
+	mem, err := f.ExportBPFMem()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if native != seccomp.ArchS390X && native != seccomp.ArchS390 {
+		// The first instruction, ld [4] (the arch), is 0x20 0x00 0x00 0x00
+		// 0x00 0x00 0x00 0x04 in big-endian order.
+		if got := mem[:8]; string(got) != "\x00\x20\x00\x00\x00\x00\x00\x04" {
+			t.Errorf("first instruction % x, want ld [4] in big-endian order", got)
+		}
+	}
+	p, err := scmp.DecodeRaw(mem, scmp.ArchS390X.ByteOrder())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := scmp.MustEmulator(p)
+	const read = 3 // on s390x and s390 (arch/s390/kernel/syscalls/syscall.tbl)
+	for _, c := range []struct {
+		arch scmp.AuditArch
+		arg0 uint64
+		want scmp.Action
+	}{
+		{scmp.AuditArchS390X, 0x100000003, scmp.ActAllow},
+		{scmp.AuditArchS390X, 3, scmp.Errno(1)},
+		{scmp.AuditArchS390, 0x100000003, scmp.ActAllow},
+		{scmp.AuditArchS390, 3, scmp.ActAllow}, // the low 32 bits
+		{scmp.AuditArchS390, 4, scmp.Errno(1)},
+	} {
+		if got := e.Action(scmp.Data{Nr: read, Arch: c.arch, Args: [6]uint64{c.arg0}}); got != c.want {
+			t.Errorf("%v: read(%#x) = %v, want %v", c.arch, c.arg0, got, c.want)
+		}
+	}
+}
