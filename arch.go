@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/seccomp-go/seccomp/internal/sysnum"
+	"github.com/seccomp-go/seccomp/internal/uapi"
 )
 
 // Arch is a system call ABI a filter can cover: its audit arch token and its
@@ -217,3 +218,6 @@ func NativeArch() (*Arch, error) {
 	}
 	return nativeArch, nil
 }
+
+// enosys is ERRNO(ENOSYS) in the arch's errno numbers (see ENOSYS).
+func (a *Arch) enosys() Action { return Errno(uapi.ENOSYSOf(uint32(a.AuditArch))) }

@@ -214,7 +214,11 @@ func (f *Filter) cachedPlan() (*compiler.Filter, []*Problem) {
 	return p.cf, probs
 }
 
-// ENOSYS is the errno a call gets from a kernel that does not know it.
+// ENOSYS is the errno a call gets from a kernel that does not know it, on
+// every arch but mips and parisc, whose errno numbers are their own (89 and
+// 251). The ENOSYS answers of a Filter (SetUnknownSyscallENOSYS,
+// SetENOSYSAfter) and of GoRuntime are in each arch's numbers; a rule
+// written as Errno(ENOSYS) is 38 on every arch.
 const ENOSYS = 38
 
 // NewFilter returns a filter with the given default action, covering the
@@ -236,6 +240,7 @@ func (f *Filter) SetBadArchAction(a Action) *Filter { f.badArch = a; f.changed()
 // SetUnknownSyscallENOSYS makes calls whose number is above the highest the
 // arch's syscall table knows get ERRNO(ENOSYS) instead of the default
 // action, so that programs newer than the tables fall back gracefully.
+// The errno is the arch's ENOSYS (89 on mips, 251 on parisc; see ENOSYS).
 // Turning it off turns SetENOSYSAfter off too.
 func (f *Filter) SetUnknownSyscallENOSYS(on bool) *Filter {
 	f.enosys = on

@@ -288,12 +288,12 @@ func meaning(f *Filter, d Data) Action {
 	case found:
 		return best
 	case f.enosys && uint32(d.Nr) > uint32(arch.MaxSyscall()):
-		return Errno(ENOSYS)
+		return enosysIn(arch)
 	}
 	// A call the tables date after the release of SetENOSYSAfter.
 	if name, ok := arch.SyscallName(d.Nr); ok && f.enosysAfter != (Release{}) {
 		if since, _ := arch.SyscallSince(name); f.enosysAfter.Before(since) {
-			return Errno(ENOSYS)
+			return enosysIn(arch)
 		}
 	}
 	return f.defaultAction

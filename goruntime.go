@@ -47,7 +47,7 @@ type GoRuntimeOptions struct {
 //     cloneFlags), gettid, sigaltstack, rt_sigprocmask, set_thread_area
 //     on 386, exit when a thread ends (a goroutine that exits locked to
 //     its thread); with Cgo, clone with glibc's pthread flags too, and
-//     clone3 answered with ERRNO(ENOSYS) rather than allowed: its flags
+//     clone3 answered with ERRNO(ENOSYS) (the arch's) rather than allowed: its flags
 //     are in memory, where no filter can look, and the C library then
 //     falls back to clone (so a program that must allow clone3 leaves
 //     GoRuntime's clone3 rule out);
@@ -290,7 +290,7 @@ func goRuntimeConds(name string, a *Arch, o GoRuntimeOptions) ([][]Cond, Action)
 		}
 		return alts, ActAllow
 	case "clone3":
-		return nil, Errno(ENOSYS)
+		return nil, a.enosys()
 	case "mmap", "mmap2", "mprotect":
 		return [][]Cond{{Arg32(2).MaskedEq(protExec, 0)}}, ActAllow
 	case "madvise":

@@ -224,11 +224,11 @@ func treeDecides(f *Filter, d Data) (Action, bool) {
 		return Action(act), true
 	}
 	if f.enosys && uint32(d.Nr) > uint32(a.MaxSyscall()) {
-		return Errno(ENOSYS), true
+		return enosysIn(a), true
 	}
 	if name, ok := a.SyscallName(d.Nr); ok && f.enosysAfter != (Release{}) {
 		if since, _ := a.SyscallSince(name); f.enosysAfter.Before(since) {
-			return Errno(ENOSYS), true
+			return enosysIn(a), true
 		}
 	}
 	return f.DefaultAction(), true

@@ -10,6 +10,7 @@ import (
 
 	"github.com/seccomp-go/seccomp"
 	"github.com/seccomp-go/seccomp/internal/cond"
+	"github.com/seccomp-go/seccomp/internal/uapi"
 )
 
 // Options say what a profile is resolved and compiled for.
@@ -676,7 +677,7 @@ func normalize(cs []seccomp.Cond, w32 bool) []cond.Cond {
 // with.
 func (r *Result) Evaluate(d seccomp.Data) seccomp.Action {
 	if r.stubENOSYS(d) {
-		return seccomp.Errno(seccomp.ENOSYS)
+		return seccomp.Errno(uapi.ENOSYSOf(uint32(d.Arch)))
 	}
 	return r.Filter.Evaluate(d)
 }
@@ -715,6 +716,7 @@ func (r *Result) Compile() (seccomp.Program, error) {
 		native   *int32
 		x32      *int32
 		labelSec string
+		enosys   string // the label of its ERRNO(ENOSYS), in its arch's errno numbers
 	}
 	var secs []*section
 	for _, a := range r.Filter.Arches() {
@@ -729,7 +731,10 @@ func (r *Result) Compile() (seccomp.Program, error) {
 			}
 		}
 		if sec == nil {
-			sec = &section{token: a.AuditArch, labelSec: fmt.Sprintf("sec%d", len(secs))}
+			sec = &section{token: a.AuditArch, labelSec: fmt.Sprintf("sec%d", len(secs)), enosys: "enosys"}
+			if uapi.ENOSYSOf(uint32(a.AuditArch)) != uapi.ENOSYS {
+				sec.enosys = sec.labelSec + "enosys"
+			}
 			secs = append(secs, sec)
 		}
 		if a == seccomp.ArchX32 {
@@ -747,23 +752,29 @@ func (r *Result) Compile() (seccomp.Program, error) {
 		src.Add(bpf.LoadAbsolute{Off: seccomp.OffsetNr, Size: 4})
 		switch {
 		case s.token != seccomp.AuditArchX86_64:
-			src.JumpIf(bpf.JumpGreaterThan, uint32(*s.native), "enosys", "filter")
+			src.JumpIf(bpf.JumpGreaterThan, uint32(*s.native), s.enosys, "filter")
 		case s.x32 == nil:
 			src.JumpIf(bpf.JumpBitsSet, seccomp.X32SyscallBit, "filter", "")
-			src.JumpIf(bpf.JumpGreaterThan, uint32(*s.native), "enosys", "filter")
+			src.JumpIf(bpf.JumpGreaterThan, uint32(*s.native), s.enosys, "filter")
 		case s.native == nil:
 			src.JumpIf(bpf.JumpBitsSet, seccomp.X32SyscallBit, "", "filter")
-			src.JumpIf(bpf.JumpGreaterThan, uint32(*s.x32), "enosys", "filter")
+			src.JumpIf(bpf.JumpGreaterThan, uint32(*s.x32), s.enosys, "filter")
 		default:
 			x := s.labelSec + "x32"
 			src.JumpIf(bpf.JumpBitsSet, seccomp.X32SyscallBit, x, "")
-			src.JumpIf(bpf.JumpGreaterThan, uint32(*s.native), "enosys", "filter")
+			src.JumpIf(bpf.JumpGreaterThan, uint32(*s.native), s.enosys, "filter")
 			src.Label(x)
-			src.JumpIf(bpf.JumpGreaterThan, uint32(*s.x32), "enosys", "filter")
+			src.JumpIf(bpf.JumpGreaterThan, uint32(*s.x32), s.enosys, "filter")
 		}
 	}
-	src.Label("enosys")
-	src.Add(bpf.RetConstant{Val: uint32(seccomp.Errno(seccomp.ENOSYS))})
+	done := map[string]bool{}
+	for _, s := range secs {
+		if !done[s.enosys] {
+			done[s.enosys] = true
+			src.Label(s.enosys)
+			src.Add(bpf.RetConstant{Val: uint32(seccomp.Errno(uapi.ENOSYSOf(uint32(s.token))))})
+		}
+	}
 	src.Label("filter")
 	for _, in := range p {
 		src.Add(in)

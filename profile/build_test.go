@@ -568,3 +568,37 @@ func TestMultiplexedCalls(t *testing.T) {
 	r := build(t, seccomp.ArchX86_64, js)
 	assert.Equal(t, seccomp.Errno(1), decide(t, r, seccomp.ArchX86_64, "bind"))
 }
+
+// TestENOSYSAboveHighestPerArch: runc's stub answers in the errno numbers
+// of the call's arch (arch/*/include/uapi/asm/errno.h: ENOSYS is 89 on
+// mips, 251 on parisc, 38 on x86), section by section.
+func TestENOSYSAboveHighestPerArch(t *testing.T) {
+	for _, c := range []struct {
+		target *seccomp.Arch
+		enosys int
+	}{
+		{seccomp.ArchMIPS64, 89}, {seccomp.ArchMIPSEL, 89}, {seccomp.ArchPARISC64, 251}, {seccomp.ArchX86_64, 38},
+	} {
+		js := `{"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86", "SCMP_ARCH_MIPS", "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_PARISC"], "syscalls": [
+			{"names": ["read", "pidfd_open"], "action": "SCMP_ACT_ALLOW"}]}`
+		r := build(t, c.target, js, Options{ENOSYSAboveHighest: true})
+		require.NotEmpty(t, r.Highest, c.target.Name)
+		for a, highest := range r.Highest {
+			want := seccomp.Errno(38)
+			switch a {
+			case seccomp.ArchMIPS, seccomp.ArchMIPSEL, seccomp.ArchMIPS64, seccomp.ArchMIPSEL64, seccomp.ArchMIPS64N32, seccomp.ArchMIPSEL64N32:
+				want = seccomp.Errno(89)
+			case seccomp.ArchPARISC, seccomp.ArchPARISC64:
+				want = seccomp.Errno(251)
+			}
+			if a == c.target {
+				assert.Equal(t, seccomp.Errno(c.enosys), want)
+			}
+			nr := highest + 1
+			if a == seccomp.ArchX32 {
+				nr |= seccomp.X32SyscallBit
+			}
+			assert.Equal(t, want, decideNr(t, r, a.AuditArch, nr), "%s on a %s profile", a.Name, c.target.Name)
+		}
+	}
+}

@@ -270,7 +270,7 @@ func (c *compiler) planIntervals(ivs *intervals, p *Arch, lo, hi uint32) {
 			if n > from {
 				ivs.push(interval{lo: uint32(from), hi: uint32(n - 1), action: c.fallback(p, uint32(from))})
 			}
-			ivs.push(interval{lo: uint32(n), hi: uint32(n), action: errnoENOSYS})
+			ivs.push(interval{lo: uint32(n), hi: uint32(n), action: p.enosys()})
 			if n == to {
 				return
 			}

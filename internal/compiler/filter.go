@@ -27,7 +27,6 @@ import (
 const (
 	auditArchX86_64 = uapi.AuditArchX86_64
 	x32SyscallBit   = uapi.X32SyscallBit
-	errnoENOSYS     = uapi.RetErrno | uapi.ENOSYS
 
 	offsetNr   = uapi.OffsetNr
 	offsetArch = uapi.OffsetArch
@@ -38,7 +37,7 @@ const (
 type Filter struct {
 	Default  uint32 // the default action
 	BadArch  uint32 // the action of calls from arches the filter does not cover
-	ENOSYS   bool   // numbers above an arch's Max get ERRNO(ENOSYS)
+	ENOSYS   bool   // numbers above an arch's Max get ERRNO(ENOSYS), in the arch's errno numbers
 	MinusOne bool   // -1 under AUDIT_ARCH_X86_64 gets Default when x32 is not covered
 	Arches   []*Arch
 }
@@ -116,10 +115,13 @@ func (p *Arch) newer(nr int32) bool {
 	return ok
 }
 
+// enosys is ERRNO(ENOSYS) in the arch's errno numbers.
+func (p *Arch) enosys() uint32 { return uapi.RetErrno | uapi.ENOSYSOf(p.Token) }
+
 // fallback is what a call with number nr gets when no rule decides it.
 func (f *Filter) fallback(p *Arch, nr int32) uint32 {
 	if f.ENOSYS && p.unknownAbove(nr) || p.newer(nr) {
-		return errnoENOSYS
+		return p.enosys()
 	}
 	return f.Default
 }

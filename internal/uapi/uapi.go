@@ -30,8 +30,30 @@ const (
 // MaxErrno is the largest errno the kernel returns for an ERRNO action.
 const MaxErrno = 4095
 
-// ENOSYS is the errno of a system call the kernel does not know.
+// ENOSYS is the errno of a system call the kernel does not know, on the
+// arches whose errno numbers are asm-generic's (all but those ENOSYSOf
+// names).
 const ENOSYS = 38
+
+// ENOSYSOf returns the number of ENOSYS on the arch of audit arch token t:
+// mips (all its ABIs), parisc, sparc and alpha number their errnos their
+// own way (arch/*/include/uapi/asm/errno.h); the others use ENOSYS. An
+// ERRNO action carries the number the calling program compares with, so a
+// filter that answers "no such call" on mips returns ERRNO(89): ERRNO(38)
+// would be EL2NSYNC there, and no C library would fall back.
+func ENOSYSOf(t uint32) uint32 {
+	switch t & 0xffff { // the ELF machine, EM_*
+	case 8: // EM_MIPS
+		return 89
+	case 15: // EM_PARISC
+		return 251
+	case 2, 43: // EM_SPARC, EM_SPARCV9
+		return 90
+	case 0x9026: // EM_ALPHA
+		return 78
+	}
+	return ENOSYS
+}
 
 // X32SyscallBit is __X32_SYSCALL_BIT.
 const X32SyscallBit = 0x40000000
