@@ -2,7 +2,9 @@ package seccomp
 
 import (
 	"fmt"
+	"maps"
 	"slices"
+	"strings"
 )
 
 // GoRuntimeOptions say which Go runtime GoRuntime allows for.
@@ -85,7 +87,9 @@ type GoRuntimeOptions struct {
 // internal/cmd/mkgoruntime, the recording goruntime_table.go. The other
 // arches (aarch64, i386, arm, riscv64) get the same calls, translated with
 // the system calls their runtime's sources name: derived, not recorded.
-// x32 has no Go port: an error.
+// Any other arch is an error: those without a Go port (x32, mips64n32,
+// s390, ...) and, for now, the Go ports loong64, mips, mips64, ppc64 and
+// s390x and their little-endian variants.
 func GoRuntime(a *Arch, opts *GoRuntimeOptions) ([]Rule, error) {
 	a, o, err := goRuntimeSetup(a, opts)
 	if err != nil {
@@ -138,8 +142,12 @@ func goRuntimeSetup(a *Arch, opts *GoRuntimeOptions) (*Arch, GoRuntimeOptions, e
 	if o.Race {
 		o.Cgo = true
 	}
-	if _, ok := goRuntimeSource[a.GoArch]; !ok || a.GoArch == "" {
+	if a.GoArch == "" {
 		return nil, o, fmt.Errorf("seccomp: GoRuntime: no Go port uses %s", a.Name)
+	}
+	if _, ok := goRuntimeSource[a.GoArch]; !ok {
+		ports := slices.Sorted(maps.Keys(goRuntimeSource))
+		return nil, o, fmt.Errorf("seccomp: GoRuntime: no list of the Go runtime's calls for %s (GOARCH %s) yet; there are lists for GOARCH %s", a.Name, a.GoArch, strings.Join(ports, ", "))
 	}
 	return a, o, nil
 }
