@@ -269,7 +269,10 @@ func TestLibraryVersion(t *testing.T) {
 }
 
 // TestGetAPI: the level is what the kernel supports, feature by feature,
-// asked independently here through the seccomp package's probes.
+// asked here through the seccomp package's probes one by one (which the
+// package uses too), and, independently of any probe, what the kernel's
+// release says where seccomp(2) answers: every feature of level 7 is in
+// Linux 5.19 (WAIT_KILLABLE_RECV, the last one).
 func TestGetAPI(t *testing.T) {
 	level, err := seccomp.GetAPI()
 	if err != nil || level < 1 || level > 7 {
@@ -294,6 +297,17 @@ func TestGetAPI(t *testing.T) {
 	}
 	if level != want {
 		t.Errorf("GetAPI() = %d, the kernel's features say %d", level, want)
+	}
+	b, err := os.ReadFile("/proc/sys/kernel/osrelease")
+	if err != nil {
+		return // not Linux
+	}
+	release, err := scmp.ParseRelease(strings.TrimSpace(string(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := scmp.FlagSupported(scmp.FlagTSync); err == nil && !release.Before(scmp.Release{Major: 5, Minor: 19}) && level != 7 {
+		t.Errorf("GetAPI() = %d on Linux %s, which has every feature of level 7", level, release)
 	}
 }
 
