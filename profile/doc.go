@@ -17,7 +17,11 @@
 // fields plus archMap (a native arch and its sub-arches) and, per entry,
 // the older single name, a comment, and includes and excludes (Selector)
 // by capabilities, arches and minKernel. Podman's format is Docker's with
-// errno names (errno, defaultErrno), which Resolve honours as Podman does.
+// errno names (errno, defaultErrno), which Resolve honours as Podman does
+// on the arches whose errnos are asm-generic's: a name is that number
+// whatever the target (EDEADLK is 35, ENOSYS 38), where Podman on mips or
+// parisc would give that arch's own (ENOSYS is 89 and 251 there); give
+// such a profile numbers.
 // Parse reads any of them (the OCI one is a subset) and Docker.Format tells
 // which it is. Fields no format has are ignored, as runc and crun ignore
 // them, with a warning.
