@@ -9,9 +9,12 @@
 //   - a Filter: NewFilter takes the default action (what calls no rule
 //     names get: ActKillProcess, Errno(syscall.EPERM), ...) and the arches
 //     it covers (the native one by default); AddSyscalls and Add add rules,
-//     with conditions on the arguments (Cond). SetUnknownSyscallENOSYS
-//     makes calls newer than any the filter names fail with ENOSYS, so
-//     that glibc and the Go runtime fall back to older ones, as runc does;
+//     with conditions on the arguments (Cond). SetENOSYSAfter(release)
+//     makes the calls newer than a kernel release that no rule decides
+//     fail with ENOSYS, so that glibc and the Go runtime fall back to
+//     older ones (clone3 to clone, ...); SetUnknownSyscallENOSYS does it
+//     only for numbers above the arch's syscall table, calls newer than
+//     this package;
 //   - its Program: Filter.Compile;
 //   - a way to attach it. Install puts it on every thread of the process
 //     (a Go program's goroutines move between threads), after setting
