@@ -163,7 +163,8 @@ type Rule struct {
 //     number above the highest one the arch's table knows when
 //     SetUnknownSyscallENOSYS is on (glibc and the Go runtime fall back to
 //     older calls only on ENOSYS), and for a call newer than the release
-//     given to SetENOSYSAfter.
+//     given to SetENOSYSAfter; ENOSYS in the arch's errno numbers (see
+//     ENOSYS).
 //
 // On 32-bit ABIs (i386, arm, mips o32, ...) conditions compare the
 // zero-extended 32-bit arguments the kernel passes (see Cond); x32 and mips
