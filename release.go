@@ -1,6 +1,10 @@
 package seccomp
 
-import "github.com/seccomp-go/seccomp/internal/sysnum"
+import (
+	"fmt"
+
+	"github.com/seccomp-go/seccomp/internal/sysnum"
+)
 
 // Release is a Linux kernel release, major.minor: Release{5, 10} is 5.10.
 // The zero Release is older than every real one.
@@ -14,7 +18,7 @@ type Release struct {
 func ParseRelease(s string) (Release, error) {
 	r, err := sysnum.ParseRelease(s)
 	if err != nil {
-		return Release{}, err
+		return Release{}, fmt.Errorf("seccomp: %w", err)
 	}
 	return Release(r), nil
 }

@@ -44,7 +44,9 @@ func TestSyscallSince(t *testing.T) {
 	assert.True(t, Release{4, 20}.Before(Release{5, 0}))
 	assert.False(t, Release{5, 10}.Before(Release{5, 10}))
 	_, err = ParseRelease("five")
-	assert.Error(t, err)
+	assert.EqualError(t, err, `seccomp: bad kernel release "five": want major.minor, like 5.10`)
+	_, err = ParseRelease("0.9")
+	assert.EqualError(t, err, `seccomp: bad kernel release "0.9": there is no Linux 0.x`)
 }
 
 // TestENOSYSAfter: calls newer than the release get ENOSYS unless a rule

@@ -50,23 +50,23 @@ func ParseRelease(s string) (Release, error) {
 	}
 	parts := strings.Split(t, ".")
 	if len(parts) < 2 || len(parts) > 3 {
-		return Release{}, fmt.Errorf("sysnum: bad kernel release %q (want major.minor, e.g. 5.10)", s)
+		return Release{}, fmt.Errorf("bad kernel release %q: want major.minor, like 5.10", s)
 	}
 	var n [2]int
 	for i := range n {
 		v, err := strconv.Atoi(parts[i])
 		if err != nil || v < 0 || v > 999 {
-			return Release{}, fmt.Errorf("sysnum: bad kernel release %q (want major.minor, e.g. 5.10)", s)
+			return Release{}, fmt.Errorf("bad kernel release %q: want major.minor, like 5.10", s)
 		}
 		n[i] = v
 	}
 	if len(parts) == 3 {
 		if _, err := strconv.Atoi(parts[2]); err != nil {
-			return Release{}, fmt.Errorf("sysnum: bad kernel release %q (want major.minor, e.g. 5.10)", s)
+			return Release{}, fmt.Errorf("bad kernel release %q: want major.minor, like 5.10", s)
 		}
 	}
 	if n[0] == 0 {
-		return Release{}, fmt.Errorf("sysnum: bad kernel release %q (major 0)", s)
+		return Release{}, fmt.Errorf("bad kernel release %q: there is no Linux 0.x", s)
 	}
 	return Release{n[0], n[1]}, nil
 }
