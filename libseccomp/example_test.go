@@ -7,6 +7,7 @@ import (
 	"log"
 	"os"
 	"syscall"
+	"testing"
 
 	scmp "github.com/seccomp-go/seccomp"
 	seccomp "github.com/seccomp-go/seccomp/libseccomp"
@@ -66,7 +67,8 @@ func buildFilter() (*seccomp.ScmpFilter, error) {
 // Example is a container runtime's loader moved over from
 // libseccomp-golang by changing its import path. ExportPFC shows the
 // rules as libseccomp merged them: the output is what libseccomp 2.5.4
-// writes for the same calls.
+// writes for the same calls (testdata/example.pfc, written by
+// testdata/example.c; TestExamplePFC compares).
 func Example() {
 	filter, err := buildFilter()
 	if err != nil {
@@ -220,5 +222,35 @@ func ExampleScmpFilter_Load() {
 	// filter.
 	if err := filter.Load(); err != nil {
 		log.Fatal(err)
+	}
+}
+
+// TestExamplePFC: Example's filter exported as libseccomp 2.5.4 exports
+// the same rules (testdata/example.pfc, from testdata/example.c), so that
+// Example's output is libseccomp's, not this package's own.
+func TestExamplePFC(t *testing.T) {
+	want, err := os.ReadFile("testdata/example.pfc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	filter, err := buildFilter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer filter.Release()
+	tmp, err := os.CreateTemp(t.TempDir(), "pfc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tmp.Close()
+	if err := filter.ExportPFC(tmp); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(tmp.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != string(want) {
+		t.Errorf("ExportPFC differs from libseccomp's testdata/example.pfc:\n%s", got)
 	}
 }
