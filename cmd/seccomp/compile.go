@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"go/format"
 	"go/token"
@@ -53,6 +54,10 @@ Output formats:
           the OCI LinuxSeccomp JSON object Docker hands to runc
   docker  the profile as read, in Docker's JSON form (for default, Docker's
           default profile)
+
+A flag the output does not depend on is ignored, with a warning (but with
+-json): -package but with go, -var but with go and c, -hot and -enosys with
+oci and docker, -caps, -cap-add, -cap-drop and -kernel with docker.
 
 Warnings go to standard error: a line each for names no arch has (typos,
 most likely), unknown fields, arches without tables, rules that never
@@ -144,6 +149,39 @@ func runCompile(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	default:
 		return usageError(v, stderr, "unknown -format %q: want raw, text, go, c, oci or docker", *formatFlag)
 	}
+	// A flag that no part of the format's output depends on is not
+	// refused (one set of flags may serve several formats) but said to be
+	// ignored: -format oci -enosys or -format docker -cap-add ALL do not
+	// give what they seem to ask.
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	programs := []string{"raw", "text", "go", "c"}
+	var ignored []string
+	for _, fl := range []struct {
+		name    string
+		formats []string
+	}{
+		{"package", []string{"go"}},
+		{"var", []string{"go", "c"}},
+		{"hot", programs},
+		{"enosys", programs}, // the OCI format has no field for runc's stub
+		{"caps", slices.Concat(programs, []string{"oci"})},
+		{"cap-add", slices.Concat(programs, []string{"oci"})},
+		{"cap-drop", slices.Concat(programs, []string{"oci"})},
+		{"kernel", slices.Concat(programs, []string{"oci"})},
+	} {
+		if !given[fl.name] || slices.Contains(fl.formats, *formatFlag) || fl.name == "enosys" && !pf.enosys {
+			continue
+		}
+		why := ""
+		switch {
+		case *formatFlag == "docker":
+			why = "; docker writes the profile as read, -format oci writes it resolved"
+		case fl.name == "enosys":
+			why = "; runc adds its stub itself"
+		}
+		ignored = append(ignored, fmt.Sprintf("-%s does not apply to -format %s (only to %s): ignored%s", fl.name, *formatFlag, strings.Join(fl.formats, ", "), why))
+	}
 	if *varName == "" {
 		*varName = "Filter"
 		if *formatFlag == "c" {
@@ -163,6 +201,12 @@ func runCompile(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if *formatFlag == "raw" && *out == "" && isTerminal(stdout) {
 		return usageError(v, stderr, "standard output is a terminal: not writing raw BPF there; use -o OUT, a redirection, -format text, or -o - to insist")
+	}
+
+	if !*asJSON {
+		for _, w := range ignored {
+			fmt.Fprintf(stderr, "seccomp compile: warning: %s\n", w)
+		}
 	}
 
 	mode := warnSummary

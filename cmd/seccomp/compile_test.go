@@ -185,6 +185,39 @@ func TestCompileUsage(t *testing.T) {
 	} {
 		want(t, "", tc.args, 2, "", "seccomp compile: "+tc.err, "run 'seccomp compile -h'")
 	}
+	// Flags the format's output does not depend on are ignored with a
+	// warning (they were ignored silently), but with -json; the flags that
+	// apply get none.
+	for _, tc := range []struct {
+		args []string
+		warn string
+	}{
+		{[]string{"-format", "text", "-package", "x"}, "-package does not apply to -format text (only to go): ignored"},
+		{[]string{"-format", "raw", "-var", "x", "-o", "-"}, "-var does not apply to -format raw (only to go, c): ignored"},
+		{[]string{"-format", "oci", "-hot", "read"}, "-hot does not apply to -format oci (only to raw, text, go, c): ignored"},
+		{[]string{"-format", "oci", "-enosys"}, "-enosys does not apply to -format oci"},
+		{[]string{"-format", "docker", "-enosys"}, "-enosys does not apply to -format docker"},
+		{[]string{"-format", "docker", "-cap-add", "ALL"}, "-cap-add does not apply to -format docker (only to raw, text, go, c, oci): ignored; docker writes the profile as read, -format oci writes it resolved"},
+		{[]string{"-format", "docker", "-caps", ""}, "-caps does not apply to -format docker"},
+		{[]string{"-format", "docker", "-cap-drop", "ALL"}, "-cap-drop does not apply to -format docker"},
+		{[]string{"-format", "docker", "-kernel", "5.4"}, "-kernel does not apply to -format docker"},
+		{[]string{"-format", "oci", "-enosys=false"}, ""},
+		{[]string{"-format", "c", "-var", "f"}, ""},
+		{[]string{"-format", "oci", "-cap-add", "ALL", "-kernel", "5.4"}, ""},
+		{[]string{"-format", "docker", "-arch", "arm64"}, ""},
+	} {
+		args := append(append([]string{"compile", "-arch", "amd64"}, tc.args...), "default")
+		out, errs, code := seccompCmd(t, "", args...)
+		if code != 0 || out == "" || tc.warn != "" && !strings.Contains(errs, "seccomp compile: warning: "+tc.warn) || tc.warn == "" && strings.Contains(errs, "does not apply") {
+			t.Errorf("%q: exit %d, stderr %q; want a warning %q", args, code, errs, tc.warn)
+		}
+		if tc.warn != "" {
+			_, errs, _ = seccompCmd(t, "", append([]string{"compile", "-json"}, args[1:]...)...)
+			if strings.Contains(errs, "does not apply") || !strings.HasPrefix(errs, "{") {
+				t.Errorf("%q -json: stderr %q", args, errs)
+			}
+		}
+	}
 }
 
 // TestCompileHot: -hot shortens the named calls' paths and changes no

@@ -88,8 +88,8 @@ func runSyscalls(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return code
 	}
 	if goRT.set {
-		if *all || len(fs.Args()) > 0 {
-			return usageError(v, stderr, "-go-runtime takes neither -all-arches nor operands")
+		if *all || *since || len(fs.Args()) > 0 {
+			return usageError(v, stderr, "-go-runtime takes neither -all-arches, -since nor operands")
 		}
 		return runGoRuntime(v, *archName, goRT.build, *asJSON, stdout, stderr)
 	}

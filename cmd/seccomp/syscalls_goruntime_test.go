@@ -48,6 +48,7 @@ func TestSyscallsGoRuntime(t *testing.T) {
 	for _, args := range [][]string{
 		{"syscalls", "-go-runtime", "read"},
 		{"syscalls", "-go-runtime", "-all-arches"},
+		{"syscalls", "-go-runtime", "-since"}, // the baseline has no releases: -since was ignored
 		{"syscalls", "-go-runtime=musl"},
 		{"syscalls", "-go-runtime", "-arch", "x32"},
 	} {
