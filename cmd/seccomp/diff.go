@@ -22,7 +22,9 @@ is then compiled for that arch's machine, as with explain). Calls from
 arches neither names are compared too ("other arches").
 
 A and B are read as seccomp explain reads its input, at most one of them
-from standard input (-). ` + inputUsage + `
+from standard input (-).
+
+` + inputUsage + `
 More than 8 calls with the same change take one line, which names three
 of them; -all lists every one.
 

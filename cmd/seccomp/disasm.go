@@ -20,7 +20,10 @@ kernel refuses can be looked at too (seccomp verify says why it is refused).
 Flags:
   -arch NAME      the machine a profile is compiled for
 ` + profileFlagsUsage + `
-These flags apply to a profile only. ` + archUsage + `
+These flags apply to a profile only: with a program they are a usage
+error.
+
+` + archUsage + `
 Exit status: 0 printed, 1 the input cannot be read or is not a program or
 a valid profile, 2 usage error.
 

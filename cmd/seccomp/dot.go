@@ -24,7 +24,10 @@ jump past the end leads to a node of its own.
 Flags:
   -arch NAME      the machine a profile is compiled for
 ` + profileFlagsUsage + `
-These flags apply to a profile only. ` + archUsage + `
+These flags apply to a profile only: with a program they are a usage
+error.
+
+` + archUsage + `
 Exit status: 0 drawn, 1 FILE cannot be read (or is a profile with an
 error), 2 usage error.
 

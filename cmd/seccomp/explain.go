@@ -48,7 +48,6 @@ Flags:
   -dot            print the control flow as a Graphviz graph
 ` + profileFlagsUsage + `
 ` + archUsage + `
-
 -json prints one JSON object:
 
   {"arches": [{"arch": "x86_64", "audit_arch": "AUDIT_ARCH_X86_64",

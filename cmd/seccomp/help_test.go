@@ -50,8 +50,31 @@ func TestEveryFlagDocumented(t *testing.T) {
 	}
 }
 
+// TestHelpLayout: the helps' prose fits 80 columns and has no double
+// blank line (text joined from the shared pieces ran two paragraphs into
+// one line). Usage lines and indented examples may be longer.
+func TestHelpLayout(t *testing.T) {
+	texts := map[string]string{"main": mainUsage(), "help": helpUsage}
+	for _, v := range verbs {
+		texts[v.name] = v.usage
+	}
+	for name, text := range texts {
+		if strings.Contains(text, "\n\n\n") {
+			t.Errorf("%s: a double blank line in its help", name)
+		}
+		for _, line := range strings.Split(text, "\n") {
+			if len(line) > 80 && !strings.HasPrefix(line, "usage: ") && !strings.HasPrefix(line, " ") {
+				t.Errorf("%s: a help line of %d columns: %q", name, len(line), line)
+			}
+		}
+	}
+}
+
 func TestHelpHelpAndVersion(t *testing.T) {
 	want(t, "", []string{"help", "help"}, 0, helpUsage)
+	for _, h := range []string{"-h", "-help", "--help"} {
+		want(t, "", []string{"help", h}, 0, helpUsage)
+	}
 	version, _, _ := seccompCmd(t, "", "version")
 	for _, flag := range []string{"-version", "--version"} {
 		want(t, "", []string{flag}, 0, version)

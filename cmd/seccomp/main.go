@@ -156,7 +156,7 @@ func help(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprint(stdout, v.usage)
 			return exitOK
 		}
-		if args[0] == "help" {
+		if args[0] == "help" || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
 			fmt.Fprint(stdout, helpUsage)
 			return exitOK
 		}

@@ -48,7 +48,10 @@ Flags:
   -json           print JSON
   -arch NAME      the machine a profile is compiled for
 ` + profileFlagsUsage + `
-These flags apply to a profile only. ` + archUsage + `
+These flags apply to a profile only: with a program they are a usage
+error.
+
+` + archUsage + `
 Exit status: 0 the kernel would accept the program, 1 it would not, or the
 input cannot be read or is not a program or a valid profile, 2 usage error.
 
