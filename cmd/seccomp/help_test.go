@@ -147,6 +147,10 @@ func TestCompletion(t *testing.T) {
 		{[]string{"seccomp", "explain", "pro"}, []string{"profile.json"}},
 		{[]string{"seccomp", "help", "ver"}, []string{"verify", "version"}},
 		{[]string{"seccomp", "completion", ""}, []string{"bash", "zsh", "fish"}},
+		{[]string{"seccomp", "record", "-format", ""}, []string{"oci", "docker"}},
+		{[]string{"seccomp", "record", "-default-action", "kill"}, []string{"kill-process", "kill-thread"}},
+		{[]string{"seccomp", "syscalls", "-arch", "s390"}, []string{"s390", "s390x"}},
+		{[]string{"seccomp", "emulate", "-arch", "mips64"}, []string{"mips64", "mips64n32", "mips64le"}},
 	} {
 		got := complete(tc.words...)
 		slices.Sort(got)
@@ -154,6 +158,70 @@ func TestCompletion(t *testing.T) {
 		slices.Sort(w)
 		if !slices.Equal(got, w) {
 			t.Errorf("%q: completes %q, want %q", tc.words, got, w)
+		}
+	}
+}
+
+// TestCompletionZshFish: the zsh script loads in a zsh without compinit
+// (bashcompinit's complete needs compdef) and completes there; fish's
+// completes verbs, flag values and, for run -profile, files too.
+func TestCompletionZshFish(t *testing.T) {
+	dir, scripts := t.TempDir(), t.TempDir() // the shells complete in dir
+	os.WriteFile(filepath.Join(dir, "profile.json"), nil, 0o644)
+	script := func(shell string) string {
+		t.Helper()
+		out, _, code := seccompCmd(t, "", "completion", shell)
+		if code != 0 {
+			t.Fatalf("completion %s: exit %d", shell, code)
+		}
+		file := filepath.Join(scripts, "seccomp."+shell)
+		if err := os.WriteFile(file, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return file
+	}
+	if zsh, err := exec.LookPath("zsh"); err != nil {
+		t.Log("no zsh")
+	} else {
+		file := script("zsh")
+		// -f: no startup files, so no compinit but the script's.
+		cmd := exec.Command(zsh, "-f", "-c", `source "$1" || exit 1; [[ ${_comps[seccomp]} == *_seccomp* ]] || { print no completion; exit 1 }; setopt ksharrays; COMP_WORDS=(seccomp record -format ''); COMP_CWORD=3; _seccomp; print -l "${COMPREPLY[@]}"`, "x", file)
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		if got := strings.Fields(string(out)); err != nil || !slices.Equal(got, []string{"oci", "docker"}) {
+			t.Errorf("zsh: %v, %q; want oci docker", err, out)
+		}
+	}
+	fish, err := exec.LookPath("fish")
+	if err != nil {
+		t.Skip("no fish")
+	}
+	file := script("fish")
+	for _, tc := range []struct {
+		line string
+		want []string
+	}{
+		{"seccomp comp", []string{"compile", "completion"}},
+		{"seccomp run -profile ", []string{"default", "profile.json"}},
+		{"seccomp compile -format ", []string{"raw", "text", "go", "c", "oci", "docker"}},
+		{"seccomp record -format ", []string{"oci", "docker"}},
+		{"seccomp audit -fail-on ", []string{"info", "low", "medium", "high", "none"}},
+	} {
+		cmd := exec.Command(fish, "--no-config", "-c", `source $argv[1]; and complete -C $argv[2]`, file, tc.line)
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("fish: %v\n%s", err, out)
+		}
+		var got []string
+		for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+			got = append(got, strings.Split(line, "\t")[0])
+		}
+		slices.Sort(got)
+		w := slices.Clone(tc.want)
+		slices.Sort(w)
+		if !slices.Equal(got, w) {
+			t.Errorf("fish %q: completes %q, want %q", tc.line, got, w)
 		}
 	}
 }
