@@ -5,9 +5,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
 	"github.com/seccomp-go/seccomp"
@@ -185,6 +187,16 @@ func runRecord(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if _, _, err := (&record.Recording{}).Profile(popts); err != nil {
 		return failure(v, stderr, "%v", err)
 	}
+	// And that the profile and the summary can be written: a recording
+	// that ends in "no such file or directory" is lost.
+	for _, o := range []struct{ flag, file string }{{"o", *out}, {"summary", *summary}} {
+		if o.file == "" || o.file == "-" {
+			continue
+		}
+		if err := checkWritable(o.file); err != nil {
+			return failure(v, stderr, "-%s: %v", o.flag, err)
+		}
+	}
 
 	c, err := record.Command(&record.Options{ReadMemory: *withArgs}, cmdArgs[0], cmdArgs[1:]...)
 	if err != nil {
@@ -272,4 +284,22 @@ func exitStatus(ps *os.ProcessState, err error) int {
 		return 128 + int(ws.Signal())
 	}
 	return ps.ExitCode()
+}
+
+// checkWritable reports whether file could be written, without touching
+// it: it is not a directory, and a file can be created in its directory.
+func checkWritable(file string) error {
+	if fi, err := os.Stat(file); err == nil && fi.IsDir() {
+		return fmt.Errorf("%s is a directory", file)
+	}
+	f, err := os.CreateTemp(filepath.Dir(file), ".seccomp-record-*")
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // not the temporary file's name
+		}
+		return fmt.Errorf("cannot write %s: %w", file, err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }

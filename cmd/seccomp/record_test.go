@@ -246,4 +246,26 @@ func TestRecordUsage(t *testing.T) {
 	if _, errs, code := execOut(t, bin, "record", "-merge", "/nonexistent.json", "true"); code != exitFailure || !strings.Contains(errs, "nonexistent") {
 		t.Errorf("unreadable -merge: exit %d\n%s", code, errs)
 	}
+	// A profile or summary that cannot be written is found before the
+	// command runs, not after (the recording would be lost).
+	dir := t.TempDir()
+	marker := filepath.Join(dir, "ran")
+	for _, args := range [][]string{
+		{"-o", filepath.Join(dir, "no/such/dir/p.json")},
+		{"-o", dir},
+		{"-summary", filepath.Join(dir, "no/such/dir/s.txt"), "-o", filepath.Join(dir, "p.json")},
+	} {
+		args = append(append([]string{"record"}, args...), "--", "touch", marker)
+		_, errs, code := execOut(t, bin, args...)
+		if code != exitFailure || !strings.HasPrefix(errs, "seccomp record: -") || strings.Count(errs, "\n") != 1 {
+			t.Errorf("%q: exit %d\n%s", args, code, errs)
+		}
+		if _, err := os.Stat(marker); err == nil {
+			t.Errorf("%q: the command ran", args)
+			os.Remove(marker)
+		}
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Errorf("left in %s: %v", dir, ents)
+	}
 }
