@@ -90,7 +90,9 @@ Flags:
 
 Exit status: CMD's own (128+N for signal N); 126 when CMD cannot be
 recorded or executed, 127 when it is not found; 1 when the profile to start
-from cannot be read or the profile cannot be written; 2 usage error.
+from cannot be read or the profile cannot be written (a directory that
+does not exist or cannot be written is found before CMD runs); 2 usage
+error.
 
 Examples:
   seccomp record -o ls.json -- ls -l /
