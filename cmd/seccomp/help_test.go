@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -222,6 +223,27 @@ func TestCompletionZshFish(t *testing.T) {
 		slices.Sort(w)
 		if !slices.Equal(got, w) {
 			t.Errorf("fish %q: completes %q, want %q", tc.line, got, w)
+		}
+	}
+}
+
+// fullWriter fails every write, as /dev/full does.
+type fullWriter struct{}
+
+func (fullWriter) Write([]byte) (int, error) { return 0, errors.New("no space left on device") }
+
+// TestHelpWriteFails: help that cannot be written is a failed write (exit
+// 1, with a line on standard error), as for every other output.
+func TestHelpWriteFails(t *testing.T) {
+	cases := [][]string{{"help"}, {"help", "help"}, {"help", "-h"}, {"-h"}, {"--help"}, {"help", "compile"}}
+	for _, v := range verbs {
+		cases = append(cases, []string{v.name, "-h"})
+	}
+	for _, args := range cases {
+		var errb strings.Builder
+		code := run(args, strings.NewReader(""), fullWriter{}, &errb)
+		if code != exitFailure || !strings.Contains(errb.String(), "writing standard output: ") || strings.Count(errb.String(), "\n") != 1 {
+			t.Errorf("%q to a full device: exit %d, stderr %q", args, code, errb.String())
 		}
 	}
 }

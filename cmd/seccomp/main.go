@@ -147,18 +147,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 func help(args []string, stdout, stderr io.Writer) int {
+	hv := &verb{name: "help"}
 	switch len(args) {
 	case 0:
-		fmt.Fprint(stdout, mainUsage())
-		return exitOK
+		return write(hv, stdout, stderr, mainUsage())
 	case 1:
 		if v := lookupVerb(args[0]); v != nil {
-			fmt.Fprint(stdout, v.usage)
-			return exitOK
+			return write(hv, stdout, stderr, v.usage)
 		}
 		if args[0] == "help" || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
-			fmt.Fprint(stdout, helpUsage)
-			return exitOK
+			return write(hv, stdout, stderr, helpUsage)
 		}
 		fmt.Fprintf(stderr, "seccomp help: unknown verb %q; run 'seccomp help' for the list\n", args[0])
 		return exitUsage
@@ -248,8 +246,7 @@ func parse(v *verb, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (
 	probe(fs)
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(stdout, v.usage)
-		return true, exitOK
+		return true, write(v, stdout, stderr, v.usage)
 	}
 	if err != nil {
 		return true, usageError(v, stderr, "%v", err)

@@ -133,8 +133,7 @@ func runRecord(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	probe(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stdout, v.usage)
-			return exitOK
+			return write(v, stdout, stderr, v.usage)
 		}
 		return usageError(v, stderr, "%v", err)
 	}

@@ -107,8 +107,7 @@ func runRun(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// Parse only up to the command: its own flags are its business.
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stdout, v.usage)
-			return exitOK
+			return write(v, stdout, stderr, v.usage)
 		}
 		return usageError(v, stderr, "%v", err)
 	}
