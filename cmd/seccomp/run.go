@@ -70,7 +70,11 @@ Flags:
                     denied; for building a profile by trial
   -v                list every warning of the profile
 
-Capability names are checked: an unknown one is a usage error.
+Capability names are checked: an unknown one is a usage error. -caps,
+-cap-add and -cap-drop only choose the rules of the profile that apply, as
+Docker's includes and excludes see them: they do not change CMD's
+capabilities, which are this command's (as root, all of them), where
+docker run also drops them. Drop them with setpriv(1) or capsh(1).
 
 Exit status: CMD's own; 126 when the filter cannot be installed or CMD
 cannot be executed (a directory, a file without execute permission or in

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
@@ -230,6 +231,18 @@ func TestRunDocker(t *testing.T) {
 		}
 		if got := errnoOf("chroot", "-cap-drop", "SYS_CHROOT"); got != "1" {
 			t.Errorf("chroot with -cap-drop SYS_CHROOT: errno %s, want EPERM from the filter", got)
+		}
+	}
+	// The capability flags choose the profile's rules, and leave CMD's
+	// capabilities alone, as the help says (docker run drops them).
+	if !strings.Contains(runVerb.usage, "do not change CMD's\ncapabilities") {
+		t.Error("run's help does not say -cap-drop leaves CMD's capabilities")
+	}
+	if own, err := os.ReadFile("/proc/self/status"); err == nil {
+		capEff := regexp.MustCompile(`(?m)^CapEff:.*$`)
+		out, errs, code := run("", "-cap-drop", "ALL", "--", "cat", "/proc/self/status")
+		if got, want := capEff.FindString(out), capEff.FindString(string(own)); code != 0 || got != want {
+			t.Errorf("-cap-drop ALL: exit %d, %q, want this process's %q\n%s", code, got, want, errs)
 		}
 	}
 	if _, errs, code := run("", "-caps", "BOGUS", "--", "true"); code != exitUsage || !strings.Contains(errs, `-caps: unknown capability "CAP_BOGUS"`) {
