@@ -17,7 +17,8 @@ var completionVerb = &verb{
 
 Print a script that makes the shell complete seccomp's verbs, their flags,
 the values of the flags that take a few (-arch, -format, -fail-on,
--arch-check, -default-action; default for -profile), and file names.
+-arch-check, -default-action; default for -profile), the command run and
+record run (bash and zsh), and file names.
 
   bash: source <(seccomp completion bash), or write it to
         /etc/bash_completion.d/seccomp
@@ -140,6 +141,36 @@ func bashCompletion() string {
 	fmt.Fprintf(&b, "\thelp) COMPREPLY=($(compgen -W %q -- \"$cur\")); return ;;\n", strings.Join(names, " "))
 	b.WriteString("\tcompletion) COMPREPLY=($(compgen -W \"bash zsh fish\" -- \"$cur\")); return ;;\n")
 	b.WriteString("\tesac\n")
+	// run and record: after their flags comes a command (after "--" or
+	// the first word that is not a flag or a flag's value), then its
+	// arguments.
+	for _, d := range data {
+		if d.name != "run" && d.name != "record" {
+			continue
+		}
+		var bools []string
+		for _, f := range d.bools {
+			bools = append(bools, "-"+f, "--"+f)
+		}
+		fmt.Fprintf(&b, "\tif [ \"$verb\" = %s ]; then\n", d.name)
+		b.WriteString("\t\tlocal i=2 dashes=\n")
+		b.WriteString("\t\twhile [ \"$i\" -lt \"$COMP_CWORD\" ]; do\n")
+		b.WriteString("\t\t\tcase \"${COMP_WORDS[i]}\" in\n")
+		b.WriteString("\t\t\t--) dashes=1; i=$((i+1)); break ;;\n")
+		fmt.Fprintf(&b, "\t\t\t-*=*|%s) ;;\n", strings.Join(bools, "|"))
+		b.WriteString("\t\t\t-*) i=$((i+1)) ;;\n")
+		b.WriteString("\t\t\t*) break ;;\n")
+		b.WriteString("\t\t\tesac\n")
+		b.WriteString("\t\t\ti=$((i+1))\n")
+		b.WriteString("\t\tdone\n")
+		b.WriteString("\t\tif [ \"$i\" -lt \"$COMP_CWORD\" ]; then\n")
+		b.WriteString("\t\t\tCOMPREPLY=($(compgen -f -- \"$cur\")); return\n")
+		b.WriteString("\t\telif [ \"$i\" -eq \"$COMP_CWORD\" ] && { [ -n \"$dashes\" ] || [[ \"$cur\" != -* ]]; }; then\n")
+		b.WriteString("\t\t\tif [[ \"$cur\" == */* ]]; then COMPREPLY=($(compgen -f -- \"$cur\")); else COMPREPLY=($(compgen -c -- \"$cur\")); fi\n")
+		b.WriteString("\t\t\treturn\n")
+		b.WriteString("\t\tfi\n")
+		b.WriteString("\tfi\n")
+	}
 	// Values of the flags that take a few.
 	b.WriteString("\tcase \"$verb $prev\" in\n")
 	for _, d := range data {

@@ -161,6 +161,29 @@ func TestCompletion(t *testing.T) {
 			t.Errorf("%q: completes %q, want %q", tc.words, got, w)
 		}
 	}
+	// run and record take a command after their flags, then its
+	// arguments: commands, then files, and no more of their own flags.
+	for _, tc := range []struct {
+		words []string
+		want  string // among the completions
+		not   string // not among them
+	}{
+		{[]string{"seccomp", "run", "ech"}, "echo", ""},
+		{[]string{"seccomp", "run", "--", "ech"}, "echo", ""},
+		{[]string{"seccomp", "run", "-profile", "p.json", "-v", "ech"}, "echo", ""},
+		{[]string{"seccomp", "record", "-args", "-o", "x.json", "--", "ech"}, "echo", ""},
+		{[]string{"seccomp", "run", "ls", "pro"}, "profile.json", ""},
+		{[]string{"seccomp", "run", "--", "ls", "-"}, "", "-profile"},
+		{[]string{"seccomp", "run", "--", "-"}, "", "-profile"},
+		{[]string{"seccomp", "run", "-"}, "-profile", ""},
+		{[]string{"seccomp", "run", "-v", "-"}, "-profile", ""},
+		{[]string{"seccomp", "record", "-format", ""}, "docker", "echo"},
+	} {
+		got := complete(tc.words...)
+		if tc.want != "" && !slices.Contains(got, tc.want) || tc.not != "" && slices.Contains(got, tc.not) {
+			t.Errorf("%q: completes %q, want %q among them and not %q", tc.words, got, tc.want, tc.not)
+		}
+	}
 }
 
 // TestCompletionZshFish: the zsh script loads in a zsh without compinit
@@ -186,11 +209,11 @@ func TestCompletionZshFish(t *testing.T) {
 	} else {
 		file := script("zsh")
 		// -f: no startup files, so no compinit but the script's.
-		cmd := exec.Command(zsh, "-f", "-c", `source "$1" || exit 1; [[ ${_comps[seccomp]} == *_seccomp* ]] || { print no completion; exit 1 }; setopt ksharrays; COMP_WORDS=(seccomp record -format ''); COMP_CWORD=3; _seccomp; print -l "${COMPREPLY[@]}"`, "x", file)
+		cmd := exec.Command(zsh, "-f", "-c", `source "$1" || exit 1; [[ ${_comps[seccomp]} == *_seccomp* ]] || { print no completion; exit 1 }; setopt ksharrays; COMP_WORDS=(seccomp record -format ''); COMP_CWORD=3; _seccomp; print -l "${COMPREPLY[@]}"; COMP_WORDS=(seccomp run -- ech); _seccomp; print -l "${COMPREPLY[@]}"`, "x", file)
 		cmd.Dir = dir
 		out, err := cmd.CombinedOutput()
-		if got := strings.Fields(string(out)); err != nil || !slices.Equal(got, []string{"oci", "docker"}) {
-			t.Errorf("zsh: %v, %q; want oci docker", err, out)
+		if got := strings.Fields(string(out)); err != nil || len(got) < 3 || !slices.Equal(got[:2], []string{"oci", "docker"}) || !slices.Contains(got[2:], "echo") {
+			t.Errorf("zsh: %v, %q; want oci docker, then echo among the commands", err, out)
 		}
 	}
 	fish, err := exec.LookPath("fish")
