@@ -22,8 +22,9 @@ record run (bash and zsh), and file names.
 
   bash: source <(seccomp completion bash), or write it to
         /etc/bash_completion.d/seccomp
-  zsh:  source <(seccomp completion zsh) in ~/.zshrc (it uses
-        bashcompinit, and runs compinit if nothing has)
+  zsh:  source <(seccomp completion zsh) in ~/.zshrc, after compinit if
+        it runs one (a compinit after it drops it); it uses bashcompinit,
+        and runs compinit itself when nothing has
   fish: seccomp completion fish > ~/.config/fish/completions/seccomp.fish
 
 Exit status: 0 printed, 2 usage error (another shell).
