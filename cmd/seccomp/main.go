@@ -249,6 +249,13 @@ func parse(v *verb, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (
 		return true, write(v, stdout, stderr, v.usage)
 	}
 	if err != nil {
+		// A negative number where the operands start (syscalls -1, dump
+		// -1) is taken for an unknown flag; say what it is.
+		if n, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -"); ok {
+			if _, e := parseNumber(n, 64); e == numOK {
+				return true, usageError(v, stderr, "negative number \"-%s\": numbers are unsigned (an operand that starts with - is taken for a flag)", n)
+			}
+		}
 		return true, usageError(v, stderr, "%v", err)
 	}
 	for _, a := range fs.Args() {

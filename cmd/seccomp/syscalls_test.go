@@ -100,6 +100,9 @@ func TestSyscallsErrors(t *testing.T) {
 		{[]string{"syscalls", "-arch", "x86_64", "0x100000000"}, "does not fit in 32 bits"},
 		{[]string{"syscalls", "-arch", "x86_64", ""}, "an empty operand"},
 		{[]string{"syscalls", "-x"}, "flag provided but not defined: -x"},
+		// Without --, -1 parses as a flag: still said to be a negative number.
+		{[]string{"syscalls", "-arch", "x86_64", "-1"}, `negative number "-1": numbers are unsigned`},
+		{[]string{"syscalls", "-0x3b"}, `negative number "-0x3b"`},
 	} {
 		want(t, "", tc.args, 2, "", "seccomp syscalls: ", tc.err, "run 'seccomp syscalls -h'")
 	}
