@@ -86,6 +86,7 @@ Flags:
                         the default; or the profile started from's default),
                         enosys, kill-process, kill-thread, trap, log
   -summary FILE         write the summary to FILE instead of standard error
+                        (- for standard output, after CMD ended)
   -q                    no summary (warnings still go to standard error)
 
 Exit status: CMD's own (128+N for signal N); 126 when CMD cannot be
@@ -149,6 +150,8 @@ func runRecord(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return usageError(v, stderr, "-o: empty file name")
 	case *quiet && *summary != "":
 		return usageError(v, stderr, "-q and -summary exclude each other")
+	case *out == "-" && *summary == "-":
+		return usageError(v, stderr, "-o - and -summary - would both write to standard output")
 	}
 	popts := record.ProfileOptions{Args: *withArgs}
 	if *defAction != "" {
@@ -252,6 +255,12 @@ func runRecord(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case *quiet:
 		for _, w := range rep.Warnings {
 			fmt.Fprintf(stderr, "seccomp record: warning: %s\n", w)
+		}
+	case *summary == "-":
+		err = record.WriteSummary(stdout, rec, rep, popts.Base != nil)
+		if err != nil {
+			fmt.Fprintf(stderr, "seccomp record: writing the summary: %v\n", err)
+			return exitFailure
 		}
 	case *summary != "":
 		f, err := os.Create(*summary)

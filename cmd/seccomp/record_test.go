@@ -191,6 +191,18 @@ func TestRecordOutputs(t *testing.T) {
 	if errs != "" || !strings.Contains(string(mustRead(t, sum)), "execve") {
 		t.Errorf("-summary: stderr %q, file\n%s", errs, mustRead(t, sum))
 	}
+	// -summary - is standard output, as - is for -o (it made a file named -).
+	out, errs, code = execOut(t, bin, "record", "-o", prof, "-summary", "-", "--", "true")
+	if code != 0 || errs != "" || !strings.Contains(out, "\nexecve ") {
+		t.Errorf("-summary -: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	if _, err := os.Stat("-"); err == nil {
+		os.Remove("-")
+		t.Errorf("-summary - wrote a file named -")
+	}
+	if _, errs, code := execOut(t, bin, "record", "-o", "-", "-summary", "-", "--", "true"); code != exitUsage || !strings.Contains(errs, "both write to standard output") {
+		t.Errorf("-o - -summary -: exit %d, %q", code, errs)
+	}
 	out, _, _ = execOut(t, bin, "record", "-q", "-o", "-", "--", "echo", "first")
 	first, rest, _ := strings.Cut(out, "\n")
 	var p profile.Seccomp
