@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/seccomp-go/seccomp"
@@ -42,7 +43,9 @@ itself, on the arch, with their conditions. -go-runtime=cgo is for a
 program that links the C library (cgo), -go-runtime=race for one built with
 -race. The calls were recorded on one arch ("recorded"), with the Go
 releases listed; the other arches' are derived from that recording and
-their runtime's sources. No operands. With -json:
+their runtime's sources. The arches are x86_64, i386, aarch64, arm and
+riscv64: there is no baseline for the others yet. No operands, -all-arches
+or -since. With -json:
 
   {"arch": "x86_64", "build": "pure", "recorded": "x86_64",
    "versions": ["go1.26.8", ...],
@@ -69,6 +72,10 @@ func runGoRuntime(v *verb, archName string, build string, asJSON bool, stdout, s
 	opts := &seccomp.GoRuntimeOptions{Cgo: build != "pure", Race: build == "race"}
 	rules, err := seccomp.GoRuntime(arch, opts)
 	if err != nil {
+		if known := goRuntimeArches(); !slices.Contains(known, arch.Name) {
+			// The library says "no Go port uses s390x", which Go has.
+			return usageError(v, stderr, "-go-runtime: no baseline for %s: seccomp.GoRuntime has one for %s only", arch.Name, strings.Join(known, ", "))
+		}
 		return usageError(v, stderr, "%v", err)
 	}
 	type rule struct {
@@ -113,4 +120,15 @@ func runGoRuntime(v *verb, archName string, build string, asJSON bool, stdout, s
 	}
 	table(&b, "", rows)
 	return write(v, stdout, stderr, b.String())
+}
+
+// goRuntimeArches returns the arches seccomp.GoRuntime has a baseline for.
+func goRuntimeArches() []string {
+	var out []string
+	for _, a := range seccomp.Arches() {
+		if _, err := seccomp.GoRuntime(a, &seccomp.GoRuntimeOptions{}); err == nil {
+			out = append(out, a.Name)
+		}
+	}
+	return out
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/seccomp-go/seccomp"
 )
 
 func TestSyscallsGoRuntime(t *testing.T) {
@@ -44,6 +46,21 @@ func TestSyscallsGoRuntime(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no clone3 ERRNO(38) in %+v", got.Rules)
+	}
+	// The help names the arches that have a baseline, and another is said
+	// to have none (the library's error said Go has no s390x port).
+	var known []string
+	for _, a := range seccomp.Arches() {
+		if _, err := seccomp.GoRuntime(a, nil); err == nil {
+			known = append(known, a.Name)
+		} else if out, errs, code := seccompCmd(t, "", "syscalls", "-go-runtime", "-arch", a.Name); code != exitUsage || out != "" ||
+			!strings.Contains(errs, "seccomp syscalls: -go-runtime: no baseline for "+a.Name+": seccomp.GoRuntime has one for ") || strings.Contains(errs, "no Go port") {
+			t.Errorf("-go-runtime -arch %s: exit %d, %q", a.Name, code, errs)
+		}
+	}
+	list := strings.Join(known[:len(known)-1], ", ") + " and " + known[len(known)-1]
+	if help := strings.Join(strings.Fields(syscallsVerb.usage), " "); !strings.Contains(help, "The arches are "+list+":") {
+		t.Errorf("the help does not list the arches with a baseline, %s", list)
 	}
 	for _, args := range [][]string{
 		{"syscalls", "-go-runtime", "read"},
