@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/seccomp-go/seccomp"
+	"github.com/seccomp-go/seccomp/internal/uapi"
 	"github.com/seccomp-go/seccomp/profile"
 )
 
@@ -244,8 +245,9 @@ func (r *Recording) Profile(o ProfileOptions) (*profile.Docker, *Report, error) 
 			}
 		}
 		if clone3ENOSYS {
-			enosys := uint(seccomp.ENOSYS)
-			if a := evalName(base, r, "clone3"); a != seccomp.Errno(seccomp.ENOSYS) {
+			// In the target's errno numbers (89 on mips, 251 on parisc).
+			enosys := uint(uapi.ENOSYSOf(uint32(target.AuditArch)))
+			if a := evalName(base, r, "clone3"); a != seccomp.Errno(enosys) {
 				added = append(added, profile.DockerSyscall{Names: []string{"clone3"}, Action: profile.ActErrno, ErrnoRet: &enosys})
 			}
 		}

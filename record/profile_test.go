@@ -8,6 +8,8 @@ import (
 	"github.com/seccomp-go/seccomp"
 	"github.com/seccomp-go/seccomp/profile"
 	"github.com/seccomp-go/seccomp/record"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // call makes a recorded x86_64 call (numbers from the kernel's
@@ -315,5 +317,28 @@ func TestProfileBadRecording(t *testing.T) {
 				t.Errorf("%s, Args %v: %v, want an error about x86_64 socket", args, withArgs, err)
 			}
 		}
+	}
+}
+
+// On mips and parisc, ENOSYS has numbers of its own (89, 251: the
+// arches' asm/errno.h): a recorded profile answers clone3 with those, or
+// no C library there would fall back to clone.
+func TestProfileClone3ENOSYSPerArch(t *testing.T) {
+	for _, c := range []struct {
+		arch string
+		want uint16
+	}{{"x86_64", 38}, {"mips64", 89}, {"mipsel", 89}, {"parisc64", 251}, {"aarch64", 38}} {
+		arch, err := seccomp.LookupArch(c.arch)
+		require.NoError(t, err)
+		nr, ok := arch.Syscall("clone3")
+		require.True(t, ok, c.arch)
+		rec := &record.Recording{Calls: []record.Call{{Arch: arch.Name, AuditArch: arch.AuditArch, Nr: int32(nr), Name: "clone3", Count: 1,
+			Args: []record.ArgValues{field(record.FieldCloneExitSignal, 0), field(record.FieldCloneFlags, 0x3d0f00)}}}}
+		p, _, err := rec.Profile(record.ProfileOptions{Arch: arch, Args: true})
+		require.NoError(t, err, c.arch)
+		r, err := profile.Load([]byte(marshal(t, p)), profile.Options{Arch: arch})
+		require.NoError(t, err, c.arch)
+		got := r.Evaluate(seccomp.Data{Nr: int32(nr), Arch: arch.AuditArch})
+		assert.Equal(t, seccomp.Errno(c.want), got, "%s clone3", c.arch)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/seccomp-go/seccomp"
+	"github.com/seccomp-go/seccomp/internal/uapi"
 	"github.com/seccomp-go/seccomp/profile"
 	"github.com/seccomp-go/seccomp/record"
 )
@@ -112,7 +113,7 @@ var defaultActions = map[string]struct {
 	errno  uint
 }{
 	"errno":        {profile.ActErrno, 1},
-	"enosys":       {profile.ActErrno, seccomp.ENOSYS},
+	"enosys":       {profile.ActErrno, seccomp.ENOSYS}, // the native arch's, in runRecord
 	"kill-process": {profile.ActKillProcess, 0},
 	"kill-thread":  {profile.ActKillThread, 0},
 	"trap":         {profile.ActTrap, 0},
@@ -169,6 +170,11 @@ func runRecord(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return failure(v, stderr, "%v", err)
 	}
 	popts.Arch = native
+	if *defAction == "enosys" {
+		// In the numbers of the arch recorded on: 89 on mips, 251 on parisc.
+		n := uint(uapi.ENOSYSOf(uint32(native.AuditArch)))
+		popts.DefaultErrnoRet = &n
+	}
 	popts.Format = profile.FormatOCI
 	if *format == "docker" {
 		popts.Format = profile.FormatDocker
