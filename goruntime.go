@@ -26,7 +26,8 @@ type GoRuntimeOptions struct {
 	Cgo bool
 	// Race is for a program built with -race (which implies Cgo): the race
 	// detector's runtime makes calls of its own (openat, read and close of
-	// /proc files).
+	// /proc files). GoRuntime refuses it for an arch Go has no race
+	// detector on (386, arm).
 	Race bool
 }
 
@@ -149,8 +150,15 @@ func goRuntimeSetup(a *Arch, opts *GoRuntimeOptions) (*Arch, GoRuntimeOptions, e
 		ports := slices.Sorted(maps.Keys(goRuntimeSource))
 		return nil, o, fmt.Errorf("seccomp: GoRuntime: no list of the Go runtime's calls for %s (GOARCH %s) yet; there are lists for GOARCH %s", a.Name, a.GoArch, strings.Join(ports, ", "))
 	}
+	if o.Race && !slices.Contains(goRaceArches, a.GoArch) {
+		return nil, o, fmt.Errorf("seccomp: GoRuntime: Race for %s: Go has no race detector on linux/%s (it has on %s)", a.Name, a.GoArch, strings.Join(goRaceArches, ", "))
+	}
 	return a, o, nil
 }
+
+// goRaceArches are the GOARCHes with a race detector on Linux (Go's
+// internal/platform.RaceDetectorSupported).
+var goRaceArches = []string{"amd64", "arm64", "loong64", "ppc64le", "riscv64", "s390x"}
 
 // goRuntimeMode is a build of the runtime recorded: without cgo, with
 // cgo, with the race detector.

@@ -134,6 +134,15 @@ func TestGoRuntimeArches(t *testing.T) {
 		!strings.Contains(err.Error(), "386, amd64, arm, arm64, riscv64") {
 		t.Errorf("s390x: %v", err)
 	}
+	// Go's race detector runs on amd64 and arm64 but not on 386 or arm:
+	// Race there is refused, not answered with rules for a build that
+	// cannot exist.
+	for a, ok := range map[*seccomp.Arch]bool{seccomp.ArchX86_64: true, seccomp.ArchAArch64: true, seccomp.ArchRISCV64: true, seccomp.ArchI386: false, seccomp.ArchARM: false} {
+		_, err := seccomp.GoRuntime(a, &seccomp.GoRuntimeOptions{Race: true})
+		if ok && err != nil || !ok && (err == nil || !strings.Contains(err.Error(), "no race detector on linux/"+a.GoArch)) {
+			t.Errorf("%s with Race: %v", a.Name, err)
+		}
+	}
 	if a, vs := seccomp.GoRuntimeRecorded(); a == nil || len(vs) == 0 {
 		t.Errorf("recorded on %v with %v", a, vs)
 	}
