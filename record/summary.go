@@ -29,7 +29,8 @@ func WriteSummary(w io.Writer, r *Recording, rep *Report, withBase bool) error {
 		fmt.Fprintf(&b, "; %d new since the profile started from", newCalls)
 	}
 	fmt.Fprintf(&b, "; %d entries added\n", rep.Added)
-	tw := tabwriter.NewWriter(&b, 0, 8, 2, ' ', 0)
+	var table strings.Builder
+	tw := tabwriter.NewWriter(&table, 0, 8, 2, ' ', 0)
 	var head []string
 	if len(arches) > 1 {
 		head = append(head, "ARCH")
@@ -58,6 +59,11 @@ func WriteSummary(w io.Writer, r *Recording, rep *Report, withBase bool) error {
 		fmt.Fprintln(tw, strings.Join(row, "\t"))
 	}
 	tw.Flush()
+	// The padding of empty last columns is not kept: no line ends in spaces.
+	for line := range strings.Lines(table.String()) {
+		b.WriteString(strings.TrimRight(line, " \n"))
+		b.WriteByte('\n')
+	}
 	for _, msg := range rep.Warnings {
 		fmt.Fprintf(&b, "warning: %s\n", msg)
 	}
