@@ -43,7 +43,7 @@ type GoRuntimeOptions struct {
 //	f.AddSyscalls(seccomp.ActAllow, "accept4", "read", "write", "close") // the program's own
 //
 // opts nil means this program's own build: Cgo when it was built with cgo
-// enabled, Race with -race. The rules allow, on arch a only (Rule.Arch):
+// enabled, Race with -race (where a has a race detector). The rules allow, on arch a only (Rule.Arch):
 //
 //   - threads: clone with the runtime's thread flags only (VM, FS, FILES,
 //     SIGHAND, SYSVSEM, THREAD, and SETTLS on amd64: runtime/os_linux.go's
@@ -136,7 +136,9 @@ func goRuntimeSetup(a *Arch, opts *GoRuntimeOptions) (*Arch, GoRuntimeOptions, e
 		}
 		a = n
 	}
-	o := GoRuntimeOptions{Cgo: buildCgo, Race: buildRace}
+	// This program's build; -race only where a has a race detector (a
+	// filter for another arch is for a build of its own).
+	o := GoRuntimeOptions{Cgo: buildCgo, Race: buildRace && slices.Contains(goRaceArches, a.GoArch)}
 	if opts != nil {
 		o = *opts
 	}
