@@ -182,6 +182,7 @@ func action(a Action, errnoRet *uint) (seccomp.Action, string, string) {
 type entryRules struct {
 	action seccomp.Action
 	sets   [][]seccomp.Cond
+	args   [][]int // the index in the entry's args of each condition of sets
 }
 
 // rule is one libseccomp rule made from an entry: a name, an action and
@@ -214,15 +215,26 @@ func (s *Seccomp) build(o Options, checkOnly bool) (*Result, error) {
 	}
 	var errs []error
 	var warns []Warning
+	// entry is an index in s.Syscalls, or -1; the messages name the
+	// entry's index in the file (s.entryIndex), and field is its path
+	// there.
 	fail := func(entry int, field, sys, format string, a ...any) {
+		if entry >= 0 {
+			entry = s.entryIndex(entry)
+		}
 		errs = append(errs, &Error{Entry: entry, Field: field, Syscall: sys, Reason: fmt.Sprintf(format, a...)})
 	}
 	warn := func(kind WarningKind, entry int, field, sys, arch, format string, a ...any) {
+		if entry >= 0 {
+			entry = s.entryIndex(entry)
+		}
 		warns = append(warns, Warning{Kind: kind, Entry: entry, Field: field, Syscall: sys, Arch: arch, Reason: fmt.Sprintf(format, a...)})
 	}
 
 	def, field, why := action(s.DefaultAction, s.DefaultErrnoRet)
 	switch {
+	case why != "" && field == "errnoRet" && s.from != nil && s.from.defaultErrno:
+		fail(-1, "defaultErrno", "", "%s", why) // Podman's, which gave defaultErrnoRet
 	case why != "" && field == "errnoRet":
 		fail(-1, "defaultErrnoRet", "", "%s", why)
 	case why != "":
@@ -263,33 +275,37 @@ func (s *Seccomp) build(o Options, checkOnly bool) (*Result, error) {
 	entries := make([]*entryRules, len(s.Syscalls))
 	notify := false
 	for i, e := range s.Syscalls {
-		where := fmt.Sprintf("syscalls[%d]", i)
+		where := s.entryField(i)
 		sys := ""
 		if len(e.Names) > 0 {
 			sys = e.Names[0]
 		}
 		act, field, why := action(e.Action, e.ErrnoRet)
 		if why != "" {
-			if field == "" {
+			switch field {
+			case "":
 				field = "action"
+			case "errnoRet":
+				field = s.errnoField(i)
 			}
 			fail(i, join(where, field), sys, "%s", why)
 		}
 		if act == seccomp.ActUserNotif && why == "" {
 			notify = true
-			if slices.Contains(e.Names, "write") {
-				fail(i, join(where, "names"), sys, "SCMP_ACT_NOTIFY cannot be used for write: the runtime writes the notification descriptor to its parent with it (runc refuses it too)")
+			if k := slices.Index(e.Names, "write"); k >= 0 {
+				fail(i, s.nameField(i, k), sys, "SCMP_ACT_NOTIFY cannot be used for write: the runtime writes the notification descriptor to its parent with it (runc refuses it too)")
 			}
 		}
 		for j, n := range e.Names {
 			if n == "" {
-				fail(i, fmt.Sprintf("%s.names[%d]", where, j), sys, "empty system call name")
+				fail(i, s.nameField(i, j), sys, "empty system call name")
 			}
 		}
 		if len(e.Names) == 0 {
 			warn(WarnIgnored, i, where, "", "", "no names: the entry does nothing")
 		}
 		var conds []seccomp.Cond
+		var argIdx []int
 		count := [6]int{}
 		bad := false
 		for j, a := range e.Args {
@@ -317,6 +333,7 @@ func (s *Seccomp) build(o Options, checkOnly bool) (*Result, error) {
 				warn(WarnIgnored, i, aw+".valueTwo", sys, "", "valueTwo is used only by SCMP_CMP_MASKED_EQ: ignored for %s", a.Op)
 			}
 			conds = append(conds, c)
+			argIdx = append(argIdx, j)
 		}
 		if bad || why != "" {
 			continue
@@ -324,15 +341,16 @@ func (s *Seccomp) build(o Options, checkOnly bool) (*Result, error) {
 		er := &entryRules{action: act}
 		switch {
 		case len(conds) == 0:
-			er.sets = [][]seccomp.Cond{nil}
+			er.sets, er.args = [][]seccomp.Cond{nil}, [][]int{nil}
 		case slices.ContainsFunc(count[:], func(n int) bool { return n > 1 }):
 			// An argument index repeats: runc and crun add each condition
 			// as a rule of its own (libseccomp takes one per argument).
-			for _, c := range conds {
+			for k, c := range conds {
 				er.sets = append(er.sets, []seccomp.Cond{c})
+				er.args = append(er.args, []int{argIdx[k]})
 			}
 		default:
-			er.sets = [][]seccomp.Cond{conds}
+			er.sets, er.args = [][]seccomp.Cond{conds}, [][]int{argIdx}
 		}
 		entries[i] = er
 	}
@@ -407,11 +425,16 @@ func (s *Seccomp) build(o Options, checkOnly bool) (*Result, error) {
 			}
 		}
 	}
-	firstEntry := func(n string) int {
-		if l := byName[n]; len(l) > 0 {
-			return l[0]
+	// firstEntry returns the first entry that names n and is not the
+	// default action (the entries order comes from), and the path of the
+	// name there.
+	firstEntry := func(n string) (int, string) {
+		for _, i := range byName[n] {
+			if entries[i].action != def {
+				return i, s.nameField(i, slices.Index(s.Syscalls[i].Names, n))
+			}
 		}
-		return -1
+		return -1, ""
 	}
 	for _, n := range order {
 		var missing, present []*seccomp.Arch
@@ -424,11 +447,13 @@ func (s *Seccomp) build(o Options, checkOnly bool) (*Result, error) {
 			}
 		}
 		if len(present) == 0 {
-			warn(WarnUnknownSyscall, firstEntry(n), "", n, archList(arches), "unknown system call %s on %s: skipped", quote(n), archList(arches))
+			i, field := firstEntry(n)
+			warn(WarnUnknownSyscall, i, field, n, archList(arches), "unknown system call %s on %s: skipped", quote(n), archList(arches))
 			continue
 		}
 		if len(missing) > 0 {
-			warn(WarnSyscallNotOnArch, firstEntry(n), "", n, archList(missing), "system call %s does not exist on %s: skipped there", quote(n), archList(missing))
+			i, field := firstEntry(n)
+			warn(WarnSyscallNotOnArch, i, field, n, archList(missing), "system call %s does not exist on %s: skipped there", quote(n), archList(missing))
 		}
 		for _, a := range present {
 			nr, direct := a.Syscall(n)
@@ -462,7 +487,7 @@ func (s *Seccomp) build(o Options, checkOnly bool) (*Result, error) {
 		return nil, errors.Join(errs...)
 	}
 	if err := f.Validate(); err != nil {
-		if errs := refused(err, ruleEntry); errs != nil {
+		if errs := refused(s, err, ruleEntry); errs != nil {
 			return nil, errs
 		}
 		return nil, fmt.Errorf("profile: internal error: the filter built from the profile is not valid: %w", err)
@@ -485,7 +510,7 @@ func (s *Seccomp) build(o Options, checkOnly bool) (*Result, error) {
 // Validate (its resolution merges a call's rules as libseccomp does, and
 // refuses what libseccomp refuses, EEXIST), as errors naming the entries,
 // or nil if any error is of another kind.
-func refused(err error, ruleEntry []int) error {
+func refused(s *Seccomp, err error, ruleEntry []int) error {
 	var errs []error
 	for _, e := range unjoin(err) {
 		var p *seccomp.Problem
@@ -493,7 +518,7 @@ func refused(err error, ruleEntry []int) error {
 			return nil
 		}
 		i := ruleEntry[p.Rule]
-		errs = append(errs, &Error{Entry: i, Field: fmt.Sprintf("syscalls[%d]", i), Syscall: p.Syscall,
+		errs = append(errs, &Error{Entry: s.entryIndex(i), Field: s.entryField(i), Syscall: p.Syscall,
 			Reason: fmt.Sprintf("%s on %s: %s, with the entries before it: libseccomp refuses such a profile", p.Syscall, p.Arch, p.Reason)})
 	}
 	return errors.Join(errs...)
@@ -533,14 +558,15 @@ func archRules(s *Seccomp, entries []*entryRules, def seccomp.Action, idx []int,
 		if er.action == def {
 			continue
 		}
-		for _, set := range er.sets {
+		for si, set := range er.sets {
 			var conds []seccomp.Cond
-			for _, c := range set {
+			var args []int // the index in the entry's args of each of conds
+			for ci, c := range set {
 				if w32 && c.Value > 0xffffffff {
 					// libseccomp compares the low halves only there: so
 					// does the filter (Width32), and the value's high
 					// half is lost.
-					warn(WarnValueWidth, i, fmt.Sprintf("syscalls[%d].args", i), n, a.Name,
+					warn(WarnValueWidth, i, fmt.Sprintf("%s.args[%d]", s.entryField(i), er.args[si][ci]), n, a.Name,
 						"%s on %s: %v: the value does not fit in 32 bits, and on %s libseccomp (so runc, and this filter) compares only the low 32 bits of arguments and values: this is %v there",
 						n, a.Name, c, a.Name, seccomp.Cond{Arg: c.Arg, Op: c.Op, Value: c.Value & 0xffffffff, Mask: c.Mask & 0xffffffff, Width32: true})
 				}
@@ -549,13 +575,14 @@ func archRules(s *Seccomp, entries []*entryRules, def seccomp.Action, idx []int,
 					continue // always holds: libseccomp drops it
 				}
 				conds = append(conds, c)
+				args = append(args, er.args[si][ci])
 			}
 			r := rule{entry: i, name: n, action: er.action, conds: conds}
 			if uncond >= 0 {
 				if r.action != rs[0].action && !overridden[[2]int{i, uncond}] {
 					overridden[[2]int{i, uncond}] = true
-					warn(WarnIgnored, i, fmt.Sprintf("syscalls[%d]", i), n, a.Name,
-						"%s: syscalls[%d] decides it unconditionally before this entry, which changes nothing for it (as in libseccomp, the first unconditional rule wins)", n, uncond)
+					warn(WarnIgnored, i, s.entryField(i), n, a.Name,
+						"%s: %s decides it unconditionally before this entry, which changes nothing for it (as in libseccomp, the first unconditional rule wins)", n, s.entryRef(uncond))
 				}
 				continue
 			}
@@ -563,8 +590,8 @@ func archRules(s *Seccomp, entries []*entryRules, def seccomp.Action, idx []int,
 				for _, q := range rs {
 					if q.action != r.action && !overridden[[2]int{q.entry, i}] {
 						overridden[[2]int{q.entry, i}] = true
-						warn(WarnIgnored, q.entry, fmt.Sprintf("syscalls[%d]", q.entry), n, a.Name,
-							"%s: syscalls[%d] decides it unconditionally, which overrides this entry's conditional rule (as in libseccomp)", n, i)
+						warn(WarnIgnored, q.entry, s.entryField(q.entry), n, a.Name,
+							"%s: %s decides it unconditionally, which overrides this entry's conditional rule (as in libseccomp)", n, s.entryRef(i))
 					}
 				}
 				uncond = i
@@ -589,12 +616,16 @@ func archRules(s *Seccomp, entries []*entryRules, def seccomp.Action, idx []int,
 				in.other = &r
 			}
 			if q != nil {
-				errs = append(errs, &Error{Entry: i, Field: fmt.Sprintf("syscalls[%d]", i), Syscall: n,
-					Reason: fmt.Sprintf("%s on %s: the same conditions (%s) as syscalls[%d], with another action (%v, not %v): libseccomp refuses such a profile",
-						n, a.Name, listConds(r.conds), q.entry, r.action, q.action)})
+				errs = append(errs, &Error{Entry: s.entryIndex(i), Field: s.entryField(i), Syscall: n,
+					Reason: fmt.Sprintf("%s on %s: the same conditions (%s) as %s, with another action (%v, not %v): libseccomp refuses such a profile",
+						n, a.Name, listConds(r.conds), s.entryRef(q.entry), r.action, q.action)})
 			}
 			if why := cond.Unsatisfiable(normalize(conds, w32)); why != "" {
-				warn(WarnIgnored, i, fmt.Sprintf("syscalls[%d].args", i), n, a.Name,
+				field := s.entryField(i) + ".args"
+				if len(args) == 1 {
+					field = fmt.Sprintf("%s[%d]", field, args[0]) // the one condition left
+				}
+				warn(WarnIgnored, i, field, n, a.Name,
 					"%s on %s: no call can match (%s): the rule never applies", n, a.Name, why)
 				if !keepNever {
 					continue

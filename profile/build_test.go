@@ -106,7 +106,7 @@ func TestNotifyRefused(t *testing.T) {
 		err := loadErr(t, target, `{"defaultAction": "SCMP_ACT_NOTIFY"}`)
 		assert.ErrorContains(t, err, "defaultAction: SCMP_ACT_NOTIFY cannot be the default action")
 		err = loadErr(t, target, `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read", "write"], "action": "SCMP_ACT_NOTIFY"}]}`)
-		assert.ErrorContains(t, err, "syscalls[0].names (read): SCMP_ACT_NOTIFY cannot be used for write")
+		assert.ErrorContains(t, err, "syscalls[0].names[1] (read): SCMP_ACT_NOTIFY cannot be used for write")
 		r := build(t, target, `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_NOTIFY"}]}`)
 		assert.True(t, hasWarning(r, WarnIgnored, "listenerPath is empty"))
 	})

@@ -581,6 +581,9 @@ func walk(data []byte, docker bool) (p *Docker, warns []Warning, errs []error) {
 			w := fmt.Sprintf("%s[%d]", join(where, "archMap"), i)
 			am := dec.object(raw, offs[i], -1, w, archMapField)
 			if am == nil {
+				// An error; an empty element keeps the indexes of the
+				// next ones, which Load's check names.
+				p.ArchMap = append(p.ArchMap, ArchMap{})
 				continue
 			}
 			var a ArchMap
@@ -627,10 +630,12 @@ func walk(data []byte, docker bool) (p *Docker, warns []Warning, errs []error) {
 				aw := w + ".args[" + strconv.Itoa(j) + "]"
 				if string(raw) == "null" {
 					dec.errorf(i, aw, sys, "null is not a condition")
+					e.Args = append(e.Args, Arg{}) // keeps the indexes of the next ones, for Load's check
 					continue
 				}
 				am := dec.object(raw, aoffs[j], i, aw, argFields)
 				if am == nil {
+					e.Args = append(e.Args, Arg{}) // as for null
 					continue
 				}
 				var a Arg

@@ -240,6 +240,7 @@ func (d *Docker) resolve(o Options) (*Seccomp, []Warning, error) {
 	}
 	caps = NormalizeCaps(caps)
 	out := d.header()
+	out.from = &origin{}
 	var warns []Warning
 	var errs []error
 	if d.DefaultErrno != "" {
@@ -248,6 +249,7 @@ func (d *Docker) resolve(o Options) (*Seccomp, []Warning, error) {
 			errs = append(errs, &Error{Entry: -1, Field: "defaultErrno", Reason: err.Error()})
 		} else {
 			out.DefaultErrnoRet = &n
+			out.from.defaultErrno = true
 		}
 	}
 	for i, m := range d.ArchMap {
@@ -267,7 +269,7 @@ func (d *Docker) resolve(o Options) (*Seccomp, []Warning, error) {
 			errs = append(errs, &Error{Entry: i, Field: where + ".name", Syscall: e.Name, Reason: "both name and names are given: use one of them"})
 			continue
 		}
-		ok, err := e.selected(native, caps, func() (*KernelVersion, error) {
+		ok, field, err := e.selected(native, caps, func() (*KernelVersion, error) {
 			if kernel == nil {
 				k, err := o.kernel()
 				if err != nil {
@@ -278,7 +280,7 @@ func (d *Docker) resolve(o Options) (*Seccomp, []Warning, error) {
 			return kernel, nil
 		})
 		if err != nil {
-			errs = append(errs, &Error{Entry: i, Field: where + ".minKernel", Syscall: e.first(), Reason: err.Error()})
+			errs = append(errs, &Error{Entry: i, Field: where + "." + field, Syscall: e.first(), Reason: err.Error()})
 			continue
 		}
 		if !ok {
@@ -296,6 +298,7 @@ func (d *Docker) resolve(o Options) (*Seccomp, []Warning, error) {
 			sc.ErrnoRet = &n
 		}
 		out.Syscalls = append(out.Syscalls, sc)
+		out.from.entries = append(out.from.entries, entryOrigin{index: i, name: len(e.Names) == 0 && e.Name != "", errno: e.Errno != ""})
 	}
 	if len(errs) > 0 {
 		return nil, warns, errors.Join(errs...)
@@ -312,45 +315,46 @@ func (e *DockerSyscall) first() string {
 
 // selected applies moby's includes and excludes: excludes first (any
 // condition that holds drops the entry), then includes (every condition
-// given must hold).
-func (e *DockerSyscall) selected(arch string, caps []string, kernel func() (*KernelVersion, error)) (bool, error) {
+// given must hold). On failure to read the kernel version, it returns the
+// field that needed it (excludes.minKernel or includes.minKernel).
+func (e *DockerSyscall) selected(arch string, caps []string, kernel func() (*KernelVersion, error)) (bool, string, error) {
 	if x := e.Excludes; x != nil {
 		if slices.Contains(x.Arches, arch) {
-			return false, nil
+			return false, "", nil
 		}
 		for _, c := range x.Caps {
 			if slices.Contains(caps, c) {
-				return false, nil
+				return false, "", nil
 			}
 		}
 		if x.MinKernel != nil {
 			k, err := kernel()
 			if err != nil {
-				return false, err
+				return false, "excludes.minKernel", err
 			}
 			if !k.Less(*x.MinKernel) {
-				return false, nil
+				return false, "", nil
 			}
 		}
 	}
 	if in := e.Includes; in != nil {
 		if len(in.Arches) > 0 && !slices.Contains(in.Arches, arch) {
-			return false, nil
+			return false, "", nil
 		}
 		for _, c := range in.Caps {
 			if !slices.Contains(caps, c) {
-				return false, nil
+				return false, "", nil
 			}
 		}
 		if in.MinKernel != nil {
 			k, err := kernel()
 			if err != nil {
-				return false, err
+				return false, "includes.minKernel", err
 			}
 			if k.Less(*in.MinKernel) {
-				return false, nil
+				return false, "", nil
 			}
 		}
 	}
-	return true, nil
+	return true, "", nil
 }

@@ -33,7 +33,7 @@ func Example() {
 	// covers: [x86_64 i386 x32]
 	// instructions: true
 	// mount: ERRNO(1)
-	// profile: warning: unknown system call "riscv_hwprobe" on x86_64, i386, x32: skipped
+	// profile: warning: syscalls[0].names[233]: unknown system call "riscv_hwprobe" on x86_64, i386, x32: skipped
 }
 
 // Compile a custom OCI profile, with runc's ENOSYS stub.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -34,6 +35,67 @@ type Seccomp struct {
 	// where is the JSON path of the profile in the document it was read
 	// from ("linux.seccomp" in a config.json), for messages.
 	where string
+	// from says where the entries are in the Docker profile (and so the
+	// file) the profile was resolved from, for messages; nil when it was
+	// not resolved (entry i is syscalls[i]).
+	from *origin
+}
+
+// origin is where the parts of a profile Docker.Resolve made come from in
+// the Docker profile, whose entries are numbered as in the file: Resolve
+// drops the entries its includes and excludes leave out, folds name into
+// names and Podman's errno into errnoRet, and messages must name the
+// field the user wrote.
+type origin struct {
+	entries      []entryOrigin // one per entry of Syscalls
+	defaultErrno bool          // DefaultErrnoRet is Podman's defaultErrno
+}
+
+// entryOrigin is where an entry of a resolved profile comes from.
+type entryOrigin struct {
+	index int  // its index in the Docker profile's syscalls
+	name  bool // its one name is Docker's name, not names
+	errno bool // its ErrnoRet is Podman's errno
+}
+
+// origin returns where entry i comes from: as resolved, or entry i itself
+// when s was not resolved from a Docker profile, or its entries changed in
+// number since.
+func (s *Seccomp) origin(i int) entryOrigin {
+	if s.from != nil && len(s.from.entries) == len(s.Syscalls) && i >= 0 && i < len(s.from.entries) {
+		return s.from.entries[i]
+	}
+	return entryOrigin{index: i}
+}
+
+// entryIndex returns the index in the file of entry i (Error.Entry).
+func (s *Seccomp) entryIndex(i int) int { return s.origin(i).index }
+
+// entryField returns the JSON path of entry i, in the file: syscalls[N].
+func (s *Seccomp) entryField(i int) string {
+	return "syscalls[" + strconv.Itoa(s.origin(i).index) + "]"
+}
+
+// entryRef names entry i in a message's reason, with the path of the
+// profile in its document, as locate gives the fields.
+func (s *Seccomp) entryRef(i int) string { return join(s.where, s.entryField(i)) }
+
+// nameField returns the JSON path of name k of entry i: names[k], or
+// Docker's name.
+func (s *Seccomp) nameField(i, k int) string {
+	if s.origin(i).name && len(s.Syscalls[i].Names) == 1 {
+		return s.entryField(i) + ".name"
+	}
+	return s.entryField(i) + ".names[" + strconv.Itoa(k) + "]"
+}
+
+// errnoField returns the field of entry i that holds its errno: errnoRet,
+// or Podman's errno.
+func (s *Seccomp) errnoField(i int) string {
+	if s.origin(i).errno {
+		return "errno"
+	}
+	return "errnoRet"
 }
 
 // Syscall is one entry of an OCI profile: an action for system calls by
