@@ -162,8 +162,14 @@ const (
 )
 
 // Error is something wrong in a profile. Field is where, as a JSON path
-// ("syscalls[3].args[1].op"); Entry is the index of the syscalls entry
-// concerned, or -1.
+// in the file ("syscalls[3].args[1].op"; "linux.seccomp.syscalls[3]..." in
+// a whole config.json); Entry is the index of the syscalls entry concerned
+// in the file, or -1. For a profile Docker.Resolve made, both name the
+// entry as the Docker profile has it, whatever entries before it includes
+// and excludes left out, and name Docker's name and Podman's errno and
+// defaultErrno where these gave the names and errnos (unless the entries
+// were then added or removed: then Entry is the index in
+// Seccomp.Syscalls).
 type Error struct {
 	Entry   int
 	Field   string
@@ -245,8 +251,8 @@ func (k WarningKind) String() string {
 // Nothing is silently lost: every skipped name and arch has a warning.
 type Warning struct {
 	Kind    WarningKind
-	Entry   int    // index of the syscalls entry, or -1
-	Field   string // JSON path, as in Error
+	Entry   int    // index of the syscalls entry in the file, or -1, as in Error
+	Field   string // JSON path in the file, as in Error
 	Syscall string // the system call name concerned, if any
 	Arch    string // the arch(es) concerned, if any
 	Reason  string

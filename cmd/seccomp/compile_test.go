@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"go/ast"
 	"go/format"
 	"go/parser"
@@ -290,4 +291,91 @@ func FuzzParseHot(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestCompileNamesTheFilesEntries checks that compile's errors and
+// warnings, in text and in -json, name an entry by its index in the file,
+// whatever entries before it includes and excludes leave out for the
+// capabilities, arch and kernel given. The paths expected are read off the
+// profiles by hand.
+func TestCompileNamesTheFilesEntries(t *testing.T) {
+	const (
+		// Left out unless CAP_SYS_ADMIN is granted.
+		sysAdmin = `{"names": ["mount"], "action": "SCMP_ACT_ALLOW", "includes": {"caps": ["CAP_SYS_ADMIN"]}}`
+		// Left out with Docker's default capabilities, which have CAP_CHOWN.
+		noChown = `{"names": ["chown"], "action": "SCMP_ACT_ALLOW", "excludes": {"caps": ["CAP_CHOWN"]}}`
+		// Left out but on arm64.
+		arm64 = `{"names": ["getpid"], "action": "SCMP_ACT_ALLOW", "includes": {"arches": ["arm64"]}}`
+		// Left out on a kernel before 6.0.
+		kernel6 = `{"names": ["getuid"], "action": "SCMP_ACT_ALLOW", "includes": {"minKernel": "6.0"}}`
+		badOp   = `{"names": ["read"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_BOGUS"}]}`
+		unknown = `{"names": ["read", "nosuchcall"], "action": "SCMP_ACT_ALLOW"}`
+	)
+	prof := func(entries ...string) []byte {
+		return []byte(`{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [` + strings.Join(entries, ",\n") + `]}`)
+	}
+	type w struct {
+		Kind    string `json:"kind"`
+		Entry   int    `json:"entry"`
+		Field   string `json:"field"`
+		Syscall string `json:"syscall"`
+		Arch    string `json:"arch"`
+		Reason  string `json:"reason"`
+	}
+	for _, c := range []struct {
+		name  string
+		file  []byte
+		flags []string
+		text  string // the line on standard error, after "seccomp compile: FILE: "
+		warn  bool   // a warning (exit 0), not an error (exit 1)
+		json  w
+	}{
+		{"caps", prof(sysAdmin, badOp), nil,
+			`profile: syscalls[1].args[0].op (read): unknown operator "SCMP_CMP_BOGUS"`, false,
+			w{Entry: 1, Field: "syscalls[1].args[0].op", Syscall: "read", Reason: `unknown operator "SCMP_CMP_BOGUS"`}},
+		{"caps granted", prof(sysAdmin, badOp), []string{"-cap-add", "SYS_ADMIN"},
+			`profile: syscalls[1].args[0].op (read): unknown operator "SCMP_CMP_BOGUS"`, false,
+			w{Entry: 1, Field: "syscalls[1].args[0].op", Syscall: "read", Reason: `unknown operator "SCMP_CMP_BOGUS"`}},
+		{"excludes caps", prof(sysAdmin, noChown, unknown), nil,
+			`profile: warning: syscalls[2].names[1]: unknown system call "nosuchcall" on x86_64: skipped`, true,
+			w{Kind: "unknown syscall", Entry: 2, Field: "syscalls[2].names[1]", Syscall: "nosuchcall", Arch: "x86_64", Reason: `unknown system call "nosuchcall" on x86_64: skipped`}},
+		{"arch", prof(arm64, unknown), nil,
+			`profile: warning: syscalls[1].names[1]: unknown system call "nosuchcall" on x86_64: skipped`, true,
+			w{Kind: "unknown syscall", Entry: 1, Field: "syscalls[1].names[1]", Syscall: "nosuchcall", Arch: "x86_64", Reason: `unknown system call "nosuchcall" on x86_64: skipped`}},
+		{"minKernel", prof(kernel6, kernel6, badOp), []string{"-kernel", "5.4"},
+			`profile: syscalls[2].args[0].op (read): unknown operator "SCMP_CMP_BOGUS"`, false,
+			w{Entry: 2, Field: "syscalls[2].args[0].op", Syscall: "read", Reason: `unknown operator "SCMP_CMP_BOGUS"`}},
+		{"config.json", []byte(`{"ociVersion": "1.0.2", "linux": {"seccomp": ` + string(prof(sysAdmin, unknown)) + `}}`), nil,
+			`profile: warning: linux.seccomp.syscalls[1].names[1]: unknown system call "nosuchcall" on x86_64: skipped`, true,
+			w{Kind: "unknown syscall", Entry: 1, Field: "linux.seccomp.syscalls[1].names[1]", Syscall: "nosuchcall", Arch: "x86_64", Reason: `unknown system call "nosuchcall" on x86_64: skipped`}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			path := writeFile(t, "p.json", c.file)
+			args := append(append([]string{"compile", "-arch", "amd64", "-kernel", "6.1", "-format", "text"}, c.flags...), path)
+			code := 1
+			if c.warn {
+				code = 0
+			}
+			_, errs, got := seccompCmd(t, "", args...)
+			if wantErr := "seccomp compile: " + path + ": " + c.text + "\n"; got != code || errs != wantErr {
+				t.Errorf("%q: exit %d, stderr %q; want exit %d, stderr %q", args, got, errs, code, wantErr)
+			}
+			args = append([]string{"compile", "-json"}, args[1:]...)
+			_, errs, got = seccompCmd(t, "", args...)
+			var o struct {
+				Warnings []w `json:"warnings"`
+				Errors   []w `json:"errors"`
+			}
+			if err := json.Unmarshal([]byte(errs), &o); err != nil || got != code {
+				t.Fatalf("%q: exit %d, stderr %q: %v", args, got, errs, err)
+			}
+			list := o.Errors
+			if c.warn {
+				list = o.Warnings
+			}
+			if len(list) != 1 || list[0] != c.json || len(o.Warnings)+len(o.Errors) != 1 {
+				t.Errorf("%q: %+v, want %+v", args, o, c.json)
+			}
+		})
+	}
 }
