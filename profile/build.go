@@ -425,13 +425,32 @@ func (s *Seccomp) build(o Options, checkOnly bool) (*Result, error) {
 			}
 		}
 	}
+	// nameIndex returns the index of n among the names of entry i: a scan,
+	// or a map made once for an entry of many names (a profile may name a
+	// million calls in one entry).
+	posOf := map[int]map[string]int{}
+	nameIndex := func(i int, n string) int {
+		names := s.Syscalls[i].Names
+		if len(names) <= 16 {
+			return slices.Index(names, n)
+		}
+		m := posOf[i]
+		if m == nil {
+			m = make(map[string]int, len(names))
+			for k := len(names) - 1; k >= 0; k-- {
+				m[names[k]] = k // the first one wins
+			}
+			posOf[i] = m
+		}
+		return m[n]
+	}
 	// firstEntry returns the first entry that names n and is not the
 	// default action (the entries order comes from), and the path of the
 	// name there.
 	firstEntry := func(n string) (int, string) {
 		for _, i := range byName[n] {
 			if entries[i].action != def {
-				return i, s.nameField(i, slices.Index(s.Syscalls[i].Names, n))
+				return i, s.nameField(i, nameIndex(i, n))
 			}
 		}
 		return -1, ""

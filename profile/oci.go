@@ -73,7 +73,14 @@ func (s *Seccomp) entryIndex(i int) int { return s.origin(i).index }
 
 // entryField returns the JSON path of entry i, in the file: syscalls[N].
 func (s *Seccomp) entryField(i int) string {
-	return "syscalls[" + strconv.Itoa(s.origin(i).index) + "]"
+	var b [48]byte
+	return string(s.appendEntryField(b[:0], i))
+}
+
+func (s *Seccomp) appendEntryField(b []byte, i int) []byte {
+	b = append(b, "syscalls["...)
+	b = strconv.AppendInt(b, int64(s.origin(i).index), 10)
+	return append(b, ']')
 }
 
 // entryRef names entry i in a message's reason, with the path of the
@@ -83,10 +90,14 @@ func (s *Seccomp) entryRef(i int) string { return join(s.where, s.entryField(i))
 // nameField returns the JSON path of name k of entry i: names[k], or
 // Docker's name.
 func (s *Seccomp) nameField(i, k int) string {
+	var buf [64]byte
+	b := s.appendEntryField(buf[:0], i)
 	if s.origin(i).name && len(s.Syscalls[i].Names) == 1 {
-		return s.entryField(i) + ".name"
+		return string(append(b, ".name"...))
 	}
-	return s.entryField(i) + ".names[" + strconv.Itoa(k) + "]"
+	b = append(b, ".names["...)
+	b = strconv.AppendInt(b, int64(k), 10)
+	return string(append(b, ']'))
 }
 
 // errnoField returns the field of entry i that holds its errno: errnoRet,
