@@ -166,6 +166,11 @@ func TestWhereInTheFile(t *testing.T) {
 		{name: "unknown name, first entry that is not the default", js: profile(inclCaps, `{"names": ["nosuchcall"], "action": "SCMP_ACT_ERRNO"}`,
 			`{"names": ["read", "nosuchcall"], "action": "SCMP_ACT_ALLOW"}`),
 			warns: []loc{{WarnUnknownSyscall, 2, "syscalls[2].names[1]", `"nosuchcall"`}}},
+		// More than 16 names: a map finds the first place of the name.
+		{name: "many names", js: profile(inclCaps, `{"names": ["read", "write", "open", "close", "stat", "fstat", "lstat", "poll", "lseek",
+			"mmap", "mprotect", "munmap", "brk", "rt_sigaction", "rt_sigprocmask", "ioctl", "pread64", "pwrite64",
+			"nosuchcall", "readv", "nosuchcall"], "action": "SCMP_ACT_ALLOW"}`),
+			warns: []loc{{WarnUnknownSyscall, 1, "syscalls[1].names[18]", `"nosuchcall"`}}},
 		{name: "config.json", js: `{"ociVersion": "1.0.2", "linux": {"seccomp": ` + profile(inclCaps, badOp) + `}}`,
 			errs: []loc{{0, 1, "linux.seccomp.syscalls[1].args[0].op", "unknown operator"}}},
 		{name: "config.json, reference in the reason", js: `{"ociVersion": "1.0.2", "linux": {"seccomp": ` + profile(inclCaps,
