@@ -323,7 +323,7 @@ func locate(where string, err error) error {
 	for _, e := range unjoin(err) {
 		var pe *Error
 		if errors.As(e, &pe) {
-			pe.Field = join(where, pe.Field)
+			pe.Field = locateField(where, pe.Field)
 		}
 	}
 	return err
@@ -335,9 +335,18 @@ func locateWarnings(where string, warns []Warning) []Warning {
 		return warns
 	}
 	for i := range warns {
-		if !strings.HasPrefix(warns[i].Field, where+".") {
-			warns[i].Field = join(where, warns[i].Field)
+		if warns[i].Field != where && !strings.HasPrefix(warns[i].Field, where+".") {
+			warns[i].Field = locateField(where, warns[i].Field)
 		}
 	}
 	return warns
+}
+
+// locateField returns the path of field in the document, the profile
+// being at where: where itself for the whole profile ("").
+func locateField(where, field string) string {
+	if field == "" {
+		return where
+	}
+	return join(where, field)
 }

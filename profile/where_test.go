@@ -178,6 +178,9 @@ func TestWhereInTheFile(t *testing.T) {
 			warns: []loc{{WarnIgnored, 2, "linux.seccomp.syscalls[2]", "read: linux.seccomp.syscalls[1] decides it unconditionally"}}},
 		{name: "config.json, unknown name", js: `{"ociVersion": "1.0.2", "linux": {"seccomp": ` + profile(exclCaps, `{"names": ["read", "nosuchcall"], "action": "SCMP_ACT_ALLOW"}`) + `}}`,
 			warns: []loc{{WarnUnknownSyscall, 1, "linux.seccomp.syscalls[1].names[1]", `"nosuchcall"`}}},
+		// An error about the whole profile names linux.seccomp.
+		{name: "config.json, the whole profile", js: `{"ociVersion": "1.0.2", "linux": {"seccomp": {"flags": []}}}`,
+			errs: []loc{{0, -1, "linux.seccomp", "no defaultAction and no syscalls"}}},
 		// Load checks what it could decode of a profile Parse refuses.
 		{name: "partly decoded", loadOnly: true, js: profile(inclCaps, `{"names": ["read"], "action": "SCMP_ACT_ALLOW", "errnoRet": "x"}`,
 			`{"names": ["write"], "action": "SCMP_ACT_ALLOW", "args": [null, {"index": 0, "value": 1, "op": "SCMP_CMP_BOGUS"}]}`),
