@@ -170,7 +170,10 @@
 //   - Errors name the entry and the field (*Error): unknown action,
 //     operator, flag or architecture, argument index above 5, errnoRet out
 //     of range, malformed JSON. Every error is reported at once, and
-//     nothing is built from a profile with an error.
+//     nothing is built from a profile with an error. Errors and warnings
+//     name the entry as the file numbers it (syscalls[3].names[1]), even
+//     when includes and excludes left out entries before it, and prefix
+//     the path with linux.seccomp for a whole config.json.
 //
 // Result.Compile compiles the filter (and the stub); Result.Evaluate gives
 // its decision for one call without BPF.
