@@ -250,3 +250,22 @@ func TestWhereChangedProfile(t *testing.T) {
 	_, err = s.Build(o)
 	matchLocs(t, errorLocs(t, err), []loc{{0, 2, "syscalls[2].action", `unknown action "SCMP_ACT_BOGUS"`}})
 }
+
+// When the kernel version cannot be read, the error names the minKernel
+// that needed it: in includes or in excludes.
+func TestWhereKernelUnknown(t *testing.T) {
+	noKernel := func() (*KernelVersion, error) { return nil, errors.New("no uname") }
+	v := KernelVersion{Kernel: 6}
+	for _, c := range []struct {
+		e    DockerSyscall
+		want string
+	}{
+		{DockerSyscall{Includes: &Selector{MinKernel: &v}}, "includes.minKernel"},
+		{DockerSyscall{Excludes: &Selector{MinKernel: &v}}, "excludes.minKernel"},
+		{DockerSyscall{Excludes: &Selector{Caps: []string{"CAP_SYS_ADMIN"}}, Includes: &Selector{MinKernel: &v}}, "includes.minKernel"},
+	} {
+		_, field, err := c.e.selected("amd64", nil, noKernel)
+		assert.Error(t, err)
+		assert.Equal(t, c.want, field)
+	}
+}
