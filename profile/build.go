@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"slices"
@@ -860,6 +861,7 @@ func Load(data []byte, o Options) (*Result, error) {
 		}
 		return nil, errors.Join(errs...)
 	}
+	d.builtin = bytes.Equal(data, defaultJSON)
 	return d.build(o, warns)
 }
 

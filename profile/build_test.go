@@ -602,3 +602,31 @@ func TestENOSYSAboveHighestPerArch(t *testing.T) {
 		}
 	}
 }
+
+// TestDefaultClone3ENOSYSPerArch: Docker's built-in default answers
+// clone3 with ENOSYS in the target's numbers (moby's Go profile says
+// unix.ENOSYS: 89 on mips, from arch/mips/include/uapi/asm/errno.h), from
+// Default() and from DefaultJSON's bytes; an edited copy means what it
+// says (38).
+func TestDefaultClone3ENOSYSPerArch(t *testing.T) {
+	for _, c := range []struct {
+		target *seccomp.Arch
+		want   uint16
+	}{{seccomp.ArchMIPS64, 89}, {seccomp.ArchMIPSEL64, 89}, {seccomp.ArchX86_64, 38}, {seccomp.ArchAArch64, 38}} {
+		fromDefault, err := Default().Build(Options{Arch: c.target, Kernel: &KernelVersion{6, 1}})
+		require.NoError(t, err, c.target.Name)
+		loaded, err := Load(DefaultJSON(), Options{Arch: c.target, Kernel: &KernelVersion{6, 1}})
+		require.NoError(t, err, c.target.Name)
+		edited := append(DefaultJSON(), '\n')
+		asWritten, err := Load(edited, Options{Arch: c.target, Kernel: &KernelVersion{6, 1}})
+		require.NoError(t, err, c.target.Name)
+		for _, r := range []*Result{fromDefault, loaded, asWritten} {
+			want := seccomp.Errno(c.want)
+			if r == asWritten {
+				want = seccomp.Errno(38)
+			}
+			// decide checks the compiled program agrees with Evaluate.
+			assert.Equal(t, want, decide(t, r, c.target, "clone3"), "%s clone3", c.target.Name)
+		}
+	}
+}

@@ -22,6 +22,15 @@ func DefaultJSON() []byte { return append([]byte(nil), defaultJSON...) }
 // capability, arch and kernel version) are still there, and Resolve, Build
 // or Load (on DefaultJSON) resolve them for Options, with Docker's default
 // capabilities and the running kernel unless the options say otherwise.
+//
+// It is the profile dockerd has built in (moby's DefaultProfile), and it
+// answers clone3 (without CAP_SYS_ADMIN) with ENOSYS in the target arch's
+// errno numbers, as that Go code compiled for the arch does: 89 on mips
+// (default.json spells amd64's 38, which is another error there, and no C
+// library would fall back to clone). So does a profile parsed or loaded
+// from DefaultJSON's exact bytes; any other JSON, an edited copy of it or
+// what Marshal writes of it included, means the numbers it says, as runc
+// reads them (dockerd --seccomp-profile with default.json gives 38 too).
 func Default() *Docker {
 	d, _, err := Parse(defaultJSON)
 	if err != nil {

@@ -1,12 +1,14 @@
 package profile
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/seccomp-go/seccomp"
+	"github.com/seccomp-go/seccomp/internal/uapi"
 )
 
 // Docker is a profile in Docker's format (github.com/moby/profiles/seccomp):
@@ -34,6 +36,9 @@ type Docker struct {
 	// where is the JSON path of the profile in the document it was read
 	// from ("linux.seccomp" in a config.json), for messages.
 	where string
+	// builtin: read from the embedded default's own bytes, it is moby's
+	// built-in profile, whose ENOSYS is the target arch's (see Default).
+	builtin bool
 }
 
 // ArchMap is a native arch and the sub-arches a filter for it covers too
@@ -130,6 +135,7 @@ func Parse(data []byte) (*Docker, []Warning, error) {
 	if len(errs) > 0 {
 		return nil, warns, errors.Join(errs...)
 	}
+	d.builtin = bytes.Equal(data, defaultJSON)
 	return d, warns, nil
 }
 
@@ -287,6 +293,12 @@ func (d *Docker) resolve(o Options) (*Seccomp, []Warning, error) {
 			continue
 		}
 		sc := e.Syscall()
+		if d.builtin && sc.ErrnoRet != nil && *sc.ErrnoRet == uapi.ENOSYS {
+			// moby's Go profile says unix.ENOSYS, which default.json
+			// spells 38 (amd64's): dockerd on mips answers 89.
+			n := uint(uapi.ENOSYSOf(uint32(target.AuditArch)))
+			sc.ErrnoRet = &n
+		}
 		if e.Errno != "" {
 			// Podman's: it replaces errnoRet (of the entries Podman
 			// keeps, which are the ones it looks at).

@@ -81,9 +81,10 @@ Flags:
                   and no call's path grows past the longest one
   -json           print the warnings (or the errors) on standard error as
                   one JSON object: {"warnings": [W...], "errors": [W...]},
-                  W {"kind": "unknown syscall", "entry": 3, "field":
-                  "syscalls[3]", "syscall": "recv", "arch": "x86_64",
-                  "reason": "..."} (entry -1: none; no kind for errors)
+                  W {"kind": "syscall not on arch", "entry": 0, "field":
+                  "syscalls[0].names[221]", "syscall": "recv", "arch":
+                  "x86_64, x32", "reason": "..."} (entry -1: none; no kind
+                  for errors; entry and field as in the file)
   -v              list every warning
 
 ` + archUsage + `The target is the arch of the container's processes: x32 cannot be one (a
