@@ -219,5 +219,9 @@ func NativeArch() (*Arch, error) {
 	return nativeArch, nil
 }
 
-// enosys is ERRNO(ENOSYS) in the arch's errno numbers (see ENOSYS).
-func (a *Arch) enosys() Action { return Errno(uapi.ENOSYSOf(uint32(a.AuditArch))) }
+// ENOSYS returns the action that answers a call "no such system call" on
+// the arch: ERRNO(ENOSYS) in its own errno numbers, ERRNO(89) on mips and
+// ERRNO(251) on parisc, ERRNO(38) elsewhere. A rule that should make a C
+// library fall back to an older call (clone3 to clone) uses it rather than
+// Errno(ENOSYS), which is 38 everywhere.
+func (a *Arch) ENOSYS() Action { return Errno(uapi.ENOSYSOf(uint32(a.AuditArch))) }

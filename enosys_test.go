@@ -55,7 +55,7 @@ func TestENOSYSInHeaders(t *testing.T) {
 			if m := define.FindStringSubmatch(sc.Text()); m != nil {
 				n, _ := strconv.Atoi(m[1])
 				assert.Equal(t, Errno(n), enosysIn(c.arch), "%s (%s)", c.arch, c.file)
-				assert.Equal(t, Errno(n), c.arch.enosys(), "%s (%s)", c.arch, c.file)
+				assert.Equal(t, Errno(n), c.arch.ENOSYS(), "%s (%s)", c.arch, c.file)
 				found = true
 			}
 		}

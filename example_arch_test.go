@@ -28,6 +28,25 @@ func ExampleArch_Siblings() {
 	// ALLOW
 }
 
+// clone3 answered "no such call" so that the C library falls back to
+// clone, whose flags a filter can check: in the arch's own errno numbers,
+// which differ on mips.
+func ExampleArch_ENOSYS() {
+	for _, a := range []*seccomp.Arch{seccomp.ArchX86_64, seccomp.ArchMIPS64} {
+		f := seccomp.NewFilter(seccomp.ActAllow, a).
+			Add(seccomp.Rule{Syscall: "clone3", Action: a.ENOSYS()})
+		prog, err := f.Compile()
+		if err != nil {
+			panic(err)
+		}
+		nr, _ := a.Syscall("clone3")
+		fmt.Println(a, seccomp.MustEmulator(prog).Action(seccomp.Data{Nr: nr, Arch: a.AuditArch}))
+	}
+	// Output:
+	// x86_64 ERRNO(38)
+	// mips64 ERRNO(89)
+}
+
 // ENOSYS for the calls a 5.10 kernel does not have, so that a program
 // falls back from them as it would on that kernel, though the default
 // action denies with EPERM.

@@ -219,7 +219,7 @@ func (f *Filter) cachedPlan() (*compiler.Filter, []*Problem) {
 // every arch but mips and parisc, whose errno numbers are their own (89 and
 // 251). The ENOSYS answers of a Filter (SetUnknownSyscallENOSYS,
 // SetENOSYSAfter) and of GoRuntime are in each arch's numbers; a rule
-// written as Errno(ENOSYS) is 38 on every arch.
+// written as Errno(ENOSYS) is 38 on every arch, Arch.ENOSYS is the arch's.
 const ENOSYS = 38
 
 // NewFilter returns a filter with the given default action, covering the

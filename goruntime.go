@@ -308,7 +308,7 @@ func goRuntimeConds(name string, a *Arch, o GoRuntimeOptions) ([][]Cond, Action)
 		}
 		return alts, ActAllow
 	case "clone3":
-		return nil, a.enosys()
+		return nil, a.ENOSYS()
 	case "mmap", "mmap2", "mprotect":
 		return [][]Cond{{Arg32(2).MaskedEq(protExec, 0)}}, ActAllow
 	case "madvise":
