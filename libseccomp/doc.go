@@ -102,7 +102,10 @@
 //     does; GetSyscallFromNameByArch gives such calls libseccomp's fixed
 //     pseudo numbers on x86 (socket is -101).
 //   - NewFilter turns TSYNC on, and Reset turns it off (seccomp_reset
-//     restores every attribute's default).
+//     restores every attribute's default). At API level 1 (a kernel
+//     without seccomp(2), or SetAPI(1)) there is no TSYNC: NewFilter
+//     leaves it off, and Load filters the calling thread only, as
+//     libseccomp does; the program's other threads run unfiltered.
 //   - The user-notification listener is the process's, as in libseccomp:
 //     the first filter loaded with an ActNotify rule gets it, and
 //     GetNotifFd returns it from any filter (-14, -EFAULT, before; -22,

@@ -233,6 +233,57 @@ func TestLoadThreadOnly(t *testing.T) {
 }
 
 func init() {
+	loadCases.Add("api1-thread-only", func() error {
+		if err := seccomp.SetAPI(1); err != nil {
+			return err
+		}
+		release := lockedThreads(4)
+		defer release()
+		// NewFilter asks for TSYNC, which level 1 does not have: it is
+		// left off, as libseccomp-golang leaves it (ENOTSUP ignored).
+		f, err := deny1001()
+		if err != nil {
+			return err
+		}
+		runtime.LockOSThread()
+		if err := f.Load(); err != nil {
+			return err
+		}
+		fmt.Printf("self %d mode %s\n", unix.Gettid(), statusField("Seccomp"))
+		fmt.Printf("call 1001: errno %d\n", call1001())
+		printModes()
+		return nil
+	})
+}
+
+// TestLoadAPI1ThreadOnly: at API level 1 (no seccomp(2), so no TSYNC)
+// Load uses prctl(PR_SET_SECCOMP) and filters the calling thread only, as
+// libseccomp does, though NewFilter asked for TSYNC. (libseccomp-golang's
+// TestRuleAddAndLoad aborts there, in both packages: glibc's setreuid finds
+// the threads disagreeing.)
+func TestLoadAPI1ThreadOnly(t *testing.T) {
+	needKernel(t, 2)
+	out := runLoadCase(t, "api1-thread-only")
+	var self int
+	var selfMode string
+	for _, l := range strings.Split(out, "\n") {
+		fmt.Sscanf(l, "self %d mode %s", &self, &selfMode)
+	}
+	if selfMode != "2" || !strings.Contains(out, "call 1001: errno 77") {
+		t.Fatalf("%s", out)
+	}
+	unfiltered := 0
+	for tid, mode := range modes(out) {
+		if tid != self && mode == 0 {
+			unfiltered++
+		}
+	}
+	if unfiltered < 4 {
+		t.Errorf("only %d threads without the filter:\n%s", unfiltered, out)
+	}
+}
+
+func init() {
 	loadCases.Add("no-nnp", func() error {
 		f, err := deny1001()
 		if err != nil {
@@ -430,6 +481,13 @@ func init() {
 		_, err = seccomp.NotifReceive(3)
 		var ve *seccomp.VersionError
 		fmt.Printf("NotifReceive: version error %v\n", errors.As(err, &ve))
+		// libseccomp 2.6's seccomp_precompute, seccomp_export_bpf_mem and
+		// transactions ask nothing of the kernel: no API level gates them.
+		fmt.Printf("Precompute at 2: %v\n", f.Precompute())
+		_, err = f.ExportBPFMem()
+		fmt.Printf("ExportBPFMem at 2: %v\n", err)
+		fmt.Printf("TransactionStart at 2: %v\n", f.TransactionStart())
+		fmt.Printf("TransactionCommit at 2: %v\n", f.TransactionCommit())
 		if err := seccomp.SetAPI(7); err != nil {
 			return err
 		}
@@ -456,6 +514,10 @@ func TestSetAPI(t *testing.T) {
 		"AddRule(ActNotify): two checks on same syscall argument", // EINVAL: no NOTIFY at level 2
 		"GetNotifFd: seccomp notification requires libseccomp >= 2.5.0 and API level >= 6 (current version: 2.6.0, API level: 2)",
 		"NotifReceive: version error true",
+		"Precompute at 2: <nil>",
+		"ExportBPFMem at 2: <nil>",
+		"TransactionStart at 2: <nil>",
+		"TransactionCommit at 2: <nil>",
 		"GetAPI after SetAPI(7): 7",
 		"SetLogBit at 7: <nil>",
 	} {
