@@ -87,4 +87,13 @@
 //     each program installed in a child process only, peers interleaved in
 //     one run: a child per peer in rotated rounds, or one child per round
 //     with every peer on its own thread taking turns block by block.
+//
+// peersuite.sh, not run by CI (it needs the module proxy and root), runs
+// the peers' own tests against package libseccomp in a temporary
+// directory: libseccomp-golang's seccomp_test.go (v0.11.1 and v0.12.0),
+// from outside the package and inside it, and runc's libcontainer/seccomp
+// and specconv tests with libseccomp-golang replaced by a module that
+// re-exports package libseccomp; with BUSYBOX set to a static busybox,
+// also runc's TestSeccomp integration tests and its seccomp bats files.
+// The script's comment says which results are expected.
 package bench
