@@ -60,9 +60,11 @@ import (
 // kernel runs, E2BIG, ...), another thread, outside the filter, writes the
 // reason to standard error and ends the process with status 127 for ENOENT
 // and 126 otherwise, without deferred functions or exit hooks. So it does,
-// with 126, if the filter kills that thread before execve (see Signals);
-// except when the thread is the main thread, whose end the other thread
-// cannot see: Exec then never returns.
+// with 126, if the filter kills that thread before execve (see Signals).
+// When that thread is the main thread, which stays a zombie while other
+// threads live, only /proc shows its end: the other thread sees it there
+// within about a second; where no /proc of the process's PID namespace is
+// mounted, nothing does, and Exec then never returns.
 //
 // Signals: from the moment the filter is on until execve, a signal handled
 // on that thread would end in rt_sigreturn, which the filter may deny (and
@@ -228,6 +230,12 @@ type execPlan struct {
 	// The process and the exec thread, for the watcher to tell whether
 	// the exec thread is still there; tid is set before the handshake.
 	pid, tid int
+
+	// When the exec thread is the main thread (see watchMainThread): its
+	// stat file (nil if /proc cannot tell), room to read it, and when.
+	statPath            *byte
+	statBuf             []byte
+	statRound, statNext int
 }
 
 // newExecPlan checks everything that can be checked before the install
@@ -359,6 +367,9 @@ func (x *execPlan) runOnThisThread() error {
 		return err
 	}
 	x.tid = unix.Gettid()
+	if x.tid == x.pid {
+		x.watchMainThread()
+	}
 	watched := make(chan struct{})
 	go func() {
 		for !x.watch() {
@@ -371,6 +382,28 @@ func (x *execPlan) runOnThisThread() error {
 	}
 	<-watched
 	return x.errBefore()
+}
+
+// watchMainThread prepares the watcher to tell whether the exec thread,
+// the main thread, has ended (see mainThreadEnded). A signal of 0 cannot
+// tell: the main thread, once ended, stays a zombie until every other
+// thread has ended too, and the signal finds it. Neither can a pidfd: the
+// kernel does not report the end of a thread-group leader while other
+// threads live, even for a pidfd of that one thread (PIDFD_THREAD; seen
+// on Linux 6.18), since a thread that execs would take its place. Its
+// state in its stat file does: Z (zombie) or X (dead).
+//
+// That needs a /proc of this process's PID namespace, where the ids are
+// this process's own: without one, nothing tells, and the watcher waits.
+func (x *execPlan) watchMainThread() {
+	x.statPath = nil
+	if self, err := os.Readlink("/proc/self"); err != nil || self != strconv.Itoa(x.pid) {
+		return
+	}
+	x.statPath, _ = syscall.BytePtrFromString("/proc/self/task/" + strconv.Itoa(x.tid) + "/stat")
+	// "pid (comm) S ...": comm has at most 15 bytes.
+	x.statBuf = make([]byte, 64)
+	x.statRound, x.statNext = 0, 1
 }
 
 // execStatusFields are the fields of a thread's status file that execve

@@ -1047,3 +1047,140 @@ int main(int argc, char **argv) {
 	assert.NoFileExists(t, pwned, "the helper, root through the wrapper, ran nobody's command:\n%s", out)
 	assert.Contains(t, string(out), "refusing to act")
 }
+
+func init() {
+	// The calling thread execs, and it is the main thread (locked there
+	// in init, SECCOMP_MAIN_LOCKED): a filter of its own, installed with
+	// ThisThreadOnly, makes it differ from a new thread. That filter
+	// hands execve to a supervisor here. With EXEC_KILL, the supervisor
+	// sends the thread a signal while it waits in execve under Exec's
+	// KILL_THREAD filter: the handler's calls kill the main thread before
+	// execve, and it stays a zombie while the other threads run on.
+	// Otherwise, after a while (for the watcher to look at the thread a
+	// few times), it lets the execve run under an ALLOW filter.
+	mainCases.AddMain("exec_main_thread", func() error {
+		if unix.Gettid() != unix.Getpid() {
+			return errors.New("the main goroutine is not on the main thread")
+		}
+		kill := os.Getenv("EXEC_KILL") != ""
+		arch, err := seccomp.NativeArch()
+		if err != nil {
+			return err
+		}
+		notif := seccomp.NewFilter(seccomp.ActAllow, arch)
+		notif.AddSyscalls(seccomp.ActUserNotif, "execve", "execveat")
+		np, err := notif.Compile()
+		if err != nil {
+			return err
+		}
+		lf, err := seccomp.InstallListener(np, seccomp.InstallOptions{ThisThreadOnly: true})
+		if err != nil {
+			return err
+		}
+		l, err := notify.NewListener(lf)
+		if err != nil {
+			return err
+		}
+		// The exec thread and the watcher each hold a P in their last
+		// steps (raw system calls, nosplit loops): the supervisor needs
+		// a third.
+		runtime.GOMAXPROCS(max(4, runtime.GOMAXPROCS(0)))
+		go func() {
+			for {
+				n, err := l.Receive(context.Background())
+				if err != nil {
+					fmt.Println("supervisor:", err)
+					return
+				}
+				// Exec makes an execve of its own before it installs
+				// the filter (see restoreNofileForExec): let that one
+				// run; the one under Exec's filter is the one meant.
+				st, err := taskStatus("Seccomp_filters")
+				if err != nil {
+					fmt.Println("supervisor:", err)
+					return
+				}
+				if st[int(n.Pid)]["Seccomp_filters"] != "2" {
+					if err := l.Respond(n.ID, notify.Continue()); err != nil {
+						fmt.Println("supervisor:", err)
+					}
+					continue
+				}
+				fmt.Printf("supervisor: %s from thread %d under Exec's filter\n", n.SyscallName(), n.Pid)
+				if !kill {
+					time.Sleep(100 * time.Millisecond)
+					if err := l.Respond(n.ID, notify.Continue()); err != nil {
+						fmt.Println("supervisor:", err)
+					}
+					return
+				}
+				if err := unix.Tgkill(unix.Getpid(), int(n.Pid), unix.SIGUSR1); err != nil {
+					fmt.Println("supervisor: tgkill:", err)
+				}
+				return
+			}
+		}()
+		f := seccomp.NewFilter(seccomp.ActAllow, arch)
+		if kill {
+			f = seccomp.NewFilter(seccomp.ActKillThread, arch)
+			f.AddSyscalls(seccomp.ActAllow, "execve")
+		}
+		p, err := f.Compile()
+		if err != nil {
+			return err
+		}
+		bin := os.Getenv("EXEC_BIN")
+		err = seccomp.Exec(p, seccomp.InstallOptions{}, bin, []string{bin}, os.Environ())
+		return fmt.Errorf("Exec returned: %w", err)
+	})
+}
+
+// TestExecMainThread: when the thread that execs is the main thread and
+// dies under the filter before execve, it stays a zombie as long as other
+// threads live, which a signal of 0 still finds. Exec must still see that
+// it died, report it and end the process with 126, rather than never
+// return while the rest of the program runs on unfiltered. And while it
+// lives, waiting in execve, Exec must not take it for dead.
+func TestExecMainThread(t *testing.T) {
+	if ok, err := seccomp.FlagSupported(seccomp.FlagNewListener); err != nil || !ok {
+		kernelskip.Skipf(t, "no user notification here: %v", err)
+	}
+	tr, err := exec.LookPath("true")
+	if err != nil {
+		t.Skip("no true")
+	}
+	for _, kill := range []bool{true, false} {
+		t.Run(fmt.Sprintf("dies=%v", kill), func(t *testing.T) {
+			env := []string{mainLockedEnv + "=1", "EXEC_BIN=" + tr}
+			if kill {
+				env = append(env, "EXEC_KILL=1")
+			}
+			cmd := mainCases.MainCommand("exec_main_thread", env...)
+			var out bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &out
+			require.NoError(t, cmd.Start())
+			exited := make(chan error, 1)
+			go func() { exited <- cmd.Wait() }()
+			// Not a measure of speed: a process that hangs would hang
+			// the test.
+			select {
+			case err = <-exited:
+			case <-time.After(time.Minute):
+				cmd.Process.Kill()
+				<-exited
+				t.Fatalf("the child still runs after a minute:\n%s", out.String())
+			}
+			// The supervisor saw the execve come from the main thread
+			// under Exec's filter: the case tested is the one meant.
+			assert.Contains(t, out.String(), fmt.Sprintf("supervisor: execve from thread %d under Exec's filter\n", cmd.Process.Pid))
+			if !kill {
+				assert.NoError(t, err, "%s", out.String())
+				return
+			}
+			var ee *exec.ExitError
+			require.ErrorAs(t, err, &ee, "%s", out.String())
+			assert.Equal(t, 126, ee.ExitCode(), "%s", out.String())
+			assert.Contains(t, out.String(), "seccomp: exec "+tr+": the thread that was to exec it died under the filter before execve")
+		})
+	}
+}

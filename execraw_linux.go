@@ -263,19 +263,68 @@ func (x *execPlan) watch() bool {
 		// will exec; the process must not wait for it for ever. A thread
 		// that execs takes the process's id only after every other
 		// thread, this one included, has ended. The main thread, once
-		// ended, stays a zombie that tgkill finds: its end cannot be told
-		// here.
+		// ended, stays a zombie that tgkill finds: mainThreadEnded tells
+		// (and pauses).
+		var gone bool
 		if x.tid != x.pid {
-			if _, _, e := syscall.RawSyscall6(unix.SYS_TGKILL, uintptr(x.pid), uintptr(x.tid), 0, 0, 0, 0); e == unix.ESRCH {
-				if atomic.LoadUint32(&x.state) != s {
-					continue
-				}
-				x.report(x.threadDied, e, 126)
-			}
+			_, _, e := syscall.RawSyscall6(unix.SYS_TGKILL, uintptr(x.pid), uintptr(x.tid), 0, 0, 0, 0)
+			gone = e == unix.ESRCH
+			pause(&watchPause)
+		} else {
+			gone = x.mainThreadEnded()
 		}
-		pause(&watchPause)
+		if gone {
+			if atomic.LoadUint32(&x.state) != s {
+				continue
+			}
+			x.report(x.threadDied, unix.ESRCH, 126)
+		}
 	}
 }
+
+// mainThreadEnded pauses like the watcher's other rounds, and tells
+// whether the exec thread, the main thread, has ended: its stat file says
+// Z (zombie) or X (dead), see watchMainThread. The file is read in rounds
+// further and further apart (after 1, 2, 4, ... rounds, up to about a
+// second), as an execve that succeeds takes a few rounds only. Without
+// /proc (statPath nil) it cannot tell.
+//
+//go:nosplit
+//go:norace
+func (x *execPlan) mainThreadEnded() bool {
+	pause(&watchPause)
+	if x.statPath == nil {
+		return false
+	}
+	if x.statRound++; x.statRound < x.statNext {
+		return false
+	}
+	x.statRound = 0
+	x.statNext = min(2*x.statNext, statRoundsMax)
+	cwd := unix.AT_FDCWD
+	fd, _, e := syscall.RawSyscall6(unix.SYS_OPENAT, uintptr(cwd), uintptr(unsafe.Pointer(x.statPath)), unix.O_RDONLY|unix.O_CLOEXEC, 0, 0, 0)
+	if e != 0 {
+		return false
+	}
+	n, _, e := syscall.RawSyscall6(unix.SYS_READ, fd, uintptr(unsafe.Pointer(&x.statBuf[0])), uintptr(len(x.statBuf)), 0, 0, 0)
+	syscall.RawSyscall6(unix.SYS_CLOSE, fd, 0, 0, 0, 0, 0)
+	if e != 0 {
+		return false
+	}
+	// "pid (comm) S ...": the state follows the last ')' (comm may hold
+	// any byte; the fields after it are numbers).
+	b := x.statBuf[:n]
+	for i := len(b) - 1; i >= 0; i-- {
+		if b[i] == ')' {
+			return i+2 < len(b) && (b[i+2] == 'Z' || b[i+2] == 'X')
+		}
+	}
+	return false
+}
+
+// statRoundsMax is the most rounds of watchPause between two reads of the
+// main thread's stat file: about a second.
+const statRoundsMax = 5000
 
 // sendListener sends the listener to the parent over the request channel.
 //
