@@ -197,15 +197,22 @@ func init() {
 		if err := f.AddRule(1001, seccomp.ActErrno.SetReturnCode(77)); err != nil {
 			return err
 		}
-		runtime.LockOSThread()
-		if err := f.Load(); err != nil {
-			return err
-		}
-		fmt.Printf("self %d mode %s\n", unix.Gettid(), statusField("Seccomp"))
-		fmt.Printf("call 1001: errno %d\n", call1001())
-		printModes()
-		return nil
+		return loadOnThisThread(f)
 	})
+}
+
+// loadOnThisThread loads f from a locked thread and prints what
+// checkThreadOnly reads: that thread and its mode, what call 1001 gets,
+// every thread's mode.
+func loadOnThisThread(f *seccomp.ScmpFilter) error {
+	runtime.LockOSThread()
+	if err := f.Load(); err != nil {
+		return err
+	}
+	fmt.Printf("self %d mode %s\n", unix.Gettid(), statusField("Seccomp"))
+	fmt.Printf("call 1001: errno %d\n", call1001())
+	printModes()
+	return nil
 }
 
 // TestLoadThreadOnly: without TSYNC the filter is on the calling thread
@@ -251,14 +258,7 @@ func init() {
 		if err != nil {
 			return err
 		}
-		runtime.LockOSThread()
-		if err := f.Load(); err != nil {
-			return err
-		}
-		fmt.Printf("self %d mode %s\n", unix.Gettid(), statusField("Seccomp"))
-		fmt.Printf("call 1001: errno %d\n", call1001())
-		printModes()
-		return nil
+		return loadOnThisThread(f)
 	})
 }
 
